@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "healthcal",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "HealthCal", targets: ["HealthCal"]),
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .executable(name: "healthcal", targets: ["healthcal"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // The only place that touches C: a module map over cblas.h and lapacke.h.
+        .systemLibrary(
+            name: "CLapack",
+            path: "Sources/CLapack",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        // Matrices and the BLAS/LAPACK calls; knows nothing about churn.
+        .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
+        // The domain: data, model, evaluation, export, report.
+        .target(
+            name: "HealthCal",
+            dependencies: ["LinearAlgebra", .product(name: "Yams", package: "Yams")]
+        ),
+        // The command-line tool: parses, calls HealthCal, prints.
+        .executableTarget(
+            name: "healthcal",
+            dependencies: ["HealthCal", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "HealthCalTests", dependencies: ["HealthCal", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "healthcalTests", dependencies: ["healthcal", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+import HealthCal
+print(HealthCalVersion.current)
