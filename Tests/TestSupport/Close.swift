@@ -17,3 +17,10 @@ public func maxAbsoluteError(_ a: [Double], _ b: [Double]) -> Double {
     guard a.count == b.count else { return .infinity }
     return zip(a, b).map { abs($0 - $1) }.max() ?? 0
 }
+
+/// The largest |a - b| / max(|b|, 1): relative for references of magnitude above 1, absolute below.
+/// For references that are zero by symmetry, where a relative error means nothing.
+public func maxScaledError(_ a: [Double], _ b: [Double]) -> Double {
+    guard a.count == b.count else { return .infinity }
+    return zip(a, b).map { abs($0 - $1) / max(abs($1), 1) }.max() ?? 0
+}

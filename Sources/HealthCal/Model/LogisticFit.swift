@@ -1,0 +1,85 @@
+import Foundation
+import LinearAlgebra
+
+/// Everything a fitted logistic regression reports: the coefficient table, its inference, and
+/// the model-fit statistics, with the definitions statsmodels' `Logit` uses.
+///
+/// Standard errors are the square roots of the diagonal of the inverse Hessian of the penalized
+/// negative log-likelihood at the solution. Without a penalty that is the usual observed (=
+/// expected) information. With a ridge penalty it is the curvature of the penalized objective,
+/// the covariance of the Gaussian approximation to the posterior under a N(0, 1/λ) prior; it is
+/// smaller than the sampling variability of the shrunken estimate would suggest and ignores its
+/// bias, so z, p-values and intervals under ridge are approximate and labelled as such.
+public struct LogisticFit: Sendable, Codable, Equatable {
+    public var names: [String]
+    public var coefficients: [Double]
+    public var standardErrors: [Double]
+    public var zValues: [Double]
+    public var pValues: [Double]
+    /// 95% Wald intervals, β ± 1.959964 SE.
+    public var lower95: [Double]
+    public var upper95: [Double]
+    public var oddsRatios: [Double]
+    /// Covariance of the coefficients, p x p column-major (inverse Hessian).
+    public var covariance: [Double]
+    public var logLikelihood: Double
+    public var nullLogLikelihood: Double
+    /// −2 log L (residual deviance for 0/1 outcomes).
+    public var deviance: Double
+    public var nullDeviance: Double
+    /// −2 log L + 2k, k = number of coefficients including the intercept.
+    public var aic: Double
+    /// −2 log L + k log(n), n = sum of row weights.
+    public var bic: Double
+    /// 1 − log L / log L₀.
+    public var mcFaddenR2: Double
+    /// Likelihood-ratio test against the intercept-only model: 2(log L − log L₀) on k − 1 df.
+    public var likelihoodRatio: Double
+    public var likelihoodRatioDF: Int
+    public var likelihoodRatioPValue: Double
+    /// Number of data rows, and the sum of row weights (equal without weights).
+    public var rows: Int
+    public var observations: Double
+    public var ridge: Double
+    public var iterations: Int
+    public var converged: Bool
+    public var warnings: [String]
+
+    init(names: [String], beta: [Double], hessian: Matrix, logLikelihood: Double, nullLogLikelihood: Double,
+         rows: Int, observations: Double, ridge: Double, iterations: Int, converged: Bool,
+         warnings: [String]) throws {
+        let k = beta.count
+        let cov = try Cholesky(hessian).inverse()
+        let se = cov.diagonal.map { $0.squareRoot() }
+        self.names = names
+        coefficients = beta
+        standardErrors = se
+        zValues = zip(beta, se).map { $0 / $1 }
+        pValues = zValues.map(Distributions.twoSidedNormalPValue)
+        lower95 = zip(beta, se).map { $0 - Distributions.z975 * $1 }
+        upper95 = zip(beta, se).map { $0 + Distributions.z975 * $1 }
+        oddsRatios = beta.map { exp($0) }
+        covariance = cov.storage
+        self.logLikelihood = logLikelihood
+        self.nullLogLikelihood = nullLogLikelihood
+        deviance = -2 * logLikelihood
+        nullDeviance = -2 * nullLogLikelihood
+        aic = -2 * logLikelihood + 2 * Double(k)
+        bic = -2 * logLikelihood + log(observations) * Double(k)
+        mcFaddenR2 = 1 - logLikelihood / nullLogLikelihood
+        likelihoodRatio = 2 * (logLikelihood - nullLogLikelihood)
+        likelihoodRatioDF = names.first == "const" ? k - 1 : k
+        likelihoodRatioPValue = Distributions.chiSquareSurvival(likelihoodRatio, degreesOfFreedom: Double(likelihoodRatioDF))
+        self.rows = rows
+        self.observations = observations
+        self.ridge = ridge
+        self.iterations = iterations
+        self.converged = converged
+        self.warnings = warnings
+    }
+
+    /// The coefficient of the column called `name`.
+    public func coefficient(_ name: String) -> Double? {
+        names.firstIndex(of: name).map { coefficients[$0] }
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+import LinearAlgebra
+
+/// Options of a logistic-regression fit.
+public struct LogisticOptions: Sendable, Codable, Equatable {
+    /// L2 penalty λ: the fit minimizes −log L + (λ/2)‖w‖², the intercept unpenalized. The same
+    /// model as scikit-learn's `LogisticRegression(C = 1/λ)` (which minimizes
+    /// C·Σ loss + ½‖w‖²). 0 is plain maximum likelihood.
+    public var ridge: Double = 0
+    public var newton = NewtonSettings()
+
+    public init(ridge: Double = 0, newton: NewtonSettings = NewtonSettings()) {
+        self.ridge = ridge
+        self.newton = newton
+    }
+}
+
+/// Maximum-likelihood (optionally ridge-penalized) logistic regression by damped Newton/IRLS,
+/// with the data checks that turn a silent failure into a named one.
+public enum LogisticRegression {
+    /// Fits `y` (0/1) on `design`, with optional positive row weights (frequency weights: a row
+    /// of weight 3 counts as three identical rows). `outcomeName` is only used in messages.
+    public static func fit(
+        _ design: Design, y: [Double], weights: [Double]? = nil,
+        options: LogisticOptions = LogisticOptions(), outcomeName: String = "outcome"
+    ) throws(FitError) -> LogisticFit {
+        let n = design.rowCount, p = design.columnCount
+        guard y.count == n else { throw .shape("\(y.count) outcomes for \(n) rows") }
+        guard design.names.count == p else { throw .shape("\(design.names.count) names for \(p) columns") }
+        guard options.ridge >= 0, options.ridge.isFinite else { throw .shape("ridge penalty must be a finite number >= 0") }
+        let w = weights ?? [Double](repeating: 1, count: n)
+        guard w.count == n else { throw .shape("\(w.count) weights for \(n) rows") }
+        guard n > 0, p > 0 else { throw .shape("no rows or no columns to fit") }
+
+        try checkValues(design, y: y, weights: w, outcomeName: outcomeName)
+        let penalized = (0..<p).map { !(design.hasIntercept && $0 == 0) }
+        try checkConstantColumns(design)
+        if options.ridge == 0 {
+            try checkSingleColumnSeparation(design, y: y)
+        }
+
+        // Start at the intercept-only solution: every fitted probability is the base rate.
+        let sumW = w.reduce(0, +)
+        let rate = zip(w, y).reduce(0) { $0 + $1.0 * $1.1 } / sumW
+        var start = [Double](repeating: 0, count: p)
+        if design.hasIntercept { start[0] = log(rate / (1 - rate)) }
+
+        var objective = LogisticObjective(x: design.x, y: y, weights: w, ridge: options.ridge, penalized: penalized)
+        let outcome: NewtonOutcome
+        do {
+            // The Hessian at the start is rate(1-rate) XᵀWX: check it for collinearity before iterating.
+            _ = try objective.value(at: start)
+            let (_, h0) = try objective.derivatives()
+            let collinear = try collinearColumns(h0, names: design.names)
+            if let collinear, options.ridge == 0 { throw collinear }
+            outcome = try minimizeByNewton(&objective, from: start, settings: options.newton)
+        } catch let error as FitError {
+            throw error
+        } catch let error as LinearAlgebraError {
+            if options.ridge == 0, let separation = separationError(design, y: y, beta: nil) { throw separation }
+            throw .numerical(error.description)
+        } catch {
+            throw .numerical("\(error)")
+        }
+
+        var warnings: [String] = []
+        if options.ridge > 0, let collinear = try? collinearColumns(outcome.hessian, names: design.names) {
+            warnings.append("kept only by the ridge penalty: \(collinear)")
+        }
+        if options.ridge == 0, let separation = separationError(design, y: y, beta: outcome.beta) {
+            throw separation
+        }
+        if !outcome.converged {
+            warnings.append("did not converge in \(outcome.iterations) iterations; the weights may be inaccurate")
+        }
+        let nullLL = nullLogLikelihood(y: y, weights: w, hasIntercept: design.hasIntercept)
+        do {
+            return try LogisticFit(
+                names: design.names, beta: outcome.beta, hessian: outcome.hessian,
+                logLikelihood: -objective.negativeLogLikelihood, nullLogLikelihood: nullLL,
+                rows: n, observations: sumW, ridge: options.ridge,
+                iterations: outcome.iterations, converged: outcome.converged, warnings: warnings)
+        } catch {
+            throw .numerical("the Hessian at the solution cannot be inverted: \(error)")
+        }
+    }
+
+    /// Log-likelihood of the intercept-only model (p̂ = weighted base rate), or of p = ½ without an intercept.
+    static func nullLogLikelihood(y: [Double], weights w: [Double], hasIntercept: Bool) -> Double {
+        let sumW = w.reduce(0, +)
+        let rate = hasIntercept ? zip(w, y).reduce(0) { $0 + $1.0 * $1.1 } / sumW : 0.5
+        var ll = 0.0
+        for i in y.indices { ll += w[i] * (y[i] == 1 ? log(rate) : log1p(-rate)) }
+        return ll
+    }
+
+    // MARK: - Checks before the fit
+
+    static func checkValues(_ design: Design, y: [Double], weights w: [Double], outcomeName: String) throws(FitError) {
+        for i in y.indices {
+            if !y[i].isFinite { throw .nonFinite(column: outcomeName, row: i, value: y[i]) }
+            if y[i] != 0 && y[i] != 1 { throw .invalidValue(column: outcomeName, row: i, value: y[i], expected: "0 or 1") }
+            if !(w[i] > 0) || !w[i].isFinite { throw .invalidValue(column: "weight", row: i, value: w[i], expected: "a finite weight > 0") }
+        }
+        let n = design.rowCount
+        for j in 0..<design.columnCount {
+            let base = j * n
+            for i in 0..<n where !design.x.storage[base + i].isFinite {
+                throw .nonFinite(column: design.names[j], row: i, value: design.x.storage[base + i])
+            }
+        }
+        let ones = zip(w, y).reduce(0) { $0 + ($1.1 == 1 ? $1.0 : 0) }
+        if ones == 0 { throw .oneClass(outcome: outcomeName, value: 0) }
+        if ones == w.reduce(0, +) { throw .oneClass(outcome: outcomeName, value: 1) }
+    }
+
+    static func checkConstantColumns(_ design: Design) throws(FitError) {
+        let n = design.rowCount
+        for j in 0..<design.columnCount where !(design.hasIntercept && j == 0) {
+            let col = design.x.column(j)
+            guard let first = col.first else { continue }
+            if col.allSatisfy({ $0 == first }) { throw .constantColumn(name: design.names[j], value: first) }
+        }
+        _ = n
+    }
+
+    /// A single column that separates the classes: every churner's value ≥ every non-churner's
+    /// (or ≤). Then the weight can grow without bound while the likelihood keeps rising.
+    static func checkSingleColumnSeparation(_ design: Design, y: [Double]) throws(FitError) {
+        var separating: [String] = []
+        var rowsPredicted = 0
+        for j in 0..<design.columnCount where !(design.hasIntercept && j == 0) {
+            var min0 = Double.infinity, max0 = -Double.infinity, min1 = Double.infinity, max1 = -Double.infinity
+            for (v, yi) in zip(design.x.column(j), y) {
+                if yi == 1 { min1 = min(min1, v); max1 = max(max1, v) } else { min0 = min(min0, v); max0 = max(max0, v) }
+            }
+            if max0 <= min1 || max1 <= min0 {
+                separating.append(design.names[j])
+                // Rows strictly beyond the overlap [lo, hi] are predicted exactly.
+                let (lo, hi) = max0 <= min1 ? (max0, min1) : (max1, min0)
+                let exact = design.x.column(j).filter { $0 < lo || $0 > hi }.count
+                rowsPredicted = max(rowsPredicted, exact)
+            }
+        }
+        if !separating.isEmpty { throw .separation(columns: separating, perfectlyPredictedRows: rowsPredicted) }
+    }
+
+    /// Columns that are linear combinations of earlier ones, found by pivoted Cholesky (`dpstrf`)
+    /// of the correlation-scaled Hessian; nil when the design has full rank.
+    static func collinearColumns(_ hessian: Matrix, names: [String]) throws -> FitError? {
+        let p = hessian.rows
+        var scaled = hessian
+        let d = hessian.diagonal.map { $0 > 0 ? 1 / $0.squareRoot() : 0 }
+        for j in 0..<p { for i in 0..<p { scaled[i, j] *= d[i] * d[j] } }
+        let f = try PivotedCholesky(scaled, tolerance: 1e-10)
+        guard f.rank < p else { return nil }
+        let independent = Array(f.pivot[..<f.rank]).sorted()
+        let dependent = Array(f.pivot[f.rank...]).sorted()
+        // Spell out each dependent column as the combination of independent ones (least squares on
+        // the Hessian blocks: a = H_II⁻¹ H_Id).
+        var sub = Matrix(rows: independent.count, cols: independent.count)
+        for (a, i) in independent.enumerated() { for (b, j) in independent.enumerated() { sub[a, b] = hessian[i, j] } }
+        let chol = try? Cholesky(sub)
+        var relations: [String] = []
+        for dep in dependent {
+            guard let chol, let coef = try? chol.solve(independent.map { hessian[$0, dep] }) else { continue }
+            let terms = zip(coef, independent).filter { abs($0.0) > 1e-8 }.map { c, i in
+                "\(formatNumber((c * 1e8).rounded() / 1e8))·'\(names[i])'"
+            }
+            relations.append("'\(names[dep])' = " + (terms.isEmpty ? "0" : terms.joined(separator: " + ")))
+        }
+        return .collinear(columns: dependent.map { names[$0] }, relations: relations)
+    }
+
+    /// After an unpenalized fit: rows predicted with numerically certain, correct probabilities
+    /// together with absurdly large standardized weights mean the likelihood has no finite
+    /// maximum. Names the columns whose standardized weight |β_j|·sd_j exceeds 10 (a change of
+    /// one standard deviation multiplying the odds by more than e¹⁰ ≈ 22,000).
+    static func separationError(_ design: Design, y: [Double], beta: [Double]?) -> FitError? {
+        guard let beta else { return .separation(columns: [], perfectlyPredictedRows: y.count) }
+        guard let eta = try? design.x.multiply(beta) else { return nil }
+        var perfect = 0
+        for i in y.indices {
+            let e = eta[i]
+            if (y[i] == 1 && e > 25) || (y[i] == 0 && e < -25) { perfect += 1 }
+        }
+        guard perfect > 0 else { return nil }
+        let n = Double(design.rowCount)
+        var suspects: [(String, Double)] = []
+        for j in 0..<design.columnCount where !(design.hasIntercept && j == 0) {
+            let col = design.x.column(j)
+            let mean = col.reduce(0, +) / n
+            let sd = (col.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()
+            let standardized = abs(beta[j]) * sd
+            if standardized > 10 { suspects.append((design.names[j], standardized)) }
+        }
+        guard !suspects.isEmpty else { return nil }
+        return .separation(columns: suspects.sorted { $0.1 > $1.1 }.map(\.0), perfectlyPredictedRows: perfect)
+    }
+}
