@@ -62,7 +62,9 @@ public enum CalibrationFit {
 
     /// Cox calibration intercept and slope by Newton-Raphson on the weighted logistic
     /// log-likelihood Σ w [y η − log(1 + e^η)], η = a + b·logit(p), started at (0, 1).
-    /// Throws `.logitUndefined` for p = 0 or 1, `.notConverged` under perfect separation.
+    /// Throws `.logitUndefined` for p = 0 or 1, `.perfectSeparation` when the fitted
+    /// probabilities reproduce every outcome (|y − μ| < 1e-8 on all weighted rows; Newton then
+    /// creeps towards infinite estimates), `.notConverged` otherwise.
     public static func cox(p: [Double], y: [Double], w: [Double]? = nil) throws(MetricError) -> CoxCalibration {
         let weights = try validatedWeights(p: p, y: y, w: w)
         try requireBothClasses(y: y, w: weights)
@@ -80,6 +82,9 @@ public enum CalibrationFit {
             }
             guard let (d0, d1) = solve2x2(h00, h01, h11, g0, g1) else { break }
             a += d0; b += d1
+            if separated(a: a, b: b, x: x, y: y, w: weights) {
+                throw .perfectSeparation(what: "Cox calibration slope and intercept")
+            }
             if abs(d0) <= 1e-13 * max(1, abs(a)) && abs(d1) <= 1e-13 * max(1, abs(b)) {
                 let det = h00 * h11 - h01 * h01
                 return CoxCalibration(intercept: a, slope: b,
@@ -88,6 +93,13 @@ public enum CalibrationFit {
             }
         }
         throw .notConverged(what: "Cox calibration slope and intercept", iterations: maxIterations)
+    }
+
+    static func separated(a: Double, b: Double, x: [Double], y: [Double], w: [Double]) -> Bool {
+        for i in x.indices where w[i] > 0 {
+            if abs(y[i] - sigmoid(a + b * x[i])) >= 1e-8 { return false }
+        }
+        return true
     }
 
     /// Solves [[h00, h01], [h01, h11]] · d = g for a symmetric positive definite 2x2 matrix by

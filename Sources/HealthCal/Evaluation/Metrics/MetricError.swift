@@ -22,6 +22,9 @@ public enum MetricError: Error, Sendable, Equatable, CustomStringConvertible {
     case logitUndefined(index: Int, value: Double)
     /// An iterative fit did not converge (typically perfect separation).
     case notConverged(what: String, iterations: Int)
+    /// A logistic fit predicts every row's outcome exactly, so its maximum-likelihood estimates
+    /// are infinite (statsmodels raises PerfectSeparationError in the same situation).
+    case perfectSeparation(what: String)
     /// An argument other than the data is unusable (bin count, fraction, ...).
     case invalidArgument(String)
 
@@ -45,6 +48,8 @@ public enum MetricError: Error, Sendable, Equatable, CustomStringConvertible {
             return "probability at row \(index) is \(value); the logit of 0 or 1 is infinite, so this logit-scale metric is undefined"
         case let .notConverged(what, iterations):
             return "\(what) did not converge in \(iterations) Newton steps (are churners perfectly separated by the score?)"
+        case let .perfectSeparation(what):
+            return "\(what): the score separates churners from non-churners perfectly, so the estimates are infinite"
         case let .invalidArgument(message):
             return message
         }
