@@ -31,6 +31,23 @@ struct MetricsDeLongTests {
         #expect(single == r.first)
     }
 
+    @Test("published worked example: Hanley & McNeil (1982) CT ratings, A = 0.893")
+    func hanleyMcNeil() throws {
+        // Hanley & McNeil (1982), Radiology 143:29-36, Table 1: 5-point ratings of 109 CT images,
+        // 58 normal (33, 6, 6, 11, 2) and 51 abnormal (3, 2, 2, 11, 33); published area 0.893,
+        // so the tolerance is the published rounding, 5e-4 absolute. Ratings r map to p = r/10.
+        let normal = [33, 6, 6, 11, 2], abnormal = [3, 2, 2, 11, 33]
+        var p: [Double] = [], y: [Double] = []
+        for r in 0..<5 {
+            p += Array(repeating: Double(r + 1) / 10, count: normal[r] + abnormal[r])
+            y += Array(repeating: 0, count: normal[r]) + Array(repeating: 1, count: abnormal[r])
+        }
+        let d = try DeLong.auc(p: p, y: y)
+        #expect(abs(d.auc - 0.893) < 5e-4)
+        // And the same AUC as the sklearn-style trapezoid (tolerance 1e-12 relative).
+        #expect(relativeError(try RankingMetrics.rocAUC(p: p, y: y), d.auc) < 1e-12)
+    }
+
     @Test("midranks average tied ranks")
     func midranks() {
         // By hand: sorted 1, 2, 2, 2, 5 → ranks 1, 3, 3, 3, 5.
