@@ -1,0 +1,126 @@
+import Foundation
+
+/// Cox (1958) logistic calibration: logit P(y = 1) = intercept + slope · logit(p).
+/// Perfect calibration is intercept 0 and slope 1; a slope below 1 means the scores are too
+/// extreme (overfitting), above 1 too timid. These are the "Intercept" and "Slope" of R's
+/// `rms::val.prob` and the (a, b) of healthcal's Platt recalibration.
+public struct CoxCalibration: Sendable, Codable, Equatable {
+    /// a, in log-odds.
+    public var intercept: Double
+    /// b, unitless (log-odds per log-odds).
+    public var slope: Double
+    /// Standard errors from the inverse observed information (weights treated as frequencies,
+    /// like statsmodels `GLM(freq_weights=w)`).
+    public var interceptStandardError: Double
+    public var slopeStandardError: Double
+    /// Newton steps taken.
+    public var iterations: Int
+}
+
+/// Calibration-in-the-large: is the overall churn level right?
+public struct CalibrationInTheLarge: Sendable, Codable, Equatable {
+    /// Weighted mean observed churn − weighted mean predicted p, in probability units
+    /// (positive: the score under-predicts churn).
+    public var difference: Double
+    /// The intercept a of logit P(y = 1) = a + offset(logit p), in log-odds: the base-rate shift
+    /// that would make the mean prediction match (intercept-only recalibration). Maximum
+    /// likelihood, so Σ w sigmoid(a + logit p) = Σ w y at the solution.
+    public var logisticIntercept: Double
+    public var logisticInterceptStandardError: Double
+}
+
+public enum CalibrationFit {
+    /// Largest number of Newton steps before `.notConverged`.
+    public static let maxIterations = 100
+
+    /// Mean difference and logistic (offset) intercept. The logistic one needs 0 < p < 1
+    /// (throws `.logitUndefined`) and both outcomes (else the intercept is infinite).
+    public static func calibrationInTheLarge(p: [Double], y: [Double], w: [Double]? = nil) throws(MetricError) -> CalibrationInTheLarge {
+        let weights = try validatedWeights(p: p, y: y, w: w)
+        try requireBothClasses(y: y, w: weights)
+        let x = try logits(p)
+        var a = 0.0
+        var info = 0.0
+        var converged = false
+        for _ in 0..<maxIterations {
+            var g = 0.0
+            info = 0
+            for i in p.indices {
+                let mu = sigmoid(a + x[i])
+                g += weights[i] * (y[i] - mu)
+                info += weights[i] * mu * (1 - mu)
+            }
+            let step = g / info
+            a += step
+            if abs(step) <= 1e-13 * max(1, abs(a)) { converged = true; break }
+        }
+        guard converged, info > 0 else { throw .notConverged(what: "calibration-in-the-large intercept", iterations: maxIterations) }
+        let diff = weightedMean(y, weights) - weightedMean(p, weights)
+        return CalibrationInTheLarge(difference: diff, logisticIntercept: a,
+                                     logisticInterceptStandardError: (1 / info).squareRoot())
+    }
+
+    /// Cox calibration intercept and slope by Newton-Raphson on the weighted logistic
+    /// log-likelihood Σ w [y η − log(1 + e^η)], η = a + b·logit(p), started at (0, 1).
+    /// Throws `.logitUndefined` for p = 0 or 1, `.perfectSeparation` when the fitted
+    /// probabilities reproduce every outcome (|y − μ| < 1e-8 on all weighted rows; Newton then
+    /// creeps towards infinite estimates), `.notConverged` otherwise.
+    public static func cox(p: [Double], y: [Double], w: [Double]? = nil) throws(MetricError) -> CoxCalibration {
+        let weights = try validatedWeights(p: p, y: y, w: w)
+        try requireBothClasses(y: y, w: weights)
+        let x = try logits(p)
+        var a = 0.0, b = 1.0
+        var h00 = 0.0, h01 = 0.0, h11 = 0.0
+        for iteration in 1...maxIterations {
+            var g0 = 0.0, g1 = 0.0
+            h00 = 0; h01 = 0; h11 = 0
+            for i in p.indices {
+                let mu = sigmoid(a + b * x[i])
+                let r = weights[i] * (y[i] - mu), v = weights[i] * mu * (1 - mu)
+                g0 += r; g1 += r * x[i]
+                h00 += v; h01 += v * x[i]; h11 += v * x[i] * x[i]
+            }
+            guard let (d0, d1) = solve2x2(h00, h01, h11, g0, g1) else { break }
+            a += d0; b += d1
+            if separated(a: a, b: b, x: x, y: y, w: weights) {
+                throw .perfectSeparation(what: "Cox calibration slope and intercept")
+            }
+            if abs(d0) <= 1e-13 * max(1, abs(a)) && abs(d1) <= 1e-13 * max(1, abs(b)) {
+                let det = h00 * h11 - h01 * h01
+                return CoxCalibration(intercept: a, slope: b,
+                                      interceptStandardError: (h11 / det).squareRoot(),
+                                      slopeStandardError: (h00 / det).squareRoot(), iterations: iteration)
+            }
+        }
+        throw .notConverged(what: "Cox calibration slope and intercept", iterations: maxIterations)
+    }
+
+    static func separated(a: Double, b: Double, x: [Double], y: [Double], w: [Double]) -> Bool {
+        for i in x.indices where w[i] > 0 {
+            if abs(y[i] - sigmoid(a + b * x[i])) >= 1e-8 { return false }
+        }
+        return true
+    }
+
+    /// Solves [[h00, h01], [h01, h11]] · d = g for a symmetric positive definite 2x2 matrix by
+    /// Cramer's rule; nil when the determinant is not positive (singular or indefinite).
+    static func solve2x2(_ h00: Double, _ h01: Double, _ h11: Double, _ g0: Double, _ g1: Double) -> (Double, Double)? {
+        let det = h00 * h11 - h01 * h01
+        guard det > 0, det.isFinite else { return nil }
+        return ((h11 * g0 - h01 * g1) / det, (h00 * g1 - h01 * g0) / det)
+    }
+
+    static func logits(_ p: [Double]) throws(MetricError) -> [Double] {
+        var x = [Double](repeating: 0, count: p.count)
+        for i in p.indices {
+            guard p[i] > 0, p[i] < 1 else { throw .logitUndefined(index: i, value: p[i]) }
+            x[i] = log(p[i] / (1 - p[i]))
+        }
+        return x
+    }
+
+    /// 1 / (1 + e^−η), written to avoid overflow for large |η|.
+    static func sigmoid(_ eta: Double) -> Double {
+        eta >= 0 ? 1 / (1 + exp(-eta)) : exp(eta) / (1 + exp(eta))
+    }
+}
