@@ -1,3 +1,5 @@
+import Foundation
+
 extension Spec {
     /// Checks the spec's own consistency (not the data): every issue names its key.
     ///
@@ -124,7 +126,7 @@ extension Spec {
         }
         let total = bands.quantile.reduce(0) { $0 + $1.share }
         if !bands.quantile.isEmpty, abs(total - 1) > 1e-9 {
-            add("bands.quantile", "bands.quantile shares must sum to 1; they sum to \(total)")
+            add("bands.quantile", "bands.quantile shares must sum to 1; they sum to \(String(format: "%.10g", total))")
         }
         checkUniqueNames(bands.quantile.map(\.name), key: "bands.quantile", add: add)
         checkFixed(bands.fixed, key: "bands.fixed", add: add)
