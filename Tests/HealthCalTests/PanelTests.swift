@@ -1,0 +1,123 @@
+import Testing
+@testable import HealthCal
+
+@Suite("Panel")
+struct PanelTests {
+    static let good = """
+        customer_id,period,churned,logins,segment
+        a,2025Q2,0,3,smb
+        b,2025Q1,0,5,smb
+        a,2025Q1,0,4,smb
+        b,2025Q2,1,1,enterprise
+        a,2025Q3,no,7,smb
+        c,2025Q3,Yes,2,smb
+        """
+
+    @Test func buildsAValidPanel() throws {
+        let p = try Panel.make(table: makeTable(Self.good), spec: testSpec(segment: "segment"))
+        #expect(p.rowCount == 6)
+        #expect(p.periodLabels == ["2025Q1", "2025Q2", "2025Q3"])
+        #expect(p.rowsByPeriod == [[1, 2], [0, 3], [4, 5]])
+        #expect(p.outcome == [0, 0, 0, 1, 0, 1])
+        #expect(p.customerID(ofRow: 3) == "b" && p.segment(ofRow: 3) == "enterprise")
+        #expect(p.weights == [1, 1, 1, 1, 1, 1] && !p.hasWeights)
+        #expect(p.lines == [2, 3, 4, 5, 6, 7])
+        #expect(p.period(ofRow: 0)?.label == "2025Q2")
+    }
+
+    @Test func monthsSortChronologically() throws {
+        let csv = "customer_id,period,churned,logins\na,2025-10,0,1\na,2025-09,0,1\nb,2024-12,1,1\n"
+        let p = try Panel.make(table: makeTable(csv), spec: testSpec())
+        #expect(p.periodLabels == ["2024-12", "2025-09", "2025-10"])
+    }
+
+    @Test func missingColumnListsWhatExistsAndSuggests() throws {
+        var spec = testSpec()
+        spec.data.outcome = "churnd"
+        spec.features = [FeatureSpec(name: "login", type: .numeric)]
+        let problems = panelProblems(makeTable(Self.good), spec)
+        #expect(problems.count == 2)
+        let outcome = try #require(problems.first { $0.columnName == "churnd" })
+        #expect(outcome.message.contains("did you mean \"churned\"?"))
+        #expect(outcome.message.contains("columns: customer_id, period, churned, logins, segment"))
+        #expect(problems.contains { $0.columnName == "login" && $0.message.contains("\"logins\"") })
+    }
+
+    @Test func textInANumericFeatureNamesLineColumnAndValue() throws {
+        let csv = "customer_id,period,churned,logins\na,2025Q1,0,3\nb,2025Q1,1,abc\nc,2025Q1,0,NA\n"
+        let problems = panelProblems(makeTable(csv), testSpec())
+        #expect(problems.count == 1)
+        let p = try #require(problems.first)
+        #expect(p.line == 3 && p.column == 4 && p.columnName == "logins" && p.value == "abc")
+        #expect(p.description == "panel.csv:3:4 (column \"logins\"): \"abc\" — expected a number")
+    }
+
+    @Test func badOutcomeValue() throws {
+        let csv = "customer_id,period,churned,logins\na,2025Q1,0,3\nb,2025Q1,maybe,3\nc,2025Q1,1,3\nd,2025Q1,2,1\n"
+        let problems = panelProblems(makeTable(csv), testSpec())
+        #expect(problems.map(\.line) == [3, 5])
+        #expect(problems[0].value == "maybe" && problems[0].columnName == "churned" && problems[0].column == 3)
+        #expect(problems[0].message.contains("expected 0/1, true/false or yes/no"))
+        let numeric = "customer_id,period,churned,logins\na,2025Q1,0,3\nb,2025Q1,2,3\nc,2025Q1,1,3\n"
+        let p2 = panelProblems(makeTable(numeric), testSpec())
+        #expect(p2.count == 1 && p2[0].value == "2" && p2[0].line == 3)
+    }
+
+    @Test func duplicateCustomerPeriodNamesBothLines() throws {
+        let csv = "customer_id,period,churned,logins\na,2025Q1,0,3\nb,2025Q1,1,3\na,2025-Q1,0,4\n"
+        let problems = panelProblems(makeTable(csv), testSpec())
+        #expect(problems.count == 1)
+        #expect(problems[0].message.contains("customer \"a\" has two rows for 2025Q1: lines 2 and 4"))
+        #expect(problems[0].line == 4 && problems[0].value == "a")
+    }
+
+    @Test func rowsAfterChurn() throws {
+        let csv = "customer_id,period,churned,logins\na,2025Q1,1,3\na,2025Q2,0,3\nb,2025Q1,0,3\n"
+        let problems = panelProblems(makeTable(csv), testSpec())
+        #expect(problems.count == 1)
+        #expect(problems[0].line == 3 && problems[0].columnName == "period" && problems[0].value == "2025Q2")
+        #expect(problems[0].message.contains("customer \"a\" churned in 2025Q1 (line 2)"))
+    }
+
+    @Test func bothClassesNeeded() throws {
+        let csv = "customer_id,period,churned,logins\na,2025Q1,0,3\nb,2025Q1,false,3\n"
+        let problems = panelProblems(makeTable(csv), testSpec())
+        #expect(problems.map(\.message) == ["every row has churned = 0: a churn model needs both churners and non-churners"])
+        #expect(problems[0].columnName == "churned")
+    }
+
+    @Test func mixedPeriodFormatsNameTheRow() throws {
+        let csv = "customer_id,period,churned,logins\na,2025Q1,0,3\nb,2025-07,1,3\nc,2025Q7,0,1\n"
+        let problems = panelProblems(makeTable(csv), testSpec())
+        #expect(problems.count == 2)
+        #expect(problems[0].line == 3 && problems[0].value == "2025-07")
+        #expect(problems[0].message.contains("is a month but line 2 (\"2025Q1\") is a quarter"))
+        #expect(problems[1].line == 4 && problems[1].value == "2025Q7")
+    }
+
+    @Test func weightsMustBePositive() throws {
+        let csv = "customer_id,period,churned,logins,w\na,2025Q1,0,3,1\nb,2025Q1,1,3,0\nc,2025Q1,0,3,\n"
+        let problems = panelProblems(makeTable(csv), testSpec(weight: "w"))
+        #expect(problems.map(\.line) == [4, 3])
+        #expect(problems.contains { $0.line == 3 && $0.value == "0" && $0.message.contains("> 0") })
+    }
+
+    @Test func atMostTwentyProblems() throws {
+        var csv = "customer_id,period,churned,logins\n"
+        for i in 0..<30 { csv += "c\(i),2025Q1,\(i % 2),x\(i)\n" }
+        do {
+            _ = try Panel.make(table: makeTable(csv), spec: testSpec())
+            Issue.record("expected problems")
+        } catch {
+            #expect(error.problems.count == 20 && error.truncated)
+        }
+    }
+
+    @Test func snapshotWithoutPeriod() throws {
+        let csv = "customer_id,churned,logins\n1,0,3\n2,1,4\n1,0,5\n"
+        let problems = panelProblems(makeTable(csv), testSpec(period: nil))
+        #expect(problems.count == 1 && problems[0].message.contains("customer \"1\" appears twice"))
+        let ok = try Panel.make(table: makeTable("customer_id,churned,logins\n1,0,3\n2,1,4\n"), spec: testSpec(period: nil))
+        #expect(ok.isSnapshot && ok.customerIDs == ["1", "2"])
+    }
+}
