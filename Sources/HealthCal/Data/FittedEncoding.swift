@@ -74,7 +74,9 @@ public struct FittedEncoding: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey { case features, names, contributionMeans = "contribution_means" }
 
-    /// Encodes one row for the production scorer. `row[i]` is the raw value of `features[i]`.
+    /// Encodes one row for the production scorer. `row[i]` is the raw value of `features[i]`;
+    /// pass `.missing` for a missing cell (empty or whitespace-only text also counts as missing;
+    /// other missing tokens such as "NA" are the caller's to map, as the panel does).
     /// Gives bit-identical values to `design(_:rows:)`, because both call the same cell functions.
     public func encode(_ row: [RawValue]) throws(EncodingProblem) -> [Double] {
         guard row.count == features.count else {
@@ -89,7 +91,9 @@ public struct FittedEncoding: Sendable, Equatable, Codable {
             case .numeric, .boolean:
                 let x: Double
                 switch raw {
+                case let .number(v) where v.isNaN: x = .nan
                 case let .number(v): x = f.type == .boolean ? (CellParsing.binary(v) ?? .infinity) : v
+                case let .text(s) where s.trimmingWhitespace.isEmpty: x = .nan
                 case let .text(s): x = (f.type == .boolean ? CellParsing.binary(s) : CellParsing.number(s)) ?? .infinity
                 case .missing: x = .nan
                 }
@@ -103,7 +107,7 @@ public struct FittedEncoding: Sendable, Equatable, Codable {
             case .categorical:
                 let label: String? = switch raw {
                 case let .number(v): v.isNaN ? nil : CellParsing.label(v)
-                case let .text(s): s
+                case let .text(s): s.trimmingWhitespace.isEmpty ? nil : s
                 case .missing: nil
                 }
                 if let k = try f.categoricalColumn(label) { out[j + k] = 1 }
