@@ -121,3 +121,53 @@ struct PanelTests {
         #expect(ok.isSnapshot && ok.customerIDs == ["1", "2"])
     }
 }
+
+@Suite("Panel features")
+struct PanelFeatureTests {
+    @Test func booleanAndGateAndCategoricalCells() throws {
+        let csv = """
+            customer_id,period,churned,sso,plan,invoices
+            a,2025Q1,0,YES,1,3
+            b,2025Q1,1,no,2,none
+            c,2025Q1,0,sometimes,1,
+            """
+        var spec = testSpec(features: [FeatureSpec(name: "sso", type: .boolean), FeatureSpec(name: "plan", type: .categorical)])
+        spec.bands.gate = BandOptions.Gate(column: "invoices", min: 1)
+        let problems = panelProblems(makeTable(csv), spec)
+        #expect(problems.count == 2)
+        #expect(problems.contains { $0.line == 3 && $0.columnName == "invoices" && $0.value == "none" && $0.message == "expected a number" })
+        #expect(problems.contains { $0.line == 4 && $0.columnName == "sso" && $0.value == "sometimes" })
+
+        let fixed = csv.replacingOccurrences(of: "sometimes", with: "").replacingOccurrences(of: "none", with: "0")
+        let p = try Panel.make(table: makeTable(fixed), spec: spec)
+        guard case let .numeric(sso) = p.features[0].values, case let .text(plan) = p.features[1].values else {
+            Issue.record("unexpected column kinds")
+            return
+        }
+        #expect(sso[0] == 1 && sso[1] == 0 && sso[2].isNaN)
+        #expect(plan.levels == ["1", "2"])   // numbers in a categorical column are labels
+        #expect(p.gate?[1] == 0 && p.gate?[2].isNaN == true)
+    }
+
+    @Test func missingTokensFromTheSpecAreMissing() throws {
+        let csv = "customer_id,period,churned,logins\na,2025Q1,0,N/A\nb,2025Q1,1,null\nc,2025Q1,0,4\n"
+        let p = try Panel.make(table: makeTable(csv), spec: testSpec())
+        guard case let .numeric(v) = p.features[0].values else { return }
+        #expect(v[0].isNaN && v[1].isNaN && v[2] == 4)
+    }
+}
+
+@Suite("Spec files")
+struct SpecFileTests {
+    @Test func loadErrorsCarryThePath() throws {
+        do {
+            _ = try Spec.load(path: "/nonexistent/spec.yaml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.file == "/nonexistent/spec.yaml")
+            #expect(error.description.contains("/nonexistent/spec.yaml"))
+        }
+        let spec = try Spec.load(path: fixtureURL("encoding_spec.yaml").path)
+        #expect(spec.features.map(\.name) == ["logins", "tickets", "plan", "has_sso"])
+    }
+}

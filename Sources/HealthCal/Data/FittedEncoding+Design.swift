@@ -19,6 +19,13 @@ extension FittedEncoding {
                 j += f.width
                 continue
             }
+            let isText: Bool = if case .text = raw.values { true } else { false }
+            guard isText == (f.type == .categorical) else {
+                problems.add(DataProblem(file: panel.source, columnName: f.name,
+                                         message: "the encoding was fitted with \(f.name) as \(f.type.rawValue), but the panel reads it as \(raw.spec.type.rawValue)"))
+                j += f.width
+                continue
+            }
             func report(_ r: Int, _ p: EncodingProblem) {
                 problems.add(DataProblem(file: panel.source, line: panel.lines[r], column: raw.columnNumber,
                                          columnName: f.name, value: p.value, message: p.message))
