@@ -171,3 +171,17 @@ struct SpecFileTests {
         #expect(spec.features.map(\.name) == ["logins", "tickets", "plan", "has_sso"])
     }
 }
+
+@Suite("Panel band references")
+struct PanelBandReferenceTests {
+    @Test func perSegmentAndReferencePeriodMustExist() throws {
+        let csv = "customer_id,period,churned,logins,segment\na,2025Q1,0,3,enterprise\nb,2025Q2,1,3,smb\n"
+        var spec = testSpec(segment: "segment")
+        spec.bands.perSegment = ["enterprize": BandOptions.defaultFixed]
+        spec.bands.referencePeriod = "2025Q3"
+        let problems = panelProblems(makeTable(csv), spec)
+        #expect(problems.count == 2)
+        #expect(problems.contains { $0.value == "enterprize" && $0.message.contains("did you mean \"enterprise\"?") })
+        #expect(problems.contains { $0.value == "2025Q3" && $0.message.contains("2025Q1 to 2025Q2") })
+    }
+}

@@ -88,6 +88,7 @@ struct PanelBuilder {
         }
         try problems.throwIfAny()
 
+        checkBandReferences(periods: periods, segmentNames: segmentNames)
         checkDuplicates(ids: ids, periodOfRow: periodOfRow, periods: periods)
         if !periods.isEmpty { checkRowsAfterChurn(ids: ids, outcome: outcome, periodOfRow: periodOfRow, periods: periods) }
         checkBothClasses(outcome, name: d.outcome)
@@ -206,6 +207,26 @@ struct PanelBuilder {
         case .quarter: "2025Q3"
         case .month: "2025-07"
         case .date, .auto: "2025-07-01"
+        }
+    }
+
+    /// Names in the spec's bands that must exist in the data: `per_segment` segments and a
+    /// `reference_period` other than "latest".
+    mutating func checkBandReferences(periods: [Period], segmentNames: [String]) {
+        let b = spec.bands
+        for name in b.perSegment.keys.sorted() where !segmentNames.contains(name) {
+            let hint = EditDistance.closest(to: name, in: segmentNames).map { "; did you mean \"\($0)\"?" } ?? ""
+            let known = spec.data.segment == nil ? "the spec names no data.segment column" : "segments: \(segmentNames.joined(separator: ", "))"
+            problem(spec.data.segment, value: name, "bands.per_segment names a segment that is not in the data\(hint) (\(known))")
+        }
+        if b.referencePeriod != "latest", !periods.isEmpty {
+            let labels = periods.map(\.label)
+            let wanted = Period.parse(b.referencePeriod)
+            if wanted.map({ !periods.contains($0) }) ?? true {
+                let hint = EditDistance.closest(to: b.referencePeriod, in: labels).map { "; did you mean \"\($0)\"?" } ?? ""
+                problem(spec.data.period, value: b.referencePeriod,
+                        "bands.reference_period is not a period of the panel\(hint) (periods \(labels.first ?? "") to \(labels.last ?? ""))")
+            }
         }
     }
 
