@@ -1,0 +1,182 @@
+/// Fits the encodings of docs/encodings.md on training rows only, so that a backtest fold never
+/// sees the distribution of the rows it scores.
+///
+/// Statistics (quantiles, medians, means, SDs, level counts) are unweighted even when the panel
+/// has row weights: they define a fixed change of variables, not an estimate, and unweighted
+/// values are what a pandas/sklearn pipeline produces and what a warehouse query can reproduce.
+public enum FeatureEncoder {
+    public static let otherLevel = "(other)"
+    public static let missingLevel = "(missing)"
+
+    public static func fit(_ panel: Panel, rows: [Int], spec: Spec) throws(DataValidationError) -> FittedEncoding {
+        var problems = ProblemCollector()
+        if rows.isEmpty {
+            problems.add(DataProblem(file: panel.source, message: "no training rows to fit the encodings on"))
+            try problems.throwIfAny()
+        }
+        var fitted: [FittedFeature] = []
+        for fs in spec.features {
+            guard let raw = panel.features.first(where: { $0.name == fs.name }) else {
+                problems.add(DataProblem(file: panel.source, columnName: fs.name, message: "the panel has no feature \"\(fs.name)\""))
+                continue
+            }
+            switch (fs.type, raw.values) {
+            case let (.numeric, .numeric(v)), let (.boolean, .numeric(v)):
+                if let f = fitNumeric(fs, values: v, rows: rows, raw: raw, panel: panel, problems: &problems) { fitted.append(f) }
+            case let (.categorical, .text(t)):
+                if let f = fitCategorical(fs, column: t, rows: rows, panel: panel, problems: &problems) { fitted.append(f) }
+            default:
+                problems.add(DataProblem(file: panel.source, columnName: fs.name,
+                                         message: "the panel holds this feature with another type than the spec's \(fs.type.rawValue)"))
+            }
+        }
+        try problems.throwIfAny()
+        var encoding = FittedEncoding(features: fitted, names: ["const"] + fitted.flatMap(\.columns), contributionMeans: [])
+        let training = try encoding.design(panel, rows: rows)
+        let n = Double(training.rowCount)
+        encoding.contributionMeans = (0..<training.columnCount).map { j in training.x.column(j).reduce(0, +) / n }
+        return encoding
+    }
+
+    static func fitNumeric(_ fs: FeatureSpec, values: [Double], rows: [Int], raw: PanelFeature, panel: Panel,
+                           problems: inout ProblemCollector) -> FittedFeature? {
+        func problem(_ r: Int?, _ value: String?, _ message: String) {
+            problems.add(DataProblem(file: panel.source, line: r.map { panel.lines[$0] }, column: r == nil ? nil : raw.columnNumber,
+                                     columnName: fs.name, value: value, message: message))
+        }
+        let isNumeric = fs.type == .numeric
+        let transform = isNumeric ? fs.effectiveTransform : .none
+        let impute = fs.effectiveImpute
+        var present: [Double] = []
+        present.reserveCapacity(rows.count)
+        var missingCount = 0
+        var bad = false
+        for r in rows {
+            var x = values[r]
+            if x.isNaN {
+                missingCount += 1
+                if impute == .error { problem(r, "", "the value is missing and the spec says impute: error"); bad = true }
+                continue
+            }
+            if transform == .log1p {
+                guard x > -1 else {
+                    problem(r, CellParsing.label(x), "log1p needs values > -1")
+                    bad = true
+                    continue
+                }
+                x = x.log1pValue
+            }
+            present.append(x)
+        }
+        if bad { return nil }
+        guard !present.isEmpty else {
+            problem(nil, nil, "every training row is missing this feature; nothing to fit")
+            return nil
+        }
+        // Fixed clip, then winsorize quantiles of the clipped values, frozen as bounds.
+        var lower: Double? = isNumeric ? fs.clip?.first : nil
+        var upper: Double? = isNumeric ? fs.clip?.last : nil
+        func bound(_ v: inout Double) {
+            if let lower, v < lower { v = lower }
+            if let upper, v > upper { v = upper }
+        }
+        for i in present.indices { bound(&present[i]) }
+        present.sort()
+        if isNumeric, let w = fs.winsorize, w.count == 2 {
+            let lo = OrderStatistics.quantile(sorted: present, w[0])
+            let hi = OrderStatistics.quantile(sorted: present, w[1])
+            lower = max(lower ?? lo, lo)
+            upper = min(upper ?? hi, hi)
+            for i in present.indices { bound(&present[i]) }
+        }
+        // Infinite fixed bounds cannot be written to JSON and clip nothing: drop them.
+        if let l = lower, !l.isFinite { lower = nil }
+        if let u = upper, !u.isFinite { upper = nil }
+
+        let imputeValue: Double?
+        switch impute {
+        case .median: imputeValue = OrderStatistics.median(sorted: present)
+        case .mean: imputeValue = OrderStatistics.mean(present)
+        case .zero: imputeValue = 0
+        case .constant: imputeValue = fs.imputeValue ?? 0
+        case .error: imputeValue = nil
+        case .mode:
+            let ones = present.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
+            imputeValue = ones * 2 > present.count ? 1 : 0   // ties go to 0
+        }
+        let indicator: Bool = switch fs.effectiveMissingIndicator {
+        case .auto: missingCount > 0 && impute != .error
+        case .always: true
+        case .never: false
+        }
+        var center: Double?, scale: Double?
+        if fs.effectiveStandardize {
+            var all = present
+            if let imputeValue { all.append(contentsOf: repeatElement(imputeValue, count: missingCount)) }
+            let m = OrderStatistics.mean(all)
+            let sd = OrderStatistics.populationSD(all, mean: m)
+            guard sd > 0 else {
+                problem(nil, CellParsing.label(m),
+                        "the feature is constant on the training rows (every value is this one after transform, clipping and imputation), so it cannot be standardized and carries no information; drop it from the spec or set standardize: false")
+                return nil
+            }
+            center = m
+            scale = sd
+        }
+        var columns = [fs.name]
+        if indicator { columns.append("\(fs.name) (missing)") }
+        return FittedFeature(name: fs.name, type: fs.type, group: fs.group, columns: columns,
+                             transform: transform, lower: lower, upper: upper, impute: impute,
+                             imputeValue: imputeValue, missingIndicator: indicator, center: center, scale: scale)
+    }
+
+    static func fitCategorical(_ fs: FeatureSpec, column: TextColumn, rows: [Int], panel: Panel,
+                               problems: inout ProblemCollector) -> FittedFeature? {
+        var counts = [Int](repeating: 0, count: column.levels.count)
+        var missingCount = 0
+        for r in rows {
+            let c = Int(column.codes[r])
+            if c < 0 { missingCount += 1 } else { counts[c] += 1 }
+        }
+        // Merge duplicate spellings (a reader should not produce them, but be safe).
+        var countOf: [String: Int] = [:]
+        for (c, level) in column.levels.enumerated() where counts[c] > 0 { countOf[level, default: 0] += counts[c] }
+        guard !countOf.isEmpty else {
+            problems.add(DataProblem(file: panel.source, columnName: fs.name, message: "every training row is missing this feature; nothing to fit"))
+            return nil
+        }
+        if let ref = fs.reference, countOf[ref] == nil, ref != otherLevel {
+            let known = countOf.keys.sorted(by: scalarOrder)
+            problems.add(DataProblem(file: panel.source, columnName: fs.name, value: ref,
+                                     message: "the reference level is not among the training levels (\(known.joined(separator: ", ")))"
+                                        + EditDistance.suggestion(for: ref, in: known, quote: "\"")))
+            return nil
+        }
+        let minCount = fs.effectiveMinCount
+        let pooled = countOf.filter { $0.value < minCount && $0.key != fs.reference }.map(\.key).sorted(by: scalarOrder)
+        var kept = countOf.filter { $0.value >= minCount || $0.key == fs.reference }
+        if !pooled.isEmpty { kept[otherLevel] = pooled.reduce(0) { $0 + (countOf[$1] ?? 0) } }
+        let reference: String
+        if let r = fs.reference {
+            reference = r
+        } else {
+            // Most frequent; ties go to the alphabetically first, so the choice is reproducible.
+            reference = kept.sorted { a, b in a.value != b.value ? a.value > b.value : scalarOrder(a.key, b.key) }.first?.key ?? ""
+        }
+        let levels = kept.keys.filter { $0 != reference && $0 != otherLevel }.sorted(by: scalarOrder)
+        let hasOther = !pooled.isEmpty && reference != otherLevel
+        let hasMissing = missingCount > 0
+        var columns = levels.map { "\(fs.name)=\($0)" }
+        if hasOther { columns.append("\(fs.name)=\(otherLevel)") }
+        if hasMissing { columns.append("\(fs.name)=\(missingLevel)") }
+        return FittedFeature(name: fs.name, type: .categorical, group: fs.group, columns: columns,
+                             levels: levels, reference: reference, pooled: pooled, hasOther: hasOther,
+                             hasMissingLevel: hasMissing, unseen: fs.effectiveUnseen)
+    }
+}
+
+/// Orders strings by Unicode scalar values: the same order as Python's `sorted` and independent
+/// of locale, so level order (and column order) is reproducible everywhere.
+func scalarOrder(_ a: String, _ b: String) -> Bool {
+    a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars)
+}

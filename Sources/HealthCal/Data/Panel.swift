@@ -1,0 +1,137 @@
+/// The validated panel: one row per customer per period, every column already interpreted.
+///
+/// Built by `Panel.make(table:spec:)`, which checks everything an analyst can get wrong in the
+/// data before any model sees it. Rows stay in file order (so `lines[r]` points back into the
+/// file); `periods` are sorted chronologically and `rowsByPeriod` groups row indices by period.
+public struct Panel: Sendable {
+    /// Where the data came from (the table's source), for messages.
+    public var source: String
+    public var spec: Spec
+    public var rowCount: Int
+    /// The 1-based file line of each row.
+    public var lines: [Int]
+
+    /// Customer of each row: `customerIDs[Int(customerCodes[r])]`. Numeric ids are written as
+    /// integers when they are whole ("1042", not "1042.0").
+    public var customerCodes: [Int32]
+    public var customerIDs: [String]
+
+    /// Distinct periods, chronological. Empty for a snapshot panel (no period column).
+    public var periods: [Period]
+    /// Index into `periods` of each row; empty for a snapshot.
+    public var periodOfRow: [Int32]
+    /// For each entry of `periods`, its rows in file order; empty for a snapshot.
+    public var rowsByPeriod: [[Int]]
+
+    /// 1 churned, 0 not.
+    public var outcome: [Double]
+    /// Frequency weights (> 0); all 1 when the spec names no weight column.
+    public var weights: [Double]
+    public var hasWeights: Bool
+
+    /// Segment of each row: `segmentNames[Int(segmentCodes[r])]`; both empty without a segment column.
+    public var segmentCodes: [Int32]
+    public var segmentNames: [String]
+
+    /// The raw feature columns, in spec order.
+    public var features: [PanelFeature]
+    /// Values of `bands.gate.column` (NaN when missing), when the spec has a gate.
+    public var gate: [Double]?
+
+    public var isSnapshot: Bool { periods.isEmpty }
+    public var periodLabels: [String] { periods.map(\.label) }
+
+    /// The period of row `r`, or nil in a snapshot.
+    public func period(ofRow r: Int) -> Period? {
+        periodOfRow.isEmpty ? nil : periods[Int(periodOfRow[r])]
+    }
+
+    public func customerID(ofRow r: Int) -> String { customerIDs[Int(customerCodes[r])] }
+
+    /// The segment of row `r`, or nil when the panel has no segment column.
+    public func segment(ofRow r: Int) -> String? {
+        segmentCodes.isEmpty ? nil : segmentNames[Int(segmentCodes[r])]
+    }
+}
+
+/// One feature's raw values, interpreted per its spec type but not yet encoded.
+public struct PanelFeature: Sendable {
+    public var spec: FeatureSpec
+    /// 1-based position of the column in the file, for problems that name a cell.
+    public var columnNumber: Int
+    /// `.numeric` for numeric and boolean features (booleans as 0/1; NaN when missing),
+    /// `.text` for categorical features (code -1 when missing; numbers written as text).
+    public var values: Column
+
+    public init(spec: FeatureSpec, columnNumber: Int, values: Column) {
+        self.spec = spec
+        self.columnNumber = columnNumber
+        self.values = values
+    }
+
+    public var name: String { spec.name }
+}
+
+/// How cells are read as numbers, booleans and outcomes, shared by the panel, the encoder's
+/// scalar path and the quick design so that every path accepts exactly the same spellings.
+enum CellParsing {
+    /// A finite number, or nil. Surrounding whitespace is ignored; "inf" and "nan" are not numbers.
+    static func number(_ text: String) -> Double? {
+        let t = text.trimmingWhitespace
+        guard !t.isEmpty, let v = Double(t), v.isFinite else { return nil }
+        return v
+    }
+
+    /// 0/1, true/false, yes/no in any case (and numbers equal to 0 or 1).
+    static func binary(_ text: String) -> Double? {
+        switch text.trimmingWhitespace.lowercased() {
+        case "1", "true", "yes": return 1
+        case "0", "false", "no": return 0
+        default:
+            if let v = number(text), v == 0 || v == 1 { return v }
+            return nil
+        }
+    }
+
+    /// 0 or 1 from a number; anything else is nil.
+    static func binary(_ value: Double) -> Double? { value == 0 || value == 1 ? value : nil }
+
+    /// A number as an id or a category label: whole numbers without ".0".
+    static func label(_ v: Double) -> String {
+        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        return "\(v)"
+    }
+
+    /// A text column with the spec's missing tokens turned into code -1 (the reader may already
+    /// have done it; doing it again is harmless).
+    static func cleaned(_ column: TextColumn, data: DataOptions) -> TextColumn {
+        let missingLevel = column.levels.map { data.isMissingToken($0) }
+        guard missingLevel.contains(true) else { return column }
+        var out = column
+        for r in out.codes.indices where out.codes[r] >= 0 && missingLevel[Int(out.codes[r])] { out.codes[r] = -1 }
+        return out
+    }
+
+    /// A text view of any column: numbers written with `label`, missing as code -1.
+    static func textView(_ column: Column, data: DataOptions) -> TextColumn {
+        switch column {
+        case let .text(t):
+            return cleaned(t, data: data)
+        case let .numeric(values):
+            var index: [Double: Int32] = [:]
+            var levels: [String] = []
+            var codes = [Int32](repeating: -1, count: values.count)
+            for (r, v) in values.enumerated() where !v.isNaN {
+                if let c = index[v] {
+                    codes[r] = c
+                } else {
+                    let c = Int32(levels.count)
+                    index[v] = c
+                    levels.append(label(v))
+                    codes[r] = c
+                }
+            }
+            return TextColumn(codes: codes, levels: levels)
+        }
+    }
+}

@@ -1,0 +1,207 @@
+/// The spec file (docs/spec.md): which columns mean what, how each feature is encoded, and the
+/// model, backtest, calibration, band and flag options.
+///
+/// Keys are snake_case exactly as in docs/spec.md. Every key but `data.id`, `data.outcome` and
+/// `features` has a default, applied while decoding, so a `Spec` value is always complete.
+/// Load one with `Spec.load(path:)` or `Spec.parse(yaml:file:)`, which also reject unknown keys
+/// and invalid values with messages naming the key.
+public struct Spec: Sendable, Equatable, Codable {
+    public var version: Int
+    public var data: DataOptions
+    public var features: [FeatureSpec]
+    public var model: ModelOptions
+    public var backtest: BacktestOptions
+    public var calibration: CalibrationOptions
+    public var bands: BandOptions
+    public var flags: FlagOptions
+
+    public init(version: Int = 1, data: DataOptions, features: [FeatureSpec],
+                model: ModelOptions = .init(), backtest: BacktestOptions = .init(),
+                calibration: CalibrationOptions = .init(), bands: BandOptions = .init(),
+                flags: FlagOptions = .init()) {
+        self.version = version
+        self.data = data
+        self.features = features
+        self.model = model
+        self.backtest = backtest
+        self.calibration = calibration
+        self.bands = bands
+        self.flags = flags
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case version, data, features, model, backtest, calibration, bands, flags
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        version = try c.decodeIfPresent(Int.self, forKey: .version) ?? 1
+        data = try c.decode(DataOptions.self, forKey: .data)
+        features = try c.decode([FeatureSpec].self, forKey: .features)
+        model = try c.decodeIfPresent(ModelOptions.self, forKey: .model) ?? .init()
+        backtest = try c.decodeIfPresent(BacktestOptions.self, forKey: .backtest) ?? .init()
+        calibration = try c.decodeIfPresent(CalibrationOptions.self, forKey: .calibration) ?? .init()
+        bands = try c.decodeIfPresent(BandOptions.self, forKey: .bands) ?? .init()
+        flags = try c.decodeIfPresent(FlagOptions.self, forKey: .flags) ?? .init()
+    }
+}
+
+/// `data:` which column is which, and how the file is written.
+public struct DataOptions: Sendable, Equatable, Codable {
+    public var id: String
+    /// nil: a snapshot, one row per customer.
+    public var period: String?
+    public var periodFormat: PeriodFormat
+    public var outcome: String
+    public var segment: String?
+    public var weight: String?
+    public var delimiter: String
+    /// Cell values read as missing, compared case-insensitively; whitespace-only is missing too.
+    public var missing: [String]
+
+    public static let defaultMissing = ["", "NA", "N/A", "null", "NaN"]
+
+    public init(id: String, period: String? = nil, periodFormat: PeriodFormat = .auto, outcome: String,
+                segment: String? = nil, weight: String? = nil, delimiter: String = ",",
+                missing: [String] = DataOptions.defaultMissing) {
+        self.id = id
+        self.period = period
+        self.periodFormat = periodFormat
+        self.outcome = outcome
+        self.segment = segment
+        self.weight = weight
+        self.delimiter = delimiter
+        self.missing = missing
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, period, periodFormat = "period_format", outcome, segment, weight, delimiter, missing
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        period = try c.decodeIfPresent(String.self, forKey: .period)
+        periodFormat = try c.decodeIfPresent(PeriodFormat.self, forKey: .periodFormat) ?? .auto
+        outcome = try c.decode(String.self, forKey: .outcome)
+        segment = try c.decodeIfPresent(String.self, forKey: .segment)
+        weight = try c.decodeIfPresent(String.self, forKey: .weight)
+        delimiter = try c.decodeIfPresent(String.self, forKey: .delimiter) ?? ","
+        missing = try c.decodeIfPresent([String].self, forKey: .missing) ?? Self.defaultMissing
+    }
+
+    /// True when `cell` is one of the missing tokens (case-insensitive) or whitespace only.
+    public func isMissingToken(_ cell: String) -> Bool {
+        let t = cell.trimmingWhitespace
+        if t.isEmpty { return true }
+        let lower = t.lowercased()
+        return missing.contains { $0.lowercased() == lower }
+    }
+}
+
+/// `model:` options of the logistic fit.
+public struct ModelOptions: Sendable, Equatable, Codable {
+    /// L2 penalty λ on the weights (never the intercept); sklearn's C = 1/λ.
+    public var ridge: Double = 0
+    public var perSegment: Bool = false
+    public var minSegmentRows: Int = 500
+    public var maxIterations: Int = 100
+
+    public init(ridge: Double = 0, perSegment: Bool = false, minSegmentRows: Int = 500, maxIterations: Int = 100) {
+        self.ridge = ridge
+        self.perSegment = perSegment
+        self.minSegmentRows = minSegmentRows
+        self.maxIterations = maxIterations
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case ridge, perSegment = "per_segment", minSegmentRows = "min_segment_rows", maxIterations = "max_iterations"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        ridge = try c.decodeIfPresent(Double.self, forKey: .ridge) ?? 0
+        perSegment = try c.decodeIfPresent(Bool.self, forKey: .perSegment) ?? false
+        minSegmentRows = try c.decodeIfPresent(Int.self, forKey: .minSegmentRows) ?? 500
+        maxIterations = try c.decodeIfPresent(Int.self, forKey: .maxIterations) ?? 100
+    }
+}
+
+/// `backtest:` the walk-forward (or, for snapshots, k-fold) evaluation.
+public struct BacktestOptions: Sendable, Equatable, Codable {
+    public enum Window: String, Sendable, Codable, CaseIterable { case expanding, rolling }
+
+    /// The outcome of period t is known at t + horizon, in the panel's period unit.
+    public var horizon: Int = 1
+    public var minTrainPeriods: Int = 4
+    public var window: Window = .expanding
+    public var windowPeriods: Int = 8
+    /// 0: every period after the minimum window; N: the last N periods.
+    public var testPeriods: Int = 0
+    public var folds: Int = 5
+
+    public init(horizon: Int = 1, minTrainPeriods: Int = 4, window: Window = .expanding,
+                windowPeriods: Int = 8, testPeriods: Int = 0, folds: Int = 5) {
+        self.horizon = horizon
+        self.minTrainPeriods = minTrainPeriods
+        self.window = window
+        self.windowPeriods = windowPeriods
+        self.testPeriods = testPeriods
+        self.folds = folds
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case horizon, minTrainPeriods = "min_train_periods", window, windowPeriods = "window_periods",
+             testPeriods = "test_periods", folds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        horizon = try c.decodeIfPresent(Int.self, forKey: .horizon) ?? 1
+        minTrainPeriods = try c.decodeIfPresent(Int.self, forKey: .minTrainPeriods) ?? 4
+        window = try c.decodeIfPresent(Window.self, forKey: .window) ?? .expanding
+        windowPeriods = try c.decodeIfPresent(Int.self, forKey: .windowPeriods) ?? 8
+        testPeriods = try c.decodeIfPresent(Int.self, forKey: .testPeriods) ?? 0
+        folds = try c.decodeIfPresent(Int.self, forKey: .folds) ?? 5
+    }
+}
+
+/// `calibration:` how out-of-sample scores are recalibrated.
+public struct CalibrationOptions: Sendable, Equatable, Codable {
+    public enum Method: String, Sendable, Codable, CaseIterable { case platt, intercept, isotonic, none }
+    public var method: Method = .platt
+
+    public init(method: Method = .platt) { self.method = method }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case method }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        method = try c.decodeIfPresent(Method.self, forKey: .method) ?? .platt
+    }
+}
+
+/// `flags:` thresholds of the three flags (DESIGN.md, "The flags").
+public struct FlagOptions: Sendable, Equatable, Codable {
+    public var persistentPeriods: Int = 3
+    /// Health-score points (0-100 scale).
+    public var scoreDrop: Double = 15
+    public var topFeatures: Int = 3
+
+    public init(persistentPeriods: Int = 3, scoreDrop: Double = 15, topFeatures: Int = 3) {
+        self.persistentPeriods = persistentPeriods
+        self.scoreDrop = scoreDrop
+        self.topFeatures = topFeatures
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case persistentPeriods = "persistent_periods", scoreDrop = "score_drop", topFeatures = "top_features"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        persistentPeriods = try c.decodeIfPresent(Int.self, forKey: .persistentPeriods) ?? 3
+        scoreDrop = try c.decodeIfPresent(Double.self, forKey: .scoreDrop) ?? 15
+        topFeatures = try c.decodeIfPresent(Int.self, forKey: .topFeatures) ?? 3
+    }
+}

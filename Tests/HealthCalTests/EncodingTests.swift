@@ -1,0 +1,158 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import HealthCal
+
+@Suite("Encoding")
+struct EncodingTests {
+    struct Expected: Decodable {
+        var columns: [String]
+        var train_rows: [Int]
+        var score_rows: [Int]
+        var train: [[Double]]
+        var score: [[Double]]
+        var winsorize_bounds: [Double]
+        var logins_median: Double
+        var logins_mean: Double
+        var logins_sd: Double
+    }
+
+    func loadFixture() throws -> (Panel, Spec, Expected) {
+        let csv = try String(contentsOf: fixtureURL("encoding_panel.csv"), encoding: .utf8)
+        let spec = try Spec.load(path: fixtureURL("encoding_spec.yaml").path)
+        let panel = try Panel.make(table: makeTable(csv, source: "encoding_panel.csv"), spec: spec)
+        let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: fixtureURL("encoding_expected.json")))
+        return (panel, spec, expected)
+    }
+
+    func rowsOf(_ d: Design) -> [[Double]] {
+        (0..<d.rowCount).map { i in (0..<d.columnCount).map { d.x[i, $0] } }
+    }
+
+    /// Reference: Fixtures/make_encoding_fixtures.py (pandas/numpy, versions in the JSON).
+    /// Tolerance 1e-12 absolute: the only differences allowed are summation order in means.
+    @Test func matchesPandasOnTrainingAndScoringRows() throws {
+        let (panel, spec, expected) = try loadFixture()
+        #expect(expected.train_rows == panel.rowsByPeriod.prefix(3).flatMap { $0 }.sorted())
+        let enc = try FeatureEncoder.fit(panel, rows: expected.train_rows, spec: spec)
+        #expect(enc.names == expected.columns)
+        let logins = try #require(enc.features.first)
+        #expect(logins.lower == expected.winsorize_bounds[0] && logins.upper == expected.winsorize_bounds[1])
+        #expect(logins.imputeValue == expected.logins_median)
+        #expect(abs((logins.center ?? .nan) - expected.logins_mean) <= 1e-12)
+        #expect(abs((logins.scale ?? .nan) - expected.logins_sd) <= 1e-12)
+
+        let train = rowsOf(try enc.design(panel, rows: expected.train_rows))
+        let score = rowsOf(try enc.design(panel, rows: expected.score_rows))
+        #expect(maxAbsoluteError(train.flatMap { $0 }, expected.train.flatMap { $0 }) <= 1e-12)
+        #expect(maxAbsoluteError(score.flatMap { $0 }, expected.score.flatMap { $0 }) <= 1e-12)
+    }
+
+    @Test func scalarPathIsBitIdenticalToMatrixPath() throws {
+        let (panel, spec, expected) = try loadFixture()
+        let enc = try FeatureEncoder.fit(panel, rows: expected.train_rows, spec: spec)
+        let all = Array(0..<panel.rowCount)
+        let design = try enc.design(panel, rows: all)
+        for r in all {
+            let scalar = try enc.encode(enc.rawRow(panel, row: r))
+            let matrix = (0..<design.columnCount).map { design.x[r, $0] }
+            #expect(scalar.map(\.bitPattern) == matrix.map(\.bitPattern), "row \(r)")
+        }
+    }
+
+    @Test func fittedEncodingRoundTripsThroughJSON() throws {
+        let (panel, spec, expected) = try loadFixture()
+        let enc = try FeatureEncoder.fit(panel, rows: expected.train_rows, spec: spec)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(enc)
+        let back = try JSONDecoder().decode(FittedEncoding.self, from: data)
+        #expect(back == enc)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains("\"impute_value\"") && text.contains("\"contribution_means\""))
+        let plan = try #require(enc.features.first { $0.name == "plan" })
+        #expect(plan.reference == "basic" && plan.pooled == ["legacy"] && plan.hasOther == true)
+        // Contribution means: the training mean of each column; standardized columns average ~0.
+        #expect(enc.contributionMeans[0] == 1)
+        #expect(abs(enc.contributionMeans[1]) <= 1e-12)
+    }
+
+    static let small = """
+        customer_id,period,churned,x,plan
+        a,2025Q1,0,1,basic
+        b,2025Q1,1,2,pro
+        c,2025Q1,0,3,pro
+        d,2025Q1,0,,basic
+        e,2025Q2,1,-1,gold
+        """
+
+    func smallPanel(_ features: [FeatureSpec]) throws -> Panel {
+        try Panel.make(table: makeTable(Self.small), spec: testSpec(features: features))
+    }
+
+    @Test func unseenLevelIsReferenceOrAProblem() throws {
+        let cat = FeatureSpec(name: "plan", type: .categorical, minCount: 1)
+        let p = try smallPanel([cat])
+        let enc = try FeatureEncoder.fit(p, rows: [0, 1, 2, 3], spec: p.spec)
+        // basic and pro tie at 2 rows: the alphabetically first, basic, is the reference.
+        #expect(enc.names == ["const", "plan=pro"])
+        let d = try enc.design(p, rows: [4])
+        #expect(d.x[0, 1] == 0)
+
+        var strict = cat
+        strict.unseen = .error
+        let p2 = try smallPanel([strict])
+        let enc2 = try FeatureEncoder.fit(p2, rows: [0, 1, 2, 3], spec: p2.spec)
+        do {
+            _ = try enc2.design(p2, rows: [4])
+            Issue.record("expected a problem")
+        } catch {
+            let problem = try #require(error.problems.first)
+            #expect(problem.line == 6 && problem.column == 5 && problem.columnName == "plan" && problem.value == "gold")
+        }
+        #expect(throws: EncodingProblem.self) { try enc2.encode([.text("gold")]) }
+    }
+
+    @Test func log1pOfValueAtMostMinusOneIsAProblem() throws {
+        let p = try smallPanel([FeatureSpec(name: "x", type: .numeric, transform: .log1p)])
+        do {
+            _ = try FeatureEncoder.fit(p, rows: [0, 1, 2, 3, 4], spec: p.spec)
+            Issue.record("expected a problem")
+        } catch {
+            let problem = try #require(error.problems.first)
+            #expect(problem.line == 6 && problem.column == 4 && problem.value == "-1")
+            #expect(problem.message.contains("log1p"))
+        }
+    }
+
+    @Test func imputeErrorNamesTheMissingCell() throws {
+        let p = try smallPanel([FeatureSpec(name: "x", type: .numeric, impute: .error)])
+        do {
+            _ = try FeatureEncoder.fit(p, rows: [0, 1, 2, 3], spec: p.spec)
+            Issue.record("expected a problem")
+        } catch {
+            #expect(error.problems.map(\.line) == [5])
+            #expect(error.problems[0].columnName == "x")
+        }
+    }
+
+    @Test func constantColumnIsReported() throws {
+        let p = try smallPanel([FeatureSpec(name: "x", type: .numeric)])
+        do {
+            _ = try FeatureEncoder.fit(p, rows: [0, 3], spec: p.spec)
+            Issue.record("expected a problem")
+        } catch {
+            #expect(error.problems[0].columnName == "x" && error.problems[0].message.contains("constant"))
+        }
+    }
+
+    /// Reference: numpy 2.x np.quantile(x, q) (default linear method), values computed in Python:
+    /// np.quantile([1, 2, 4, 8, 16], [0, 0.1, 0.25, 0.5, 0.9, 1]) = [1, 1.4, 2, 4, 12.8, 16];
+    /// np.median([1, 2, 4, 8]) = 3. Tolerance: exact (same operations as numpy).
+    @Test func quantilesMatchNumpy() {
+        let x: [Double] = [1, 2, 4, 8, 16]
+        let q = [0, 0.1, 0.25, 0.5, 0.9, 1].map { OrderStatistics.quantile(sorted: x, $0) }
+        #expect(q == [1, 1.4, 2, 4, 12.8, 16])
+        #expect(OrderStatistics.median(sorted: [1, 2, 4, 8]) == 3)
+    }
+}
