@@ -78,6 +78,16 @@ public struct LogisticFit: Sendable, Codable, Equatable {
         self.warnings = warnings
     }
 
+    enum CodingKeys: String, CodingKey {
+        case names, coefficients, standardErrors = "standard_errors", zValues = "z_values", pValues = "p_values"
+        case lower95 = "lower_95", upper95 = "upper_95", oddsRatios = "odds_ratios", covariance
+        case logLikelihood = "log_likelihood", nullLogLikelihood = "null_log_likelihood", deviance
+        case nullDeviance = "null_deviance", aic, bic, mcFaddenR2 = "mcfadden_r2"
+        case likelihoodRatio = "likelihood_ratio", likelihoodRatioDF = "likelihood_ratio_df"
+        case likelihoodRatioPValue = "likelihood_ratio_p_value", rows, observations, ridge, iterations
+        case converged, warnings
+    }
+
     /// The coefficient of the column called `name`.
     public func coefficient(_ name: String) -> Double? {
         names.firstIndex(of: name).map { coefficients[$0] }

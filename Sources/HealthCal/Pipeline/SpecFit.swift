@@ -1,0 +1,20 @@
+/// One pooled fit of a panel as its spec says: encodings fitted on the given rows, the design
+/// built, the logistic regression fitted with the spec's ridge penalty.
+public struct SpecFit: Sendable {
+    public var encoding: FittedEncoding
+    public var fit: LogisticFit
+
+    /// Fits on `rows` (all rows when nil). `ridge` overrides the spec's `model.ridge`.
+    public static func run(panel: Panel, rows: [Int]? = nil, ridge: Double? = nil) throws -> SpecFit {
+        let spec = panel.spec
+        let rows = rows ?? Array(0..<panel.rowCount)
+        let encoding = try FeatureEncoder.fit(panel, rows: rows, spec: spec)
+        let design = try encoding.design(panel, rows: rows)
+        let y = rows.map { panel.outcome[$0] }
+        let w = panel.hasWeights ? rows.map { panel.weights[$0] } : nil
+        var options = LogisticOptions(ridge: ridge ?? spec.model.ridge)
+        options.newton.maxIterations = spec.model.maxIterations
+        let fit = try LogisticRegression.fit(design, y: y, weights: w, options: options, outcomeName: spec.data.outcome)
+        return SpecFit(encoding: encoding, fit: fit)
+    }
+}

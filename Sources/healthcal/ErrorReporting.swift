@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import HealthCal
+
+/// Documented exit codes (also in `healthcal --help`).
+enum Exit {
+    static let invalidInput: Int32 = 2
+    static let cannotFit: Int32 = 3
+    static let outputFailed: Int32 = 4
+    static let internalError: Int32 = 1
+}
+
+/// Runs a command body, turning the library's typed errors into a message on stderr and the
+/// documented exit code, so no user error ends in a crash or a stack trace.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as DataValidationError {
+        fail(error.description, code: Exit.invalidInput)
+    } catch let error as SpecError {
+        fail(error.description, code: Exit.invalidInput)
+    } catch let error as FitError {
+        fail("the model cannot be fit: \(error.description)", code: Exit.cannotFit)
+    } catch let error as OutputFile.WriteError {
+        fail(error.description, code: Exit.outputFailed)
+    } catch let error as CLIError {
+        fail(error.description, code: error.code)
+    } catch {
+        fail("\(error)", code: Exit.internalError)
+    }
+}
+
+/// A usage-level problem the parser cannot see (e.g. two options that exclude each other).
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    var code: Int32 = Exit.invalidInput
+}
+
+func fail(_ message: String, code: Int32) -> Never {
+    FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
+    exit(code)
+}
+
+/// Prints to standard output.
+func emit(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+}
+
+/// Progress and notes go to standard error, and only when it is a terminal (or forced).
+func note(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+import HealthCal
+
+@main
+struct Healthcal: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "healthcal",
+        abstract: "Recalibrate a customer-health / churn score: fit, backtest, calibrate, flag, export, report.",
+        discussion: """
+        Start with the sample data:
+          healthcal sample-data --out /tmp/demo
+          healthcal recalibrate --spec /tmp/demo/spec.yaml --data /tmp/demo/panel.csv --out reports/demo
+
+        Exit codes: 0 success, 2 invalid input (data or spec), 3 the model cannot be fit,
+        4 an output could not be written (or exists: use --force), 64 usage error.
+        """,
+        version: HealthCalVersion.current,
+        subcommands: [FitCommand.self]
+    )
+}

@@ -1,2 +1,0 @@
-import HealthCal
-print(HealthCalVersion.current)
