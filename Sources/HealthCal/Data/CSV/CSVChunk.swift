@@ -128,7 +128,9 @@ struct CSVChunk {
         let (s, e) = trimSpaces(base, start, end)
         switch layout.kinds[column] {
         case .numeric:
-            if let value = NumberParser.parse(base + s, count: e - s) {
+            if missing.includesNumbers, missing.matches(base + s, count: e - s) {
+                numeric[slot].append(.nan)
+            } else if let value = NumberParser.parse(base + s, count: e - s) {
                 if value.isFinite {
                     numeric[slot].append(value)
                 } else {

@@ -126,9 +126,18 @@ struct CSVFieldScanner {
 /// The missing-value tokens, lower-cased once so each cell is compared without allocating.
 struct MissingTokens {
     private let tokens: [[UInt8]]
+    /// Some token reads as a number (a sentinel such as -999), so numeric cells must be
+    /// compared with the tokens before parsing rather than only when parsing fails.
+    let includesNumbers: Bool
 
     init(_ strings: [String]) {
         tokens = strings.map { Array($0.trimmingSpaces.lowercased().utf8) }.filter { !$0.isEmpty }
+        includesNumbers = tokens.contains { token in
+            token.withUnsafeBufferPointer { b in
+                guard let p = b.baseAddress else { return false }
+                return NumberParser.parse(p, count: b.count) != nil
+            }
+        }
     }
 
     /// Whether the cell (already trimmed) is missing: empty, or one of the tokens in any case.
