@@ -27,6 +27,8 @@ struct CSVChunk {
     var problems: [DataProblem] = []
     /// Reused for quoted cells whose doubled quotes must be collapsed.
     private var scratch: [UInt8] = []
+    /// Cells of the rows not yet appended to the columns (see `RowBatch`).
+    private let batch: RowBatch
 
     var isStopped: Bool { problems.count > DataValidationError.limit }
 
@@ -51,6 +53,7 @@ struct CSVChunk {
             return column
         }
         dictionaries = Array(repeating: TextDictionary(), count: layout.textCount)
+        batch = RowBatch(numericColumns: layout.numericCount, textColumns: layout.textCount)
         rowLines = []
         rowLines.reserveCapacity(reserve)
     }
@@ -94,10 +97,26 @@ struct CSVChunk {
             }
             rowLines.append(rowLine)
             rowCount += 1
+            batch.row += 1
+            if batch.row == RowBatch.rows { flush() }
             // At the end of the bytes there may be no line ending; the count no longer matters.
             line += 1
             position = p
         }
+        flush()
+    }
+
+    /// Moves the batched cells into the column arrays, one bulk copy per column.
+    private mutating func flush() {
+        let n = batch.row
+        guard n > 0 else { return }
+        for slot in numeric.indices {
+            numeric[slot].append(contentsOf: UnsafeBufferPointer(start: batch.numeric(slot), count: n))
+        }
+        for slot in codes.indices {
+            codes[slot].append(contentsOf: UnsafeBufferPointer(start: batch.codes(slot), count: n))
+        }
+        batch.row = 0
     }
 
     // MARK: - Cells
@@ -129,28 +148,28 @@ struct CSVChunk {
         switch layout.kinds[column] {
         case .numeric:
             if missing.includesNumbers, missing.matches(base + s, count: e - s) {
-                numeric[slot].append(.nan)
+                batch.numeric(slot)[batch.row] = .nan
             } else if let value = NumberParser.parse(base + s, count: e - s) {
                 if value.isFinite {
-                    numeric[slot].append(value)
+                    batch.numeric(slot)[batch.row] = value
                 } else {
                     add(line: line, column: column, value: Self.text(base, start, end),
                         message: "number is too large for a Double (overflows to infinity)")
-                    numeric[slot].append(.nan)
+                    batch.numeric(slot)[batch.row] = .nan
                 }
             } else {
-                numeric[slot].append(.nan)
+                batch.numeric(slot)[batch.row] = .nan
                 if !missing.matches(base + s, count: e - s) {
                     nonNumber(base, start, end, trimmed: (s, e), column: column, line: line)
                 }
             }
         case .text:
             if missing.matches(base + s, count: e - s) {
-                codes[slot].append(-1)
+                batch.codes(slot)[batch.row] = -1
                 return
             }
             let found = dictionaries[slot].code(of: base + start, count: end - start)
-            codes[slot].append(found.code)
+            batch.codes(slot)[batch.row] = found.code
             if found.isNew, !found.isValidUTF8 {
                 add(line: line, column: column, value: Self.text(base, start, end), message: "invalid UTF-8")
             }
@@ -179,8 +198,8 @@ struct CSVChunk {
     private mutating func storeMissing(column: Int) {
         let slot = layout.slots[column]
         switch layout.kinds[column] {
-        case .numeric: numeric[slot].append(.nan)
-        case .text: codes[slot].append(-1)
+        case .numeric: batch.numeric(slot)[batch.row] = .nan
+        case .text: batch.codes(slot)[batch.row] = -1
         }
     }
 
@@ -230,5 +249,30 @@ struct CSVChunk {
                                         columnName: found < expected ? layout.names[found] : nil,
                                         value: nil, message: message))
         }
+    }
+}
+
+/// Cells of up to `rows` rows, column by column, written through raw pointers.
+///
+/// Appending each cell to its column's Array costs a uniqueness check and a capacity check per
+/// cell (a third of the parse time on the benchmark panel); batching turns those into one bulk
+/// copy per column every `rows` rows. A class so the buffers are freed exactly once.
+final class RowBatch {
+    static let rows = 1024
+    var row = 0
+    private let numericCells: UnsafeMutablePointer<Double>
+    private let codeCells: UnsafeMutablePointer<Int32>
+
+    init(numericColumns: Int, textColumns: Int) {
+        numericCells = .allocate(capacity: max(numericColumns, 1) * Self.rows)
+        codeCells = .allocate(capacity: max(textColumns, 1) * Self.rows)
+    }
+
+    @inline(__always) func numeric(_ slot: Int) -> UnsafeMutablePointer<Double> { numericCells + slot * Self.rows }
+    @inline(__always) func codes(_ slot: Int) -> UnsafeMutablePointer<Int32> { codeCells + slot * Self.rows }
+
+    deinit {
+        numericCells.deallocate()
+        codeCells.deallocate()
     }
 }

@@ -17,8 +17,11 @@ struct TextDictionary {
     /// Start of level k's bytes in `arena`; level k ends at `offsets[k + 1]`.
     private var offsets: [Int] = [0]
     private var hashes: [UInt64] = []
-    /// Open addressing with linear probing; -1 marks an empty slot. Size is a power of two.
-    private var slots: [Int32] = Array(repeating: -1, count: 64)
+    /// Open addressing with linear probing; size is a power of two. A slot holds the high 32
+    /// bits of the hash above the code + 1 (0 marks an empty slot), so a probe rejects other
+    /// values without touching the per-level arrays: a customer-id column has ~10^5 levels and
+    /// every extra cache miss shows in the read time.
+    private var slots: [UInt64] = Array(repeating: 0, count: 64)
 
     var count: Int { levels.count }
 
@@ -29,13 +32,16 @@ struct TextDictionary {
     mutating func code(of bytes: UnsafePointer<UInt8>, count n: Int) -> (code: Int32, isNew: Bool, isValidUTF8: Bool) {
         let h = Self.hash(bytes, n)
         let mask = slots.count - 1
+        let tag = h & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: h) & mask
         while true {
-            let c = slots[slot]
-            if c < 0 { break }
-            let k = Int(c)
-            if hashes[k] == h, offsets[k + 1] - offsets[k] == n, equalBytes(level: k, bytes, n) {
-                return (c, false, true)
+            let entry = slots[slot]
+            if entry == 0 { break }
+            if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                let k = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                if offsets[k + 1] - offsets[k] == n, equalBytes(level: k, bytes, n) {
+                    return (Int32(truncatingIfNeeded: k), false, true)
+                }
             }
             slot = (slot + 1) & mask
         }
@@ -46,7 +52,7 @@ struct TextDictionary {
         arena.append(contentsOf: buffer)
         offsets.append(arena.count)
         hashes.append(h)
-        slots[slot] = code
+        slots[slot] = tag | UInt64(truncatingIfNeeded: code + 1)
         if levels.count * 2 > slots.count { grow() }
         return (code, true, valid)
     }
@@ -60,12 +66,13 @@ struct TextDictionary {
     }
 
     private mutating func grow() {
-        var bigger = Array(repeating: Int32(-1), count: slots.count * 2)
+        var bigger = Array(repeating: UInt64(0), count: slots.count * 2)
         let mask = bigger.count - 1
         for k in 0..<levels.count {
-            var slot = Int(truncatingIfNeeded: hashes[k]) & mask
-            while bigger[slot] >= 0 { slot = (slot + 1) & mask }
-            bigger[slot] = Int32(k)
+            let h = hashes[k]
+            var slot = Int(truncatingIfNeeded: h) & mask
+            while bigger[slot] != 0 { slot = (slot + 1) & mask }
+            bigger[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(k + 1)
         }
         slots = bigger
     }
