@@ -26,6 +26,15 @@ enum ReadBench {
             print("threads \(options.threads)")
             print("seconds \(String(format3(seconds)))")
             print("peak_rss_mib \(peakRSSMiB())")
+            if let f = fopen("/proc/self/smaps_rollup", "r") {
+                var line = [CChar](repeating: 0, count: 256)
+                while fgets(&line, 256, f) != nil {
+                    let s = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                    if s.hasPrefix("AnonHuge") || s.hasPrefix("Rss") { print(s, terminator: "") }
+                }
+                fclose(f)
+            }
+            withExtendedLifetime(table) {}
             return 0
         } catch {
             print(error.description)

@@ -45,6 +45,7 @@ struct CSVChunk {
         numeric = (0..<layout.numericCount).map { _ in
             var column = [Double]()
             column.reserveCapacity(reserve)
+            adviseHugePages(&column)
             return column
         }
         codes = (0..<layout.textCount).map { _ in

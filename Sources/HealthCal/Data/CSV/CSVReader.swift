@@ -17,6 +17,11 @@ import Darwin
 public enum CSVReader {
     /// Reads the file at `path` (read once into memory, then parsed).
     public static func read(path: String, options: CSVOptions = CSVOptions()) throws(DataValidationError) -> Table {
+        if let file = MappedFile(path: path) {
+            return try withExtendedLifetime(file) { () throws(DataValidationError) -> Table in
+                try read(base: file.base, count: file.count, source: path, options: options)
+            }
+        }
         let bytes = try readFile(path)
         return try read(bytes: bytes, source: path, options: options)
     }
@@ -72,8 +77,8 @@ public enum CSVReader {
             DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
                 jobs.run(k)
             }
-            guard let first = jobs.take(0) else { return Table(source: source, names: [], columns: [], rowCount: 0) }
-            merged = first
+            // Moved, not copied, so that appending the other chunks finds its columns unshared.
+            merged = jobs.take(0) ?? makeChunk(0)
             for k in 1..<chunkCount {
                 if merged.isStopped { break }
                 guard let next = jobs.take(k) else { continue }
