@@ -33,34 +33,30 @@ enum NumberParser {
             negative = bytes[i] == UInt8(ascii: "-")
             i += 1
         }
+        // Every digit goes into the mantissa, leading zeros included (they add nothing); more
+        // than 19 digits could overflow it, so such cells (rare: long ids, "0.000...") take the
+        // slow path, which is exact too.
         var mantissa: UInt64 = 0
-        var significantDigits = 0
         var digitCount = 0
         var fractionDigits = 0
-        // Integer part.
         while i < count {
             let d = bytes[i] &- 48
             if d > 9 { break }
-            if mantissa != 0 || d != 0 {
-                if significantDigits < 19 { mantissa = mantissa &* 10 &+ UInt64(d) }
-                significantDigits += 1
-            }
+            mantissa = mantissa &* 10 &+ UInt64(d)
             digitCount += 1
             i += 1
         }
         if i < count, bytes[i] == UInt8(ascii: ".") {
             i += 1
+            let fractionStart = i
             while i < count {
                 let d = bytes[i] &- 48
                 if d > 9 { break }
-                if mantissa != 0 || d != 0 {
-                    if significantDigits < 19 { mantissa = mantissa &* 10 &+ UInt64(d) }
-                    significantDigits += 1
-                }
-                if significantDigits <= 19 { fractionDigits += 1 }
-                digitCount += 1
+                mantissa = mantissa &* 10 &+ UInt64(d)
                 i += 1
             }
+            fractionDigits = i - fractionStart
+            digitCount += fractionDigits
         }
         if digitCount == 0 { return nil }
         var exponent = 0
@@ -84,8 +80,8 @@ enum NumberParser {
             if negativeExponent { exponent = -exponent }
         }
         if i != count { return nil }
-        if mantissa == 0 { return negative ? -0.0 : 0.0 }
-        if significantDigits <= 19 {
+        if digitCount <= 19 {
+            if mantissa == 0 { return negative ? -0.0 : 0.0 }
             let power = exponent - fractionDigits
             if mantissa <= (1 << 53), power >= -22, power <= 22 {
                 var value = Double(mantissa)
