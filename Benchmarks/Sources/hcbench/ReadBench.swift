@@ -5,7 +5,9 @@ import Glibc
 import Darwin
 #endif
 
-/// `hcbench read FILE [--threads N]`: wall time of `CSVReader.read` and the process's peak RSS.
+/// `hcbench read FILE [--threads N] [--sums]`: wall time of `CSVReader.read` and the process's
+/// peak RSS; `--sums` also prints each numeric column's sum and missing count, and each text
+/// column's level count, to compare with pandas.
 enum ReadBench {
     static func run(_ args: [String]) -> Int32 {
         guard let path = args.first else {
@@ -24,21 +26,25 @@ enum ReadBench {
             print("rows \(table.rowCount)")
             print("columns \(table.names.count) (numeric \(numeric), text \(table.names.count - numeric))")
             print("threads \(options.threads)")
-            print("seconds \(String(format3(seconds)))")
+            print("seconds \(format3(seconds))")
             print("peak_rss_mib \(peakRSSMiB())")
-            if let f = fopen("/proc/self/smaps_rollup", "r") {
-                var line = [CChar](repeating: 0, count: 256)
-                while fgets(&line, 256, f) != nil {
-                    let s = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                    if s.hasPrefix("AnonHuge") || s.hasPrefix("Rss") { print(s, terminator: "") }
-                }
-                fclose(f)
-            }
-            withExtendedLifetime(table) {}
+            if args.contains("--sums") { printSums(table) }
             return 0
         } catch {
             print(error.description)
             return 1
+        }
+    }
+
+    static func printSums(_ table: Table) {
+        for (name, column) in zip(table.names, table.columns) {
+            switch column {
+            case .numeric(let values):
+                let present = values.filter { !$0.isNaN }
+                print("sum \(name) \(present.reduce(0, +)) missing \(values.count - present.count)")
+            case .text(let text):
+                print("levels \(name) \(text.levels.count) missing \(text.codes.filter { $0 < 0 }.count)")
+            }
         }
     }
 
