@@ -134,4 +134,15 @@ func sameBits(_ a: [Double], _ b: [Double]) -> Bool {
         #expect(numbers(t, "a") == [1])
         #expect(throws: DataValidationError.self) { try CSVReader.read(path: path + ".absent") }
     }
+
+    @Test func specialFilesAreReadWithoutMapping() {
+        // /dev/null cannot be mapped; the read() fallback finds it empty.
+        do {
+            _ = try CSVReader.read(path: "/dev/null")
+            Issue.record("an empty file must be a problem")
+        } catch {
+            #expect(error.problems.first?.file == "/dev/null")
+            #expect(error.problems.first?.message.contains("empty") == true)
+        }
+    }
 }

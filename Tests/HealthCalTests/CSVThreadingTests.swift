@@ -84,5 +84,18 @@ import Testing
         #expect(one.count == 14)
         #expect(one.first?.line == 9)
         #expect(one == two)
+        // More than 20 problems, spread over both halves: the same first 20, and truncated.
+        var many = "id,x\n"
+        for r in 0..<2000 { many += r % 60 == 3 ? "C\(r),bad\(r)\n" : "C\(r),\(r)\n" }
+        let serial = problems(many, options: options(threads: 1, o))
+        #expect(serial.count == 20)
+        #expect(serial.last?.line == 2 + 3 + 60 * 19)
+        #expect(problems(many, options: options(threads: 2, o)) == serial)
+        #expect(throws: DataValidationError.self) { try readCSV(many, options: options(threads: 2, o)) }
+        do {
+            _ = try readCSV(many, options: options(threads: 2, o))
+        } catch {
+            #expect(error.truncated)
+        }
     }
 }

@@ -123,7 +123,8 @@ public enum CSVReader {
         return points
     }
 
-    /// The whole file in memory, read once; a problem naming the path when it cannot be read.
+    /// The whole file in memory, for what cannot be mapped (a pipe such as /dev/stdin, a
+    /// special file); a problem naming the path when it cannot be read.
     static func readFile(_ path: String) throws(DataValidationError) -> [UInt8] {
         func failure(_ what: String) -> DataValidationError {
             let reason = String(cString: strerror(errno))
@@ -132,29 +133,28 @@ public enum CSVReader {
         let fd = open(path, O_RDONLY)
         if fd < 0 { throw failure("cannot open the file") }
         defer { close(fd) }
-        var info = stat()
-        if fstat(fd, &info) != 0 { throw failure("cannot read the file's size") }
-        let size = Int(info.st_size)
-        var readError = false
-        let bytes = [UInt8](unsafeUninitializedCapacity: max(size, 1)) { buffer, initialized in
-            guard let base = buffer.baseAddress else { return }
-            var done = 0
-            while done < size {
-                let n = Glibc.read(fd, base + done, size - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    readError = true
-                    break
-                }
-                if n == 0 { break }
-                done += n
+        var bytes: [UInt8] = []
+        var block = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = block.withUnsafeMutableBytes { b in systemRead(fd, b.baseAddress, b.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw failure("cannot read the file")
             }
-            initialized = done
+            if n == 0 { break }
+            bytes.append(contentsOf: block[0..<n])
         }
-        if readError { throw failure("cannot read the file") }
         return bytes
     }
 }
+
+#if canImport(Glibc)
+private let systemRead = Glibc.read
+#elseif canImport(Musl)
+private let systemRead = Musl.read
+#elseif canImport(Darwin)
+private let systemRead = Darwin.read
+#endif
 
 /// Hands the chunk parser and one result slot per chunk to the worker threads.
 ///
