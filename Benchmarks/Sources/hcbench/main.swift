@@ -1,0 +1,24 @@
+// hcbench STAGE ARGS...: times one stage of healthcal on a file, for BENCHMARKS.md.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+let arguments = CommandLine.arguments
+let usage = """
+    usage: hcbench read FILE    read a CSV; print rows, columns, wall seconds, peak RSS
+    """
+
+guard arguments.count >= 2 else {
+    print(usage)
+    exit(2)
+}
+
+switch arguments[1] {
+case "read":
+    exit(ReadBench.run(Array(arguments.dropFirst(2))))
+default:
+    print("unknown stage \"\(arguments[1])\"\n" + usage)
+    exit(2)
+}

@@ -1,0 +1,279 @@
+/// Parses the rows of one stretch of the bytes into column buffers.
+///
+/// A chunk starts at a row boundary and parses whole rows until its row start reaches a limit.
+/// The reader runs one chunk per core on speculative split points and then joins them in order
+/// (`CSVChunk+Merge.swift`). Lines are counted from the chunk's own start, so a later chunk's
+/// lines and problems are shifted once the chunk before it has been counted.
+struct CSVChunk {
+    let scanner: CSVFieldScanner
+    let layout: CSVLayout
+    let missing: MissingTokens
+    let source: String
+
+    /// The chunk's start, fixed; `position` is where parsing continues.
+    let start: Int
+    var position: Int
+    /// 1-based line of `position` (for a chunk after the first: counted from 0 at `start`).
+    var line: Int
+
+    var numeric: [[Double]]
+    var codes: [[Int32]]
+    var dictionaries: [TextDictionary]
+    /// The line on which each row starts.
+    var rowLines: [Int]
+    var rowCount = 0
+    /// Problems in file order, at most `DataValidationError.limit + 1`: one more than is kept
+    /// tells the final collector that there were more.
+    var problems: [DataProblem] = []
+    /// Reused for quoted cells whose doubled quotes must be collapsed.
+    private var scratch: [UInt8] = []
+    /// Cells of the rows not yet appended to the columns (see `RowBatch`).
+    private let batch: RowBatch
+
+    var isStopped: Bool { problems.count > DataValidationError.limit }
+
+    init(scanner: CSVFieldScanner, layout: CSVLayout, missing: MissingTokens, source: String,
+         start: Int, line: Int, reservedRows: Int) {
+        self.scanner = scanner
+        self.layout = layout
+        self.missing = missing
+        self.source = source
+        self.start = start
+        self.position = start
+        self.line = line
+        let reserve = max(reservedRows, 0)
+        numeric = (0..<layout.numericCount).map { _ in
+            var column = [Double]()
+            column.reserveCapacity(reserve)
+            adviseHugePages(&column)
+            return column
+        }
+        codes = (0..<layout.textCount).map { _ in
+            var column = [Int32]()
+            column.reserveCapacity(reserve)
+            return column
+        }
+        dictionaries = Array(repeating: TextDictionary(), count: layout.textCount)
+        batch = RowBatch(numericColumns: layout.numericCount, textColumns: layout.textCount)
+        rowLines = []
+        rowLines.reserveCapacity(reserve)
+    }
+
+    /// Parses rows while the next row starts before `limit` (a row that starts before it is
+    /// finished even when it runs past it), or until too many problems were found.
+    mutating func parse(until limit: Int) {
+        let base = scanner.base
+        let columnCount = layout.columnCount
+        while position < limit, !isStopped {
+            let first = base[position]
+            if first == CSVFieldScanner.lf || first == CSVFieldScanner.cr {
+                // A blank line is not a row (as in pandas); rowLines keeps later rows' lines right.
+                position = scanner.skipLineEnding(position)
+                line += 1
+                continue
+            }
+            let rowLine = line
+            var column = 0
+            var p = position
+            var firstExtra: ScannedField?
+            while true {
+                let field = scanner.field(at: p)
+                let cellLine = line
+                if column < columnCount {
+                    store(field, column: column, line: cellLine)
+                } else if firstExtra == nil {
+                    firstExtra = field
+                }
+                if let problem = field.problem {
+                    report(problem, field: field, column: column, line: cellLine)
+                }
+                line += field.linesInside
+                column += 1
+                p = field.next
+                if field.endsRow { break }
+            }
+            if column != columnCount {
+                raggedRow(found: column, line: rowLine, firstExtra: firstExtra)
+                for c in column..<max(column, columnCount) { storeMissing(column: c) }
+            }
+            rowLines.append(rowLine)
+            rowCount += 1
+            batch.row += 1
+            if batch.row == RowBatch.rows { flush() }
+            // At the end of the bytes there may be no line ending; the count no longer matters.
+            line += 1
+            position = p
+        }
+        flush()
+    }
+
+    /// Moves the batched cells into the column arrays, one bulk copy per column.
+    private mutating func flush() {
+        let n = batch.row
+        guard n > 0 else { return }
+        for slot in numeric.indices {
+            numeric[slot].append(contentsOf: UnsafeBufferPointer(start: batch.numeric(slot), count: n))
+        }
+        for slot in codes.indices {
+            codes[slot].append(contentsOf: UnsafeBufferPointer(start: batch.codes(slot), count: n))
+        }
+        batch.row = 0
+    }
+
+    // MARK: - Cells
+
+    @inline(__always)
+    private mutating func store(_ field: ScannedField, column: Int, line: Int) {
+        if field.hasEscapedQuotes {
+            var buffer = scratch
+            scratch = []
+            buffer.removeAll(keepingCapacity: true)
+            Self.collapseQuotes(scanner.base, field.start, field.end, into: &buffer)
+            buffer.withUnsafeBufferPointer { b in
+                if let p = b.baseAddress {
+                    storeContent(p, 0, b.count, column: column, line: line)
+                } else {
+                    storeMissing(column: column)
+                }
+            }
+            scratch = buffer
+        } else {
+            storeContent(scanner.base, field.start, field.end, column: column, line: line)
+        }
+    }
+
+    @inline(__always)
+    private mutating func storeContent(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, column: Int, line: Int) {
+        let slot = layout.slots[column]
+        let (s, e) = trimSpaces(base, start, end)
+        switch layout.kinds[column] {
+        case .numeric:
+            if missing.includesNumbers, missing.matches(base + s, count: e - s) {
+                batch.numeric(slot)[batch.row] = .nan
+            } else if let value = NumberParser.parse(base + s, count: e - s) {
+                if value.isFinite {
+                    batch.numeric(slot)[batch.row] = value
+                } else {
+                    add(line: line, column: column, value: Self.text(base, start, end),
+                        message: "number is too large for a Double (overflows to infinity)")
+                    batch.numeric(slot)[batch.row] = .nan
+                }
+            } else {
+                batch.numeric(slot)[batch.row] = .nan
+                if !missing.matches(base + s, count: e - s) {
+                    nonNumber(base, start, end, trimmed: (s, e), column: column, line: line)
+                }
+            }
+        case .text:
+            if missing.matches(base + s, count: e - s) {
+                batch.codes(slot)[batch.row] = -1
+                return
+            }
+            let found = dictionaries[slot].code(of: base + start, count: end - start)
+            batch.codes(slot)[batch.row] = found.code
+            if found.isNew, !found.isValidUTF8 {
+                add(line: line, column: column, value: Self.text(base, start, end), message: "invalid UTF-8")
+            }
+        }
+    }
+
+    private mutating func nonNumber(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, trimmed: (Int, Int),
+                                    column: Int, line: Int) {
+        let value = Self.text(base, start, end)
+        if NumberParser.isNonFiniteSpelling(base + trimmed.0, count: trimmed.1 - trimmed.0) {
+            add(line: line, column: column, value: value,
+                message: "expected a finite number (infinity and NaN are not values; leave the cell empty if it is missing)")
+            return
+        }
+        var message = "expected a number"
+        if !TextDictionary.isValidUTF8(UnsafeBufferPointer(start: base + start, count: end - start)) {
+            message += " (and the cell is not valid UTF-8)"
+        } else if layout.inferred[column] {
+            message += " (the column was read as numeric because its first \(layout.inferenceRows) rows are; "
+                + "name it in columnKinds as text to read it as text)"
+        }
+        add(line: line, column: column, value: value, message: message)
+    }
+
+    @inline(__always)
+    private mutating func storeMissing(column: Int) {
+        let slot = layout.slots[column]
+        switch layout.kinds[column] {
+        case .numeric: batch.numeric(slot)[batch.row] = .nan
+        case .text: batch.codes(slot)[batch.row] = -1
+        }
+    }
+
+    static func collapseQuotes(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, into out: inout [UInt8]) {
+        var i = start
+        while i < end {
+            let b = base[i]
+            out.append(b)
+            i += (b == CSVFieldScanner.quote && i + 1 < end && base[i + 1] == CSVFieldScanner.quote) ? 2 : 1
+        }
+    }
+
+    static func text(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> String {
+        String(decoding: UnsafeBufferPointer(start: base + start, count: max(0, end - start)), as: UTF8.self)
+    }
+
+    // MARK: - Problems
+
+    private mutating func add(line: Int, column: Int, value: String?, message: String) {
+        guard !isStopped else { return }
+        let name = column < layout.columnCount ? layout.names[column] : nil
+        problems.append(DataProblem(file: source, line: line, column: column + 1, columnName: name,
+                                    value: value, message: message))
+    }
+
+    private mutating func report(_ problem: FieldProblem, field: ScannedField, column: Int, line: Int) {
+        let value = Self.text(scanner.base, field.start, min(field.end, field.start + 80))
+        switch problem {
+        case .unterminatedQuote:
+            add(line: line, column: column, value: value,
+                message: "quoted field is not closed before the end of the file")
+        case .textAfterClosingQuote:
+            add(line: line, column: column, value: value,
+                message: "text after the closing quote (a quote inside a quoted field must be doubled: \"\")")
+        }
+    }
+
+    private mutating func raggedRow(found: Int, line: Int, firstExtra: ScannedField?) {
+        let expected = layout.columnCount
+        guard !isStopped else { return }
+        let message = "expected \(expected) fields, found \(found)"
+        if found > expected, let extra = firstExtra {
+            problems.append(DataProblem(file: source, line: line, column: expected + 1, columnName: nil,
+                                        value: Self.text(scanner.base, extra.start, extra.end), message: message))
+        } else {
+            problems.append(DataProblem(file: source, line: line, column: found + 1,
+                                        columnName: found < expected ? layout.names[found] : nil,
+                                        value: nil, message: message))
+        }
+    }
+}
+
+/// Cells of up to `rows` rows, column by column, written through raw pointers.
+///
+/// Appending each cell to its column's Array costs a uniqueness check and a capacity check per
+/// cell (a third of the parse time on the benchmark panel); batching turns those into one bulk
+/// copy per column every `rows` rows. A class so the buffers are freed exactly once.
+final class RowBatch {
+    static let rows = 1024
+    var row = 0
+    private let numericCells: UnsafeMutablePointer<Double>
+    private let codeCells: UnsafeMutablePointer<Int32>
+
+    init(numericColumns: Int, textColumns: Int) {
+        numericCells = .allocate(capacity: max(numericColumns, 1) * Self.rows)
+        codeCells = .allocate(capacity: max(textColumns, 1) * Self.rows)
+    }
+
+    @inline(__always) func numeric(_ slot: Int) -> UnsafeMutablePointer<Double> { numericCells + slot * Self.rows }
+    @inline(__always) func codes(_ slot: Int) -> UnsafeMutablePointer<Int32> { codeCells + slot * Self.rows }
+
+    deinit {
+        numericCells.deallocate()
+        codeCells.deallocate()
+    }
+}

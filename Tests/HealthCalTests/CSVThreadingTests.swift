@@ -1,0 +1,101 @@
+import Testing
+@testable import HealthCal
+
+/// Parsing on two cores must give exactly the single-core table, including text codes,
+/// line numbers and problems.
+@Suite struct CSVThreadingTests {
+    func options(threads: Int, _ base: CSVOptions = CSVOptions()) -> CSVOptions {
+        var o = base
+        o.threads = threads
+        o.minimumBytesPerThread = 1
+        return o
+    }
+
+    func assertSame(_ a: Table, _ b: Table) {
+        #expect(a.names == b.names)
+        #expect(a.rowCount == b.rowCount)
+        #expect(a.rowLines == b.rowLines)
+        for (x, y) in zip(a.columns, b.columns) {
+            switch (x, y) {
+            case (.numeric(let u), .numeric(let v)): #expect(sameBits(u, v))
+            case (.text(let u), .text(let v)): #expect(u == v)
+            default: Issue.record("column kinds differ")
+            }
+        }
+    }
+
+    /// 50k rows: repeated ids, segments, numbers with missing cells, some quoted cells.
+    func generated(rows: Int, quotedNewlineEvery: Int? = nil) -> [UInt8] {
+        var rng = SplitMix64(seed: 7)
+        var s = "customer_id,segment,score,logins,note\n"
+        for r in 0..<rows {
+            let id = "C\(rng.next() % 5000)"
+            let segment = ["smb", "mid", "ent", "\"ent, intl\""][Int(rng.next() % 4)]
+            let score = rng.next() % 50 == 0 ? "" : "\(Double(rng.next() % 100_000) / 1000)"
+            let logins = "\(rng.next() % 40)"
+            var note = rng.next() % 3 == 0 ? "n\(rng.next() % 100)" : "NA"
+            if let every = quotedNewlineEvery, r % every == 0 { note = "\"first line\nsecond \"\"line\"\"\"" }
+            s += "\(id),\(segment),\(score),\(logins),\(note)\n"
+        }
+        return Array(s.utf8)
+    }
+
+    @Test func twoThreadsEqualOneOnFiftyThousandRows() throws {
+        let bytes = generated(rows: 50_000)
+        let one = try CSVReader.read(bytes: bytes, source: "g.csv", options: options(threads: 1))
+        let two = try CSVReader.read(bytes: bytes, source: "g.csv", options: options(threads: 2))
+        #expect(one.rowCount == 50_000)
+        #expect(one.rowLines.isEmpty)
+        assertSame(one, two)
+        let four = try CSVReader.read(bytes: bytes, source: "g.csv", options: options(threads: 4))
+        assertSame(one, four)
+    }
+
+    @Test func twoThreadsEqualOneWithQuotedNewlines() throws {
+        let bytes = generated(rows: 50_000, quotedNewlineEvery: 7)
+        let one = try CSVReader.read(bytes: bytes, source: "g.csv", options: options(threads: 1))
+        #expect(one.rowLines.count == 50_000)
+        // Rows 0, 7, 14, ... (7143 of them) each span two lines.
+        let expectedLastLine = 2 + 49_999 + 7143
+        #expect(one.rowLines.last == expectedLastLine)
+        for threads in [2, 3, 5] {
+            assertSame(one, try CSVReader.read(bytes: bytes, source: "g.csv", options: options(threads: threads)))
+        }
+    }
+
+    @Test func splitInsideAQuotedFieldFallsBack() throws {
+        // One quoted field holds many lines around the middle, so the speculative cut lands in it.
+        let inner = (0..<200).map { "x,\($0)" }.joined(separator: "\n")
+        let text = "a,b\n1,p\n2,\"\(inner)\"\n3,q\n"
+        let one = try readCSV(text, options: options(threads: 1))
+        let two = try readCSV(text, options: options(threads: 2))
+        #expect(two.rowCount == 3)
+        #expect(texts(two, "b") == ["p", inner, "q"])
+        #expect(two.rowLines == [2, 3, 203])
+        assertSame(one, two)
+    }
+
+    @Test func problemsAreTheSameOnTwoThreads() {
+        var text = "id,x\n"
+        for r in 0..<2000 { text += r % 150 == 7 ? "C\(r),bad\(r)\n" : "C\(r),\(r)\n" }
+        let o = CSVOptions(columnKinds: ["x": .numeric])
+        let one = problems(text, options: options(threads: 1, o))
+        let two = problems(text, options: options(threads: 2, o))
+        #expect(one.count == 14)
+        #expect(one.first?.line == 9)
+        #expect(one == two)
+        // More than 20 problems, spread over both halves: the same first 20, and truncated.
+        var many = "id,x\n"
+        for r in 0..<2000 { many += r % 60 == 3 ? "C\(r),bad\(r)\n" : "C\(r),\(r)\n" }
+        let serial = problems(many, options: options(threads: 1, o))
+        #expect(serial.count == 20)
+        #expect(serial.last?.line == 2 + 3 + 60 * 19)
+        #expect(problems(many, options: options(threads: 2, o)) == serial)
+        #expect(throws: DataValidationError.self) { try readCSV(many, options: options(threads: 2, o)) }
+        do {
+            _ = try readCSV(many, options: options(threads: 2, o))
+        } catch {
+            #expect(error.truncated)
+        }
+    }
+}
