@@ -10,7 +10,7 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "hcbench",
-            dependencies: [.product(name: "HealthCal", package: "healthcal")]
+            dependencies: [.product(name: "HealthCal", package: "healthcal"), .product(name: "LinearAlgebra", package: "healthcal")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -26,6 +26,29 @@ extension Matrix {
         }
     }
 
+    /// y = A x with the rows split across the cores (`cblas_dgemv` on each block of rows).
+    public func multiplyParallel(_ x: [Double], into y: inout [Double]) throws(LinearAlgebraError) {
+        guard x.count == cols, y.count == rows else {
+            throw .dimensionMismatch("\(rows) x \(cols) matrix times vector of \(x.count) into \(y.count)")
+        }
+        guard rows > 0, cols > 0 else { try multiply(x, into: &y); return }
+        let n = rows, p = cols
+        storage.withUnsafeBufferPointer { a in
+            x.withUnsafeBufferPointer { xp in
+                y.withUnsafeMutableBufferPointer { yp in
+                    let out = SharedBuffer(yp.baseAddress!)
+                    let matrix = SharedBuffer(UnsafeMutablePointer(mutating: a.baseAddress!))
+                    let vector = SharedBuffer(UnsafeMutablePointer(mutating: xp.baseAddress!))
+                    Parallel.forEachChunk(of: 0..<n) { _, r in
+                        cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(r.count), Int32(p), 1.0,
+                                    matrix.base + r.lowerBound, Int32(n), vector.base, 1, 0.0,
+                                    out.base + r.lowerBound, 1)
+                    }
+                }
+            }
+        }
+    }
+
     /// y = Aᵀ x (`cblas_dgemv`, transposed).
     public func transposeMultiply(_ x: [Double]) throws(LinearAlgebraError) -> [Double] {
         guard x.count == rows else {

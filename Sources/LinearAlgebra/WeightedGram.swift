@@ -33,6 +33,8 @@ public struct WeightedGramAccumulator: Sendable {
               range.lowerBound >= 0, range.upperBound <= x.rows
         else { throw .dimensionMismatch("weighted gram of \(x.rows) x \(x.cols) rows \(range)") }
         let n = x.rows, p = cols, bs = blockRows
+        let root = UnsafeMutablePointer<Double>.allocate(capacity: bs)
+        defer { root.deallocate() }
         x.storage.withUnsafeBufferPointer { xp in
             w.withUnsafeBufferPointer { wp in
                 v.withUnsafeBufferPointer { vp in
@@ -42,11 +44,12 @@ public struct WeightedGramAccumulator: Sendable {
                                 var start = range.lowerBound
                                 while start < range.upperBound {
                                     let m = min(bs, range.upperBound - start)
-                                    // √w per row of the block, kept in the last column's slot first.
+                                    // √w of the block's rows, once, then each column scaled by it.
+                                    for i in 0..<m { root[i] = wp[start + i].squareRoot() }
                                     for j in 0..<p {
                                         let src = xp.baseAddress! + (start + j * n)
                                         let dst = sp.baseAddress! + j * bs
-                                        for i in 0..<m { dst[i] = src[i] * wp[start + i].squareRoot() }
+                                        for i in 0..<m { dst[i] = src[i] * root[i] }
                                     }
                                     cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, Int32(p), Int32(m),
                                                 1.0, sp.baseAddress, Int32(bs), 1.0, gp.baseAddress, Int32(p))
@@ -62,6 +65,26 @@ public struct WeightedGramAccumulator: Sendable {
                 }
             }
         }
+    }
+
+    /// Σ over all rows of `x`, the rows split across the cores (`Parallel`), each chunk with its
+    /// own accumulator, the p x p partial sums added at the end in chunk order.
+    public static func parallelSum(_ x: Matrix, weights w: [Double], vector v: [Double]) throws(LinearAlgebraError) -> WeightedGramAccumulator {
+        guard w.count == x.rows, v.count == x.rows else {
+            throw .dimensionMismatch("weighted gram of \(x.rows) rows with \(w.count) weights and \(v.count) values")
+        }
+        let slots = ChunkSlots<WeightedGramAccumulator>(count: Parallel.chunkCount(x.rows))
+        let chunks = Parallel.forEachChunk(of: 0..<x.rows) { k, rows in
+            var acc = WeightedGramAccumulator(cols: x.cols)
+            try? acc.add(x, rows: rows, weights: w, vector: v)
+            slots.items[k] = acc
+        }
+        var total = WeightedGramAccumulator(cols: x.cols)
+        for k in 0..<chunks {
+            guard let part = slots.items[k] else { throw .dimensionMismatch("a chunk of rows was not summed") }
+            try total.merge(part)
+        }
+        return total
     }
 
     /// Adds another accumulator's sums (from another thread, chunk or machine).

@@ -62,3 +62,24 @@ import TestSupport
         #expect(throws: LinearAlgebraError.self) { try x.multiply([1, 2, 3]) }
     }
 }
+
+@Suite struct ParallelTests {
+    @Test func parallelProductsEqualSerialOnes() throws {
+        // 100k rows is enough for the rows to be split across chunks.
+        let n = 100_000, p = 5
+        var x = Matrix(rows: n, cols: p)
+        for k in x.storage.indices { x.storage[k] = Double((k &* 7919) % 1013) / 1013 - 0.5 }
+        let w = (0..<n).map { Double($0 % 7 + 1) / 7 }
+        let v = (0..<n).map { Double($0 % 11) - 5 }
+        var serial = WeightedGramAccumulator(cols: p)
+        try serial.add(x, rows: 0..<n, weights: w, vector: v)
+        let parallel = try WeightedGramAccumulator.parallelSum(x, weights: w, vector: v)
+        // Sums in a different order: equal to ~1e-12 relative, not bit for bit.
+        #expect(maxRelativeError(parallel.symmetricGram.storage, serial.symmetricGram.storage) < 1e-11)
+        #expect(maxRelativeError(parallel.vector, serial.vector) < 1e-11)
+        var y1 = [Double](repeating: 0, count: n), y2 = y1
+        try x.multiply([1, 2, 3, 4, 5], into: &y1)
+        try x.multiplyParallel([1, 2, 3, 4, 5], into: &y2)
+        #expect(y1 == y2)
+    }
+}

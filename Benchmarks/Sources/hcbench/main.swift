@@ -8,6 +8,7 @@ import Darwin
 let arguments = CommandLine.arguments
 let usage = """
     usage: hcbench read FILE    read a CSV; print rows, columns, wall seconds, peak RSS
+           hcbench fit FILE     read, encode and fit a gen_panel.py panel; BLAS-only replay
     """
 
 guard arguments.count >= 2 else {
@@ -18,6 +19,10 @@ guard arguments.count >= 2 else {
 switch arguments[1] {
 case "read":
     exit(ReadBench.run(Array(arguments.dropFirst(2))))
+case "gram":
+    exit(GramBench.run(Array(arguments.dropFirst(2))))
+case "fit":
+    exit(FitBench.run(Array(arguments.dropFirst(2))))
 default:
     print("unknown stage \"\(arguments[1])\"\n" + usage)
     exit(2)

@@ -37,7 +37,7 @@ struct LogisticObjective: NewtonObjective {
 
     mutating func value(at beta: [Double]) throws -> Double {
         self.beta = beta
-        try x.multiply(beta, into: &eta)
+        try x.multiplyParallel(beta, into: &eta)
         var nll = 0.0
         eta.withUnsafeBufferPointer { e in
             y.withUnsafeBufferPointer { yp in
@@ -61,8 +61,7 @@ struct LogisticObjective: NewtonObjective {
             hw[i] = w[i] * mu * (1 - mu)
             residual[i] = w[i] * (mu - y[i])
         }
-        var acc = WeightedGramAccumulator(cols: x.cols)
-        try acc.add(x, rows: 0..<n, weights: hw, vector: residual)
+        let acc = try WeightedGramAccumulator.parallelSum(x, weights: hw, vector: residual)
         var h = acc.symmetricGram
         var g = acc.vector
         for j in 0..<x.cols where penalized[j] {

@@ -1,0 +1,76 @@
+import HealthCal
+import LinearAlgebra
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `hcbench fit FILE`: the stages of `healthcal fit` on a gen_panel.py panel, with the same
+/// preparation as shared/bench/py_pipeline.py (mean-impute, standardize, one-hot segment), and
+/// a replay of only the BLAS/LAPACK calls the fit made, to show how much of the fit they are.
+enum FitBench {
+    static func spec(for path: String) throws -> Spec {
+        let table = try CSVReader.read(bytes: Array(headerLine(path).utf8), source: path)
+        let features = table.names.filter { !["customer_id", "period", "segment", "churned"].contains($0) }
+        var yaml = """
+        version: 1
+        data: {id: customer_id, period: period, outcome: churned}
+        features:
+          - {name: segment, type: categorical, min_count: 1}
+
+        """
+        for f in features { yaml += "  - {name: \(f), type: numeric, impute: mean, missing_indicator: false}\n" }
+        return try Spec.parse(yaml: yaml, file: "<bench spec>")
+    }
+
+    static func headerLine(_ path: String) -> String {
+        guard let f = fopen(path, "r") else { return "" }
+        defer { fclose(f) }
+        var line: UnsafeMutablePointer<CChar>? = nil
+        var cap = 0
+        guard getline(&line, &cap, f) > 0, let line else { return "" }
+        defer { free(line) }
+        return String(cString: line)
+    }
+
+    static func run(_ args: [String]) -> Int32 {
+        guard let path = args.first else { print("usage: hcbench fit FILE"); return 2 }
+        do {
+            let spec = try spec(for: path)
+            var t = ReadBench.wallSeconds()
+            let panel = try PanelLoading.load(path: path, spec: spec)
+            print("read_and_validate_s \(ReadBench.format3(ReadBench.wallSeconds() - t))")
+            t = ReadBench.wallSeconds()
+            let rows = Array(0..<panel.rowCount)
+            let encoding = try FeatureEncoder.fit(panel, rows: rows, spec: spec)
+            let design = try encoding.design(panel, rows: rows)
+            print("encode_s \(ReadBench.format3(ReadBench.wallSeconds() - t))  (\(design.rowCount) x \(design.columnCount))")
+            t = ReadBench.wallSeconds()
+            let fit = try LogisticRegression.fit(design, y: rows.map { panel.outcome[$0] })
+            let fitSeconds = ReadBench.wallSeconds() - t
+            print("fit_s \(ReadBench.format3(fitSeconds))  iterations \(fit.iterations)  converged \(fit.converged)")
+            // The BLAS/LAPACK work alone, for as many Newton iterations (+1 for the start) and
+            // as many objective evaluations: one dgemv, one blocked dsyrk + dgemv, one Cholesky.
+            t = ReadBench.wallSeconds()
+            let n = design.rowCount, p = design.columnCount
+            var eta = [Double](repeating: 0, count: n)
+            let w = [Double](repeating: 0.2, count: n)
+            for _ in 0...(fit.iterations) {
+                try design.x.multiply(fit.coefficients, into: &eta)
+                var acc = WeightedGramAccumulator(cols: p)
+                try acc.add(design.x, rows: 0..<n, weights: w, vector: eta)
+                var h = acc.symmetricGram
+                for j in 0..<p { h[j, j] += 1 }
+                _ = try Cholesky(h).solve(acc.vector)
+            }
+            let blasSeconds = ReadBench.wallSeconds() - t
+            print("blas_lapack_only_s \(ReadBench.format3(blasSeconds))  fit/blas ratio \(ReadBench.format3(fitSeconds / blasSeconds))")
+            print("peak_rss_mib \(ReadBench.peakRSSMiB())")
+            return 0
+        } catch {
+            print("error: \(error)")
+            return 1
+        }
+    }
+}
