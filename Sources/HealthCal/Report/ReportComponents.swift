@@ -96,10 +96,19 @@ public struct ReportTable: Sendable, Equatable {
     /// Row emphasis; shown with a marker and bold as well as a tint, so it survives grayscale.
     public enum Highlight: String, Sendable { case none, attention, positive }
 
+    /// A cell: text, or a sparkline (a flagged customer's score trajectory next to its id).
+    public enum Cell: Sendable, Equatable {
+        case text(String)
+        case sparkline(Sparkline)
+    }
+
     public struct Row: Sendable, Equatable {
-        public var cells: [String]
+        public var cells: [Cell]
         public var highlight: Highlight
         public init(_ cells: [String], highlight: Highlight = .none) {
+            self.init(cells: cells.map(Cell.text), highlight: highlight)
+        }
+        public init(cells: [Cell], highlight: Highlight = .none) {
             self.cells = cells
             self.highlight = highlight
         }
@@ -129,10 +138,15 @@ public struct ReportTable: Sendable, Equatable {
             out += row.highlight == .none ? "<tr>" : "<tr class=\"hl-\(row.highlight.rawValue)\">"
             let count = max(row.cells.count, columns.count)
             for i in 0..<count {
-                let cell = i < row.cells.count ? row.cells[i] : ""
+                let cell = i < row.cells.count ? row.cells[i] : .text("")
                 let numeric = i < columns.count && columns[i].alignment == .numeric
                 let tag = i == 0 ? "th scope=\"row\"" : "td"
-                out += "<\(tag)\(numeric ? " class=\"num\"" : "")>\(HTML.escape(cell))</\(i == 0 ? "th" : "td")>"
+                let content: String
+                switch cell {
+                case .text(let text): content = HTML.escape(text)
+                case .sparkline(let chart): content = chart.svg()
+                }
+                out += "<\(tag)\(numeric ? " class=\"num\"" : "")>\(content)</\(i == 0 ? "th" : "td")>"
             }
             out += "</tr>\n"
         }
