@@ -76,7 +76,7 @@ public struct ForestPlot: SVGChart, Equatable {
         for tick in xScale.ticks {
             w.line(area.px(tick), area.top, area.px(tick), area.bottom, color: .grid)
         }
-        w.xAxis(area, format: .number(decimals: 2), label: xAxisLabel)
+        w.xAxis(area, format: .number(decimals: 2), label: xAxisLabel, labelY: area.bottom + 36)
         let zero = area.px(0)
         w.line(zero, area.top - 6, zero, area.bottom, color: .axis, width: 1.25, dash: "4 3")
         w.text("no effect", zero, area.top - 14, anchor: "middle", size: 10.5, color: .mutedText)
