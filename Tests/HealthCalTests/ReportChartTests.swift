@@ -38,6 +38,24 @@ import Testing
         #expect(try elements("line", in: document).contains { attr($0, "stroke-dasharray") != nil })
     }
 
+    @Test func reliabilityDiagramDrawsEachSeriesWithCountSizedMarkers() throws {
+        let chart = ReliabilityDiagram(title: "cal",
+                                       before: [ReliabilityPoint(predicted: 0.1, observed: 0.15, count: 400),
+                                                ReliabilityPoint(predicted: 0.3, observed: 0.4, count: 100)],
+                                       after: [ReliabilityPoint(predicted: 0.12, observed: 0.13, count: 380),
+                                               ReliabilityPoint(predicted: 0.33, observed: 0.35, count: .zero)])
+        let document = try parseXML(chart.svg())
+        let curves = try elements("path", in: document).filter { attr($0, "fill") == "none" }
+        #expect(curves.count == 2)
+        // Before: circles, radius 3 + 7 sqrt(n / max): 10 for n = 400, 6.5 for n = 100.
+        let radii = try elements("circle", in: document).filter { $0.elements(forName: "title").first != nil }
+            .compactMap { attr($0, "r") }
+        #expect(radii == ["10.00", "6.50"])
+        // After: squares; the empty bin (count 0) is not drawn.
+        let squares = try elements("rect", in: document).filter { $0.elements(forName: "title").first != nil }
+        #expect(squares.count == 1)
+    }
+
     @Test func nonFiniteValuesAreSkippedAndBreakTheLine() throws {
         let chart = LineChart(title: "gaps", series: [
             LineSeries(name: "s", x: [1, 2, 3, 4, 5], y: [1, .nan, 3, .infinity, 5]),
