@@ -14,6 +14,9 @@ public struct CalibrationSummary: Sendable, Codable, Equatable {
     /// Cox calibration intercept a and slope b (ideal 0 and 1).
     public var coxIntercept: Double?
     public var coxSlope: Double?
+    /// Their standard errors (inverse information): the sampling noise to judge them against.
+    public var coxInterceptStandardError: Double?
+    public var coxSlopeStandardError: Double?
     /// Mean observed − mean predicted churn (ideal 0; positive: churn under-predicted).
     public var calibrationInTheLarge: Double
     /// Offset-logistic intercept (ideal 0), the log-odds version of the line above.
@@ -134,6 +137,7 @@ public struct CalibrationAssessment: Sendable, Codable, Equatable {
             do {
                 let cox = try CalibrationFit.cox(p: p, y: y, w: w)
                 s.coxIntercept = cox.intercept; s.coxSlope = cox.slope
+                s.coxInterceptStandardError = cox.interceptStandardError; s.coxSlopeStandardError = cox.slopeStandardError
             } catch { notes.append("\(label): Cox slope and intercept undefined: \(error)") }
             do { s.calibrationInTheLargeLogit = try CalibrationFit.calibrationInTheLarge(p: p, y: y, w: w).logisticIntercept } catch {
                 notes.append("\(label): logistic calibration-in-the-large undefined: \(error)")
