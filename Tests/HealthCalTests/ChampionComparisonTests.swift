@@ -85,6 +85,9 @@ struct ChampionComparisonTests {
         #expect(throws: MetricError.lengthMismatch(name: "challenger scores", expected: 3, actual: 2)) {
             try ChampionComparison.compare(champion: a, challenger: ModelScores(name: "b", values: [0.1, 0.2]), y: [0, 1, 0])
         }
+        #expect(throws: MetricError.probabilityOutOfRange(index: 1, value: 1.5)) {
+            try ChampionComparison.compare(champion: a, challenger: ModelScores(name: "b", values: [0.1, 1.5, 0.2]), y: [0, 1, 0])
+        }
         #expect(throws: MetricError.singleClass(outcome: 0)) { try ChampionComparison.compare(champion: a, challenger: a, y: [0, 0, 0]) }
         #expect(throws: MetricError.self) {
             try ChampionComparison.compare(champion: a, challenger: a, y: [0, 1, 0], riskiestBand: .topShare(0))
@@ -145,7 +148,8 @@ struct ScorecardTests {
         ("name: x\nweights: {a: 1}", "missing key 'scorecard'"),
         ("scorecard: v1\ndirection: up\nweights: {a: 1}", "direction is 'up'"),
         ("scorecard: v1\nweights: {a: 1}\nmissing: {b: 0}", "'b', which has no weight"),
-        ("scorecard: v1\nweights: {a: heavy}", "wrong type"),
+        ("scorecard: v1\nweights: {a: heavy}", "'weights.a' has the wrong type: expected a number"),
+        ("scorecard: [\n", "not valid YAML"),
         ("", "empty"),
     ])
     func formatErrors(yaml: String, message: String) {
@@ -162,5 +166,7 @@ struct ScorecardTests {
         let card = try Scorecard.parse(yaml: "scorecard: v1\nweights: {a: 1, b: 2}")
         #expect(throws: ScorecardError.self) { try card.score(rawColumns: ["a": [1, .infinity], "b": [1, 1]]) }
         #expect(throws: ScorecardError.self) { try card.score(rawColumns: ["a": [1, 2], "b": [1]]) }
+        // Built in code, never parsed: still validated, not a crash on an empty weight list.
+        #expect(throws: ScorecardError.self) { try Scorecard(name: "empty", weights: [:]).score(rawColumns: ["a": [1]]) }
     }
 }

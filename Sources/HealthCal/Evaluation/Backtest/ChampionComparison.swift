@@ -80,6 +80,7 @@ public struct ChampionComparison: Sendable, Codable, Equatable {
         }
         let pc = try probabilityScale(champion), pn = try probabilityScale(challenger)
         let weights = try validatedWeights(p: pc, y: y, w: w)
+        _ = try validatedWeights(p: pn, y: y, w: w) // before any sort sees a NaN
         try requireBothClasses(y: y, w: weights)
 
         let (bandC, bandN): ([Bool], [Bool])

@@ -71,8 +71,8 @@ public struct Scorecard: Sendable, Codable, Equatable {
             }
             let known = CodingKeys.allCases.map(\.rawValue)
             for key in mapping.keys.compactMap(\.string) where !known.contains(key) {
-                throw ScorecardError.invalid("unknown key '\(key)'\(EditDistance.suggestion(for: key, in: known)); "
-                    + "a scorecard has \(known.joined(separator: ", "))")
+                throw ScorecardError.invalid("unknown key '\(key)'\(EditDistance.suggestion(for: key, in: known)) "
+                    + "(a scorecard has \(known.joined(separator: ", ")))")
             }
             card = try YAMLDecoder().decode(Scorecard.self, from: node)
         } catch let e as ScorecardError {
@@ -80,7 +80,11 @@ public struct Scorecard: Sendable, Codable, Equatable {
         } catch let DecodingError.keyNotFound(key, _) {
             throw .invalid("missing key '\(key.stringValue)' (a scorecard needs at least `scorecard: v1` and `weights:`)")
         } catch let DecodingError.typeMismatch(_, ctx), let DecodingError.valueNotFound(_, ctx) {
-            throw .invalid("'\(ctx.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type: expected a number or text as documented")
+            let path = ctx.codingPath.map(\.stringValue)
+            let numeric = ["weights", "missing", "intercept"].contains(path.first ?? "")
+            throw .invalid("'\(path.joined(separator: "."))' has the wrong type: expected \(numeric ? "a number" : "text")")
+        } catch let e as YamlError {
+            throw .invalid("not valid YAML: \(e)")
         } catch {
             throw .invalid("not a valid scorecard: \(error)")
         }
@@ -109,6 +113,7 @@ public struct Scorecard: Sendable, Codable, Equatable {
     /// when `producesProbabilities`, otherwise risk points (higher = riskier, rank only). Metrics
     /// are summed in name order so the result does not depend on dictionary order.
     public func score(rawColumns: [String: [Double]]) throws(ScorecardError) -> [Double] {
+        try validate() // a Scorecard built in code has not been through `parse`
         let names = weights.keys.sorted()
         let available = rawColumns.keys.sorted()
         for name in names where rawColumns[name] == nil {
