@@ -85,7 +85,7 @@ import Darwin
 }
 
 /// A small deterministic generator, so a failing random case can be reproduced.
-struct SplitMix64 {
+fileprivate struct SplitMix64 {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

@@ -1,0 +1,176 @@
+import Foundation
+
+/// The walk-forward backtest of a spec'd panel: for each test period T, the encoding and the
+/// weights are fitted only on rows whose outcome was known at T (period ≤ T − horizon), and the
+/// rows of T are scored with them. Snapshot panels (no period column) use stratified k-fold.
+///
+/// Every out-of-sample score is kept: the flags and the calibration are judged on them, never on
+/// the rows a model was fitted on.
+public struct BacktestRun: Sendable {
+    /// One fold's record.
+    public struct FoldResult: Sendable, Codable {
+        /// The scored period's label ("2025Q3"), or "fold k" for a snapshot.
+        public var test: String
+        public var trainPeriods: [String]
+        public var trainRows: Int
+        public var testRows: Int
+        public var iterations: Int
+        public var converged: Bool
+        public var warnings: [String]
+        /// Metrics of the raw (uncalibrated) scores of this fold; nil when undefined (one class).
+        public var metrics: MetricsReport?
+
+        enum CodingKeys: String, CodingKey {
+            case test, trainPeriods = "train_periods", trainRows = "train_rows", testRows = "test_rows"
+            case iterations, converged, warnings, metrics
+        }
+    }
+
+    /// The model a fold scored with, kept for explaining its scores (contributions).
+    public struct FoldModel: Sendable {
+        public var encoding: FittedEncoding
+        public var fit: LogisticFit
+    }
+
+    public var folds: [FoldResult]
+    public var models: [FoldModel]
+    /// Out-of-sample rows, in fold order: the panel row, the fold that scored it, its linear
+    /// predictor, the raw probability, and the calibrated probability a customer-success manager
+    /// would have seen (calibration map estimated on earlier scored periods only; identity
+    /// before any could be estimated).
+    public var rows: [Int]
+    public var foldOfRow: [Int]
+    public var linearPredictor: [Double]
+    public var probability: [Double]
+    public var calibratedProbability: [Double]
+    /// Pooled metrics of the raw and of the (honestly) calibrated out-of-sample scores.
+    public var pooled: MetricsReport
+    public var pooledCalibrated: MetricsReport
+    /// Pooled calibrated metrics per segment (segment name → report), when the panel has segments.
+    public var perSegment: [String: MetricsReport]
+    /// Calibration before and after, each period evaluated with a map estimated before it.
+    public var calibration: CalibrationAssessment?
+    /// The map for production, estimated on all out-of-sample scores.
+    public var finalCalibration: CalibrationMap
+    public var notes: [String]
+}
+
+/// Why a backtest stopped.
+public struct BacktestFailure: Error, Sendable, CustomStringConvertible {
+    public var fold: String
+    public var underlying: String
+    public var description: String { "backtest fold \(fold): \(underlying)" }
+}
+
+public enum Backtest {
+    /// Runs the backtest described by the panel's spec. `progress` is told of each fold.
+    public static func run(panel: Panel, ridge: Double? = nil, progress: (@Sendable (String) -> Void)? = nil) throws -> BacktestRun {
+        let spec = panel.spec
+        let plan = try plannedFolds(panel: panel)
+        var folds: [BacktestRun.FoldResult] = []
+        var models: [BacktestRun.FoldModel] = []
+        var rows: [Int] = [], foldOfRow: [Int] = [], eta: [Double] = [], p: [Double] = []
+        for (k, fold) in plan.enumerated() {
+            progress?("fold \(k + 1)/\(plan.count): scoring \(fold.label) with a model trained on \(fold.train.count) rows")
+            let model: SpecFit
+            do {
+                model = try SpecFit.run(panel: panel, rows: fold.train, ridge: ridge)
+            } catch {
+                throw BacktestFailure(fold: fold.label, underlying: "\(error)")
+            }
+            let design: Design
+            do { design = try model.encoding.design(panel, rows: fold.test) } catch {
+                throw BacktestFailure(fold: fold.label, underlying: "\(error)")
+            }
+            let lp = try design.x.multiply(model.fit.coefficients)
+            let probs = lp.map(CalibrationMap.sigmoid)
+            let y = fold.test.map { panel.outcome[$0] }
+            let w = panel.hasWeights ? fold.test.map { panel.weights[$0] } : nil
+            folds.append(.init(test: fold.label, trainPeriods: fold.trainLabels, trainRows: fold.train.count,
+                               testRows: fold.test.count, iterations: model.fit.iterations,
+                               converged: model.fit.converged, warnings: model.fit.warnings,
+                               metrics: try? MetricsReport.compute(p: probs, y: y, w: w)))
+            models.append(.init(encoding: model.encoding, fit: model.fit))
+            rows += fold.test
+            foldOfRow += Array(repeating: k, count: fold.test.count)
+            eta += lp
+            p += probs
+        }
+        let y = rows.map { panel.outcome[$0] }
+        let w = panel.hasWeights ? rows.map { panel.weights[$0] } : nil
+        var notes: [String] = []
+
+        // Honest calibration: each scored period gets the map estimated on earlier ones.
+        let method = spec.calibration.method
+        let periodKey = rows.indices.map { plan[foldOfRow[$0]].key }
+        var calibrated = p
+        var assessment: CalibrationAssessment? = nil
+        if method != .none {
+            do {
+                let a = try CalibrationAssessment.assess(p: p, y: y, w: w, period: periodKey, method: method,
+                                                         mode: .rolling, horizon: panel.isSnapshot ? 1 : spec.backtest.horizon)
+                assessment = a
+                var mapOfKey: [Int: CalibrationMap] = [:]
+                for step in a.steps { for t in step.evaluationPeriods { mapOfKey[t] = step.map } }
+                for i in rows.indices { if let m = mapOfKey[periodKey[i]] { calibrated[i] = m.apply(logit: eta[i]) } }
+                let uncovered = Set(periodKey).subtracting(mapOfKey.keys).count
+                if uncovered > 0 {
+                    notes.append("calibration: the first \(uncovered) scored period\(uncovered == 1 ? "" : "s") had no earlier scores to estimate a map on; their scores are uncalibrated")
+                }
+            } catch {
+                notes.append("calibration could not be assessed: \(error)")
+            }
+        }
+        let finalMap: CalibrationMap
+        do { finalMap = method == .none ? .identity : try CalibrationMap.fit(method, p: p, y: y, w: w) } catch {
+            notes.append("calibration map could not be estimated (\(error)); scores are left uncalibrated")
+            finalMap = .identity
+        }
+
+        let pooled = try MetricsReport.compute(p: p, y: y, w: w)
+        let pooledCalibrated = try MetricsReport.compute(p: calibrated, y: y, w: w)
+        var perSegment: [String: MetricsReport] = [:]
+        if !panel.segmentNames.isEmpty {
+            for (s, name) in panel.segmentNames.enumerated() {
+                let idx = rows.indices.filter { panel.segmentCodes[rows[$0]] == Int32(s) }
+                guard !idx.isEmpty else { continue }
+                perSegment[name] = try? MetricsReport.compute(p: idx.map { calibrated[$0] }, y: idx.map { y[$0] },
+                                                             w: w.map { ws in idx.map { ws[$0] } })
+            }
+        }
+        return BacktestRun(folds: folds, models: models, rows: rows, foldOfRow: foldOfRow, linearPredictor: eta,
+                           probability: p, calibratedProbability: calibrated, pooled: pooled,
+                           pooledCalibrated: pooledCalibrated, perSegment: perSegment, calibration: assessment,
+                           finalCalibration: finalMap, notes: notes)
+    }
+
+    /// A fold with its rows resolved: `key` orders folds in time (the period ordinal, or k).
+    struct PlannedFold {
+        var label: String
+        var key: Int
+        var trainLabels: [String]
+        var train: [Int]
+        var test: [Int]
+    }
+
+    static func plannedFolds(panel: Panel) throws -> [PlannedFold] {
+        let options = panel.spec.backtest
+        if panel.isSnapshot {
+            let assignment = try StratifiedKFold.assign(y: panel.outcome, folds: options.folds, seed: 0)
+            return (0..<options.folds).map { k in
+                let test = assignment.indices.filter { assignment[$0] == k }
+                let train = assignment.indices.filter { assignment[$0] != k }
+                return PlannedFold(label: "fold \(k + 1)", key: k, trainLabels: [], train: train, test: test)
+            }
+        }
+        let ordinals = panel.periods.map(\.ordinal)
+        let plan = try WalkForwardPlan(periods: ordinals, options: options)
+        let labelOf = Dictionary(uniqueKeysWithValues: panel.periods.map { ($0.ordinal, $0.label) })
+        let periodOfRow = panel.periodOfRow.map { ordinals[Int($0)] }
+        return plan.folds.map { fold in
+            let (train, test) = fold.rows(periodOfRow: periodOfRow)
+            return PlannedFold(label: labelOf[fold.testPeriod] ?? "\(fold.testPeriod)", key: fold.testPeriod,
+                               trainLabels: fold.trainPeriods.compactMap { labelOf[$0] }, train: train, test: test)
+        }
+    }
+}

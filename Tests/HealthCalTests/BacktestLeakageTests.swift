@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import HealthCal
+
+/// The backtest must never train on outcomes not yet known at scoring time.
+@Suite struct BacktestLeakageTests {
+    /// 8 quarters x 1500 customers each (fresh ids per quarter, so no row follows a churn).
+    /// `signal` carries a real effect in every quarter; `leak` copies the outcome in the quarters
+    /// whose outcomes are unknown when the last quarter is scored (the last `horizon` quarters),
+    /// and is noise before.
+    static func panel(horizon: Int, seed: UInt64) throws -> Panel {
+        var rng = SplitMix64(seed: seed)
+        var csv = "customer_id,period,signal,leak,churned\n"
+        for t in 0..<8 {
+            for i in 0..<1500 {
+                let signal = Double(rng.next() >> 11) / 9007199254740992.0 * 4 - 2
+                let y = Double(rng.next() >> 11) / 9007199254740992.0 < 1 / (1 + exp(-(-1 + 0.8 * signal))) ? 1 : 0
+                let leak = t >= 8 - horizon ? Double(y) + 0.1 * Double(rng.next() >> 11) / 9007199254740992.0 : Double(rng.next() >> 11) / 9007199254740992.0
+                csv += "C\(t)_\(i),\(2023 + t / 4)Q\(t % 4 + 1),\(signal),\(leak),\(y)\n"
+            }
+        }
+        var spec = testSpec(features: [FeatureSpec(name: "signal", type: .numeric), FeatureSpec(name: "leak", type: .numeric)])
+        spec.backtest.horizon = horizon
+        spec.backtest.minTrainPeriods = 4
+        spec.calibration.method = .none
+        return try Panel.make(table: makeTable(csv), spec: spec)
+    }
+
+    @Test(arguments: [1, 2])
+    func aFeatureCopyingUnknownOutcomesDoesNotHelpOutOfSample(horizon: Int) throws {
+        let panel = try Self.panel(horizon: horizon, seed: 11)
+        let run = try Backtest.run(panel: panel)
+        let last = try #require(run.folds.last)
+        #expect(last.test == "2024Q4")
+        // Trained only on quarters <= 2024Q4 - horizon, where `leak` is noise: its weight is near
+        // zero and the fold's AUC is what `signal` alone gives (about 0.70 for this model).
+        let model = try #require(run.models.last)
+        let leakWeight = try #require(model.fit.coefficient("leak"))
+        #expect(abs(leakWeight) < 0.5, "leak weight \(leakWeight)")
+        let auc = try #require(last.metrics?.rocAUC)
+        #expect(auc < 0.78, "AUC \(auc)")
+        // The control that makes this test able to fail: had the unknown quarters reached
+        // training, the same fold would score far better (AUC > 0.9).
+        let leakyRows = (0..<panel.rowCount).filter { panel.period(ofRow: $0)!.label <= "2024Q4" }
+        let leaky = try SpecFit.run(panel: panel, rows: leakyRows)
+        let testRows = (0..<panel.rowCount).filter { panel.period(ofRow: $0)?.label == "2024Q4" }
+        let lp = try leaky.encoding.design(panel, rows: testRows).x.multiply(leaky.fit.coefficients)
+        let leakyAUC = try RankingMetrics.rocAUC(p: lp.map(CalibrationMap.sigmoid), y: testRows.map { panel.outcome[$0] })
+        #expect(leakyAUC > 0.9, "leaky control AUC \(leakyAUC)")  // observed 0.936 (h = 1), higher for h = 2
+    }
+
+    @Test func everyFoldTrainsOnlyOnKnownOutcomes() throws {
+        let panel = try Self.panel(horizon: 2, seed: 3)
+        let run = try Backtest.run(panel: panel)
+        // min_train_periods 4 and horizon 2 over 8 quarters: quarters 6..8 are scored.
+        #expect(run.folds.map(\.test) == ["2024Q2", "2024Q3", "2024Q4"])
+        for fold in run.folds {
+            #expect(fold.trainPeriods.allSatisfy { $0 < fold.test })
+            #expect(fold.trainRows == 1500 * fold.trainPeriods.count)
+            #expect(fold.testRows == 1500)
+        }
+        #expect(run.folds[2].trainPeriods == ["2023Q1", "2023Q2", "2023Q3", "2023Q4", "2024Q1", "2024Q2"])
+        #expect(run.rows.count == 4500)
+    }
+}
