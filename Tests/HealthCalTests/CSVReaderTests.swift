@@ -146,3 +146,17 @@ func sameBits(_ a: [Double], _ b: [Double]) -> Bool {
         }
     }
 }
+
+@Suite struct CSVOddDelimiterTests {
+    @Test func delimiterThatCouldBePartOfANumber() throws {
+        let t = try readCSV("a.b\n1.5\n", options: CSVOptions(delimiter: UInt8(ascii: ".")))
+        #expect(numbers(t, "a") == [1])
+        #expect(numbers(t, "b") == [5])
+    }
+
+    @Test func numbersFollowedByTextAreStillReported() {
+        let p = problems("x,y\n12abc,1\n1e999,2\n3 ,4\n", options: CSVOptions(columnKinds: ["x": .numeric]))
+        #expect(p.map(\.line) == [2, 3])
+        #expect(p.map(\.value) == ["12abc", "1e999"])
+    }
+}

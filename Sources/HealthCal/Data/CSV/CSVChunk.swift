@@ -29,6 +29,9 @@ struct CSVChunk {
     private var scratch: [UInt8] = []
     /// Cells of the rows not yet appended to the columns (see `RowBatch`).
     private let batch: RowBatch
+    /// Whether `plainNumber` may be used: not when a missing token is itself a number (it must
+    /// be matched first), nor when the delimiter could be part of a number (`.` or a digit).
+    private let numbersInOnePass: Bool
 
     var isStopped: Bool { problems.count > DataValidationError.limit }
 
@@ -55,6 +58,7 @@ struct CSVChunk {
         }
         dictionaries = Array(repeating: TextDictionary(), count: layout.textCount)
         batch = RowBatch(numericColumns: layout.numericCount, textColumns: layout.textCount)
+        numbersInOnePass = !missing.includesNumbers && !"0123456789.+-eE".utf8.contains(scanner.delimiter)
         rowLines = []
         rowLines.reserveCapacity(reserve)
     }
@@ -77,6 +81,12 @@ struct CSVChunk {
             var p = position
             var firstExtra: ScannedField?
             while true {
+                if column < columnCount, layout.kinds[column] == .numeric, let next = plainNumber(at: p, column: column) {
+                    column += 1
+                    p = next.position
+                    if next.endsRow { break }
+                    continue
+                }
                 let field = scanner.field(at: p)
                 let cellLine = line
                 if column < columnCount {
@@ -105,6 +115,35 @@ struct CSVChunk {
             position = p
         }
         flush()
+    }
+
+    /// The common numeric cell, an unquoted finite number right up to the delimiter, parsed in
+    /// the pass that finds its end; nil (nothing stored) for anything else, which the general
+    /// path then reads and reports.
+    @inline(__always)
+    private mutating func plainNumber(at p: Int, column: Int) -> (position: Int, endsRow: Bool)? {
+        let base = scanner.base, count = scanner.count
+        guard p < count, numbersInOnePass else { return nil }
+        let first = base[p]
+        guard first &- 48 <= 9 || first == UInt8(ascii: "-") || first == UInt8(ascii: ".") else { return nil }
+        let number = NumberParser.scan(base + p, count: count - p)
+        guard let value = number.value, value.isFinite else { return nil }
+        let end = p + number.end
+        let next: (position: Int, endsRow: Bool)
+        if end == count {
+            next = (end, true)
+        } else {
+            let b = base[end]
+            if b == scanner.delimiter {
+                next = (end + 1, false)
+            } else if b == CSVFieldScanner.lf || b == CSVFieldScanner.cr {
+                next = (scanner.skipLineEnding(end), true)
+            } else {
+                return nil
+            }
+        }
+        batch.numeric(layout.slots[column])[batch.row] = value
+        return next
     }
 
     /// Moves the batched cells into the column arrays, one bulk copy per column.
