@@ -111,6 +111,14 @@ func sameBits(_ a: [Double], _ b: [Double]) -> Bool {
         #expect(noNewline.rowCount == 0)
     }
 
+    @Test func aHeaderNameSpanningLinesShiftsRowLines() throws {
+        let t = try readCSV("id,\"net\npromoter\"\nA,1\nB,2\n")
+        #expect(t.names == ["id", "net\npromoter"])
+        #expect(t.rowLines == [3, 4])
+        let p = problems("id,\"net\npromoter\"\nA,1\nB,x\n", options: CSVOptions(columnKinds: ["net\npromoter": .numeric]))
+        #expect(p.first?.line == 4)
+    }
+
     @Test func blankLinesAreSkippedAndLinesStayRight() throws {
         let t = try readCSV("a\n1\n\n2\n")
         #expect(numbers(t, "a") == [1, 2])
