@@ -19,8 +19,13 @@ struct CSVChunk {
     var numeric: [[Double]]
     var codes: [[Int32]]
     var dictionaries: [TextDictionary]
-    /// The line on which each row starts.
-    var rowLines: [Int]
+    /// The line on which each row starts, kept only once some row does not start on
+    /// `firstLine + row` (a quoted field spanned lines, or a blank line was skipped): in the
+    /// usual file every row is one line, and 8 bytes per row would be spent for nothing.
+    var rowLines: [Int] = []
+    var rowLinesAreImplicit = true
+    /// The line of `start`: where the first row starts when every row is one line.
+    let firstLine: Int
     var rowCount = 0
     /// Problems in file order, at most `DataValidationError.limit + 1`: one more than is kept
     /// tells the final collector that there were more.
@@ -44,6 +49,7 @@ struct CSVChunk {
         self.start = start
         self.position = start
         self.line = line
+        self.firstLine = line
         let reserve = max(reservedRows, 0)
         numeric = (0..<layout.numericCount).map { _ in
             var column = [Double]()
@@ -59,8 +65,6 @@ struct CSVChunk {
         dictionaries = Array(repeating: TextDictionary(), count: layout.textCount)
         batch = RowBatch(numericColumns: layout.numericCount, textColumns: layout.textCount)
         numbersInOnePass = !missing.includesNumbers && !"0123456789.+-eE".utf8.contains(scanner.delimiter)
-        rowLines = []
-        rowLines.reserveCapacity(reserve)
     }
 
     /// Parses rows while the next row starts before `limit` (a row that starts before it is
@@ -106,7 +110,12 @@ struct CSVChunk {
                 raggedRow(found: column, line: rowLine, firstExtra: firstExtra)
                 for c in column..<max(column, columnCount) { storeMissing(column: c) }
             }
-            rowLines.append(rowLine)
+            if !rowLinesAreImplicit {
+                rowLines.append(rowLine)
+            } else if rowLine != firstLine + rowCount {
+                makeRowLinesExplicit()
+                rowLines.append(rowLine)
+            }
             rowCount += 1
             batch.row += 1
             if batch.row == RowBatch.rows { flush() }
@@ -144,6 +153,13 @@ struct CSVChunk {
         }
         batch.numeric(layout.slots[column])[batch.row] = value
         return next
+    }
+
+    /// Writes out the lines of the rows so far, which all start on `firstLine + row`.
+    mutating func makeRowLinesExplicit() {
+        guard rowLinesAreImplicit else { return }
+        rowLines = Array(firstLine..<(firstLine + rowCount))
+        rowLinesAreImplicit = false
     }
 
     /// Moves the batched cells into the column arrays, one bulk copy per column.

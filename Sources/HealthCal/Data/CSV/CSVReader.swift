@@ -96,7 +96,9 @@ public enum CSVReader {
         for problem in merged.problems { problems.add(problem) }
         try problems.throwIfAny()
 
-        let regular = merged.rowLines.enumerated().allSatisfy { $0.element == $0.offset + 2 }
+        // Table's convention: no row lines means row r starts on line r + 2.
+        if merged.firstLine != 2 { merged.makeRowLinesExplicit() }
+        let regular = merged.rowLinesAreImplicit || merged.rowLines.enumerated().allSatisfy { $0.element == $0.offset + 2 }
         return Table(source: source, names: layout.names, columns: merged.columns(),
                      rowCount: merged.rowCount, rowLines: regular ? [] : merged.rowLines)
     }
