@@ -111,6 +111,14 @@ func sameBits(_ a: [Double], _ b: [Double]) -> Bool {
         #expect(noNewline.rowCount == 0)
     }
 
+    @Test func aHeaderNameSpanningLinesShiftsRowLines() throws {
+        let t = try readCSV("id,\"net\npromoter\"\nA,1\nB,2\n")
+        #expect(t.names == ["id", "net\npromoter"])
+        #expect(t.rowLines == [3, 4])
+        let p = problems("id,\"net\npromoter\"\nA,1\nB,x\n", options: CSVOptions(columnKinds: ["net\npromoter": .numeric]))
+        #expect(p.first?.line == 4)
+    }
+
     @Test func blankLinesAreSkippedAndLinesStayRight() throws {
         let t = try readCSV("a\n1\n\n2\n")
         #expect(numbers(t, "a") == [1, 2])
@@ -144,5 +152,19 @@ func sameBits(_ a: [Double], _ b: [Double]) -> Bool {
             #expect(error.problems.first?.file == "/dev/null")
             #expect(error.problems.first?.message.contains("empty") == true)
         }
+    }
+}
+
+@Suite struct CSVOddDelimiterTests {
+    @Test func delimiterThatCouldBePartOfANumber() throws {
+        let t = try readCSV("a.b\n1.5\n", options: CSVOptions(delimiter: UInt8(ascii: ".")))
+        #expect(numbers(t, "a") == [1])
+        #expect(numbers(t, "b") == [5])
+    }
+
+    @Test func numbersFollowedByTextAreStillReported() {
+        let p = problems("x,y\n12abc,1\n1e999,2\n3 ,4\n", options: CSVOptions(columnKinds: ["x": .numeric]))
+        #expect(p.map(\.line) == [2, 3])
+        #expect(p.map(\.value) == ["12abc", "1e999"])
     }
 }

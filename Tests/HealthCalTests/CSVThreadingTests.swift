@@ -98,4 +98,19 @@ import Testing
             #expect(error.truncated)
         }
     }
+
+    @Test func blankLinesAroundTheSplitKeepRowLinesRight() throws {
+        // One blank line at various places, including just before and after the middle.
+        let rows = (0..<400).map { "C\($0),\($0)" }
+        for blankAt in [0, 100, 199, 200, 201, 202, 300, 399, 400] {
+            var lines = rows
+            lines.insert("", at: blankAt)
+            let text = "id,x\n" + lines.joined(separator: "\n") + "\n"
+            let one = try readCSV(text, options: options(threads: 1))
+            let two = try readCSV(text, options: options(threads: 2))
+            assertSame(one, two)
+            let expected = blankAt >= 400 ? [] : (0..<400).map { $0 < blankAt ? $0 + 2 : $0 + 3 }
+            #expect(one.rowLines == expected, "blank line at \(blankAt)")
+        }
+    }
 }

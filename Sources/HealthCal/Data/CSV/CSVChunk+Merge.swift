@@ -22,7 +22,12 @@ extension CSVChunk {
             }
             next.codes[slot] = []
         }
-        rowLines.append(contentsOf: next.rowLines.lazy.map { $0 + offset })
+        // Still implicit only if the next chunk's rows carry on exactly where these stop.
+        if !(rowLinesAreImplicit && next.rowLinesAreImplicit && firstLine + rowCount == offset + next.firstLine) {
+            makeRowLinesExplicit()
+            next.makeRowLinesExplicit()
+            rowLines.append(contentsOf: next.rowLines.lazy.map { $0 + offset })
+        }
         rowCount += next.rowCount
         position = next.position
         line = next.line + offset

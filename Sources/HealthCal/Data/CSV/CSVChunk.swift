@@ -19,8 +19,13 @@ struct CSVChunk {
     var numeric: [[Double]]
     var codes: [[Int32]]
     var dictionaries: [TextDictionary]
-    /// The line on which each row starts.
-    var rowLines: [Int]
+    /// The line on which each row starts, kept only once some row does not start on
+    /// `firstLine + row` (a quoted field spanned lines, or a blank line was skipped): in the
+    /// usual file every row is one line, and 8 bytes per row would be spent for nothing.
+    var rowLines: [Int] = []
+    var rowLinesAreImplicit = true
+    /// The line of `start`: where the first row starts when every row is one line.
+    let firstLine: Int
     var rowCount = 0
     /// Problems in file order, at most `DataValidationError.limit + 1`: one more than is kept
     /// tells the final collector that there were more.
@@ -29,6 +34,9 @@ struct CSVChunk {
     private var scratch: [UInt8] = []
     /// Cells of the rows not yet appended to the columns (see `RowBatch`).
     private let batch: RowBatch
+    /// Whether `plainNumber` may be used: not when a missing token is itself a number (it must
+    /// be matched first), nor when the delimiter could be part of a number (`.` or a digit).
+    private let numbersInOnePass: Bool
 
     var isStopped: Bool { problems.count > DataValidationError.limit }
 
@@ -41,6 +49,7 @@ struct CSVChunk {
         self.start = start
         self.position = start
         self.line = line
+        self.firstLine = line
         let reserve = max(reservedRows, 0)
         numeric = (0..<layout.numericCount).map { _ in
             var column = [Double]()
@@ -55,8 +64,7 @@ struct CSVChunk {
         }
         dictionaries = Array(repeating: TextDictionary(), count: layout.textCount)
         batch = RowBatch(numericColumns: layout.numericCount, textColumns: layout.textCount)
-        rowLines = []
-        rowLines.reserveCapacity(reserve)
+        numbersInOnePass = !missing.includesNumbers && !"0123456789.+-eE".utf8.contains(scanner.delimiter)
     }
 
     /// Parses rows while the next row starts before `limit` (a row that starts before it is
@@ -77,6 +85,12 @@ struct CSVChunk {
             var p = position
             var firstExtra: ScannedField?
             while true {
+                if column < columnCount, layout.kinds[column] == .numeric, let next = plainNumber(at: p, column: column) {
+                    column += 1
+                    p = next.position
+                    if next.endsRow { break }
+                    continue
+                }
                 let field = scanner.field(at: p)
                 let cellLine = line
                 if column < columnCount {
@@ -96,7 +110,12 @@ struct CSVChunk {
                 raggedRow(found: column, line: rowLine, firstExtra: firstExtra)
                 for c in column..<max(column, columnCount) { storeMissing(column: c) }
             }
-            rowLines.append(rowLine)
+            if !rowLinesAreImplicit {
+                rowLines.append(rowLine)
+            } else if rowLine != firstLine + rowCount {
+                makeRowLinesExplicit()
+                rowLines.append(rowLine)
+            }
             rowCount += 1
             batch.row += 1
             if batch.row == RowBatch.rows { flush() }
@@ -105,6 +124,42 @@ struct CSVChunk {
             position = p
         }
         flush()
+    }
+
+    /// The common numeric cell, an unquoted finite number right up to the delimiter, parsed in
+    /// the pass that finds its end; nil (nothing stored) for anything else, which the general
+    /// path then reads and reports.
+    @inline(__always)
+    private mutating func plainNumber(at p: Int, column: Int) -> (position: Int, endsRow: Bool)? {
+        let base = scanner.base, count = scanner.count
+        guard p < count, numbersInOnePass else { return nil }
+        let first = base[p]
+        guard first &- 48 <= 9 || first == UInt8(ascii: "-") || first == UInt8(ascii: ".") else { return nil }
+        let number = NumberParser.scan(base + p, count: count - p)
+        guard let value = number.value, value.isFinite else { return nil }
+        let end = p + number.end
+        let next: (position: Int, endsRow: Bool)
+        if end == count {
+            next = (end, true)
+        } else {
+            let b = base[end]
+            if b == scanner.delimiter {
+                next = (end + 1, false)
+            } else if b == CSVFieldScanner.lf || b == CSVFieldScanner.cr {
+                next = (scanner.skipLineEnding(end), true)
+            } else {
+                return nil
+            }
+        }
+        batch.numeric(layout.slots[column])[batch.row] = value
+        return next
+    }
+
+    /// Writes out the lines of the rows so far, which all start on `firstLine + row`.
+    mutating func makeRowLinesExplicit() {
+        guard rowLinesAreImplicit else { return }
+        rowLines = Array(firstLine..<(firstLine + rowCount))
+        rowLinesAreImplicit = false
     }
 
     /// Moves the batched cells into the column arrays, one bulk copy per column.

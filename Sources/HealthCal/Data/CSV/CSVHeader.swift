@@ -3,18 +3,19 @@ enum CSVHeader {
     static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     /// Column names from the first row, or the problems that make the file unusable. Names are
-    /// trimmed of surrounding spaces, since a spec names columns without them.
+    /// trimmed of surrounding spaces, since a spec names columns without them. `nextLine` is
+    /// the line the data starts on (a quoted name may span lines).
     static func parse(_ scanner: CSVFieldScanner, at start: Int, source: String,
-                      problems: inout ProblemCollector) -> (names: [String], end: Int) {
+                      problems: inout ProblemCollector) -> (names: [String], end: Int, nextLine: Int) {
         let base = scanner.base
         if start >= scanner.count {
             problems.add(DataProblem(file: source, line: 1, message: "the file is empty; a header row naming the columns is required"))
-            return ([], start)
+            return ([], start, 2)
         }
         if base[start] == CSVFieldScanner.lf || base[start] == CSVFieldScanner.cr {
             problems.add(DataProblem(file: source, line: 1,
                                      message: "the first line is blank; a header row naming the columns is required"))
-            return ([], start)
+            return ([], start, 2)
         }
         var names: [String] = []
         var p = start
@@ -55,7 +56,7 @@ enum CSVHeader {
             problems.add(DataProblem(file: source, line: 1, value: names.prefix(3).joined(separator: ","),
                                      message: "the first line looks like data (every name is a number); a header row naming the columns is required"))
         }
-        return (names, p)
+        return (names, p, line + 1)
     }
 
     private static func looksNumeric(_ name: String) -> Bool {

@@ -15,7 +15,7 @@ import Darwin
 /// the same result as one pass. Every problem found (at most `DataValidationError.limit`) is
 /// thrown together, each with file, line, column position, column name and value.
 public enum CSVReader {
-    /// Reads the file at `path` (read once into memory, then parsed).
+    /// Reads the file at `path` (memory-mapped, or read whole when it cannot be mapped).
     public static func read(path: String, options: CSVOptions = CSVOptions()) throws(DataValidationError) -> Table {
         if let file = MappedFile(path: path) {
             return try withExtendedLifetime(file) { () throws(DataValidationError) -> Table in
@@ -64,7 +64,7 @@ public enum CSVReader {
         func makeChunk(_ k: Int) -> CSVChunk {
             let share = k == 0 ? estimatedRows : estimatedRows / chunkCount + 16
             var chunk = CSVChunk(scanner: scanner, layout: layout, missing: missing, source: source,
-                                 start: bounds[k], line: k == 0 ? 2 : 0, reservedRows: share)
+                                 start: bounds[k], line: k == 0 ? header.nextLine : 0, reservedRows: share)
             chunk.parse(until: bounds[k + 1])
             return chunk
         }
@@ -96,7 +96,9 @@ public enum CSVReader {
         for problem in merged.problems { problems.add(problem) }
         try problems.throwIfAny()
 
-        let regular = merged.rowLines.enumerated().allSatisfy { $0.element == $0.offset + 2 }
+        // Table's convention: no row lines means row r starts on line r + 2.
+        if merged.firstLine != 2 { merged.makeRowLinesExplicit() }
+        let regular = merged.rowLinesAreImplicit || merged.rowLines.enumerated().allSatisfy { $0.element == $0.offset + 2 }
         return Table(source: source, names: layout.names, columns: merged.columns(),
                      rowCount: merged.rowCount, rowLines: regular ? [] : merged.rowLines)
     }

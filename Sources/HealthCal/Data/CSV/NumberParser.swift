@@ -27,6 +27,15 @@ enum NumberParser {
     /// Overflow gives an infinity, which the caller must check.
     @inline(__always)
     static func parse(_ bytes: UnsafePointer<UInt8>, count: Int) -> Double? {
+        let prefix = scan(bytes, count: count)
+        return prefix.end == count ? prefix.value : nil
+    }
+
+    /// The number at the start of `bytes[0..<count]` and where it ends: `value` is nil when the
+    /// text up to `end` is not a complete number. Lets the reader parse a numeric cell in the
+    /// same pass that finds its end, instead of scanning the cell twice.
+    @inline(__always)
+    static func scan(_ bytes: UnsafePointer<UInt8>, count: Int) -> (value: Double?, end: Int) {
         var i = 0
         var negative = false
         if i < count, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
@@ -58,7 +67,7 @@ enum NumberParser {
             fractionDigits = i - fractionStart
             digitCount += fractionDigits
         }
-        if digitCount == 0 { return nil }
+        if digitCount == 0 { return (nil, i) }
         var exponent = 0
         if i < count, bytes[i] | 0x20 == UInt8(ascii: "e") {
             i += 1
@@ -76,12 +85,11 @@ enum NumberParser {
                 exponentDigits += 1
                 i += 1
             }
-            if exponentDigits == 0 { return nil }
+            if exponentDigits == 0 { return (nil, i) }
             if negativeExponent { exponent = -exponent }
         }
-        if i != count { return nil }
         if digitCount <= 19 {
-            if mantissa == 0 { return negative ? -0.0 : 0.0 }
+            if mantissa == 0 { return (negative ? -0.0 : 0.0, i) }
             let power = exponent - fractionDigits
             if mantissa <= (1 << 53), power >= -22, power <= 22 {
                 var value = Double(mantissa)
@@ -90,10 +98,10 @@ enum NumberParser {
                 } else {
                     value *= exactPowersOfTen[power]
                 }
-                return negative ? -value : value
+                return (negative ? -value : value, i)
             }
         }
-        return slowPath(bytes, count: count)
+        return (slowPath(bytes, count: i), i)
     }
 
     /// `strtod` on a NUL-terminated copy; the grammar was checked, so it consumes every byte.
