@@ -72,6 +72,7 @@ public enum SampleData {
         } catch {
             throw .io("\(error)")
         }
+        summary.plantedFalseHealthy.sort { $0.id < $1.id }
         return summary
     }
 }

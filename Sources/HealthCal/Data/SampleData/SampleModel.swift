@@ -86,7 +86,7 @@ enum SampleModel {
         Feature(name: "plan", kind: .categorical, group: "deployment"),
         Feature(name: "invoice_sent", kind: .boolean, group: "billing", weight: -0.70),
     ]
-    static let intercept = 0.5
+    static let intercept = 0.0
     /// plan=level weights against the reference `basic`, in the design's column order.
     static let planWeights: [(String, Double)] = [("plan=enterprise", -0.35), ("plan=pro", -0.20)]
 
