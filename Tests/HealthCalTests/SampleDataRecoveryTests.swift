@@ -8,10 +8,12 @@ import TestSupport
 ///
 /// Reference: `SampleModel.trueWeights` (docs/sample-data.md). Tolerance: the fitted 95% Wald
 /// intervals themselves. With 17 independent-ish 95% intervals, ~16 cover on average and at least
-/// 15 cover with probability ~0.95; the seed is fixed, so the counts below are exact for it.
+/// 15 cover with probability ~0.95. The seed is fixed, so the measured counts are exact for it;
+/// the asserted bounds are what any seed should give, so a model change that keeps the truth
+/// honest does not break the test. Set HEALTHCAL_PRINT_RECOVERY=1 to print the table.
 @Suite("Sample data recovery")
 struct SampleDataRecoveryTests {
-    /// Seed 2024, 3000 customers x 10 quarters: 21,463 rows, 1,034 churned (~1.5 s per fit in debug).
+    /// Seed 2024, 3000 customers x 10 quarters: 21,032 rows, 1,068 churned (~1.7 s per fit in debug).
     static let sample: Result<SamplePanel, SampleDataError> = Result { () throws(SampleDataError) in
         try SampleData.generate(seed: 2024, customers: 3000, periods: 10)
     }
@@ -37,8 +39,8 @@ struct SampleDataRecoveryTests {
         return (fit, covered)
     }
 
-    /// The truth holds exactly for the customers who are not planted: 16 of 17 intervals cover
-    /// (measured on 21,051 rows; the one miss is `exec_meetings`, true -0.25, interval [-0.528, -0.255]).
+    /// The truth holds exactly for the customers who are not planted: measured 17 of 17 intervals
+    /// cover (20,668 rows, 1,050 churned); asserted at least 15.
     @Test func ordinaryCustomersRecoverTheTrueWeights() throws {
         let summary = try Self.sample.get().summary
         let planted = Set(summary.plantedPersistentRed + summary.plantedFalseHealthy.map(\.id))
@@ -48,12 +50,12 @@ struct SampleDataRecoveryTests {
     }
 
     /// The planted customers break the model on purpose (bad metrics that never churn), which
-    /// flattens the fit on the whole panel a little: 15 of 17 still cover (measured; `const` and
-    /// `nps` miss, both pulled towards "bad metrics matter less"). Set HEALTHCAL_PRINT_RECOVERY=1
-    /// to print the table.
+    /// flattens the fit on the whole panel a little (e.g. active_user_share -1.43 against -1.69
+    /// without them). Measured 17 of 17 intervals cover; asserted at least 14, since the bias
+    /// can push a well-determined weight out (an earlier version of the model missed 2).
     @Test func wholePanelStillMostlyRecoversTheTrueWeights() throws {
         let (fit, covered) = try Self.fit { _ in true }
-        #expect(covered.filter { $0 }.count >= 13, "true weights inside the fitted 95% intervals: \(covered)")
+        #expect(covered.filter { $0 }.count >= 14, "true weights inside the fitted 95% intervals: \(covered)")
         // The strongest effects keep their sign and size within 35% (relative to the truth).
         for name in ["logins_30d", "active_user_share", "support_tickets", "payment_delay_days", "nps (missing)"] {
             let truth = try #require(SampleModel.trueWeights.first { $0.name == name }?.weight)

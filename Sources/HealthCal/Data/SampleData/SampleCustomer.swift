@@ -7,8 +7,10 @@
 struct SampleCustomer {
     enum Planted {
         case none
-        /// Looks healthy; churns at period `shock` from a cause the metrics do not show.
-        case falseHealthy(shock: Int)
+        /// Looks healthy; churns from a cause the metrics do not show, at its first quarter (from
+        /// its third on) in which the true model gives it a churn probability below
+        /// `SampleModel.falseHealthyMaxProbability`; never before.
+        case falseHealthy
         /// Looks bad; never churns.
         case persistentRed
     }
@@ -33,11 +35,11 @@ struct SampleCustomer {
         let profile = segments[segment]
         plan = Self.pick(rng.uniform(), profile.planProbabilities)
         seats0 = DetMath.exp(profile.seatsLogMean + 0.6 * rng.normal())
-        let u = rng.uniform(), shockDraw = rng.uniform()
+        let u = rng.uniform()
         let remaining = periods - entry
         var mean = profile.healthMean
         if u < SampleModel.falseHealthyRate, remaining >= 3 {
-            planted = .falseHealthy(shock: entry + 2 + Int(shockDraw * Double(remaining - 2)))
+            planted = .falseHealthy
             mean += SampleModel.falseHealthyShift
         } else if u >= SampleModel.falseHealthyRate, u < SampleModel.falseHealthyRate + SampleModel.persistentRedRate,
                   remaining >= 4 {
@@ -91,7 +93,8 @@ struct SampleCustomer {
         let u = rng.uniform()
         switch planted {
         case .none: row.churned = u < DetMath.sigmoid(row.trueLogit)
-        case let .falseHealthy(shock): row.churned = t == shock
+        case .falseHealthy:
+            row.churned = t >= entry + 2 && DetMath.sigmoid(row.trueLogit) < SampleModel.falseHealthyMaxProbability
         case .persistentRed: row.churned = false
         }
         return row

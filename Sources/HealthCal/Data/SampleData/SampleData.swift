@@ -97,7 +97,7 @@ public struct SampleSummary: Sendable {
     public var periods: [String]
     public var rows = 0
     public var churnedRows = 0
-    /// Healthy-looking customers that churned from an unobserved shock: (id, churn period).
+    /// Healthy-looking customers that churned from an unobserved shock: (id, churn period), by id.
     public var plantedFalseHealthy: [(id: String, period: String)] = []
     /// Customers with bad metrics who never churn (a hidden sticky trait).
     public var plantedPersistentRed: [String] = []

@@ -47,8 +47,12 @@ enum SampleModel {
     static let falseHealthyRate = 0.006
     static let persistentRedRate = 0.010
     /// Shift of the planted customers' latent health: false-healthy look good, persistent-red bad.
-    static let falseHealthyShift = 1.2
+    static let falseHealthyShift = 1.8
     static let persistentRedShift = -1.6
+    /// A false-healthy customer churns in the first quarter (from its third) whose true churn
+    /// probability is below this: about the healthiest quartile's bound (p25 of the true
+    /// probability is ~0.009 in the committed sample), so it is healthy by the model's own measure.
+    static let falseHealthyMaxProbability = 0.008
 
     /// The first period of the sample: 2023Q1.
     static let firstQuarter = Period(unit: .quarter, ordinal: 2023 * 4)
