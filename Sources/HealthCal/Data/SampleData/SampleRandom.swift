@@ -13,7 +13,7 @@ struct SampleRandom {
     /// A generator for stream `stream` of `seed`: each customer gets its own stream, so a
     /// customer's history does not depend on how many draws the others made.
     init(seed: UInt64, stream: UInt64) {
-        var sm = SplitMix64(state: seed ^ (stream &* 0xD1B5_4A32_D192_ED03))
+        var sm = SplitMix64(seed: seed ^ (stream &* 0xD1B5_4A32_D192_ED03))
         _ = sm.next()   // decorrelate neighbouring seeds before filling the state
         s0 = sm.next(); s1 = sm.next(); s2 = sm.next(); s3 = sm.next()
         if s0 | s1 | s2 | s3 == 0 { s0 = 1 }   // the all-zero state is the one fixed point
@@ -66,18 +66,6 @@ struct SampleRandom {
     }
 
     private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
-}
-
-/// SplitMix64 (Steele, Lea & Flood), used only to expand a seed into xoshiro's 256-bit state.
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// `exp`, `log` and the logistic function from basic IEEE operations only (see `SampleRandom`).
