@@ -1,0 +1,33 @@
+/// The model production scores with today, to be compared with the new fit on exactly the
+/// backtest's out-of-sample rows.
+public enum ChampionModel: Sendable {
+    /// A hand-made scorecard: weights on raw metrics, as customer-success teams set them.
+    case scorecard(Scorecard)
+    /// Any other scorer: given the panel and row indices, the champion's scores for those rows.
+    case custom(name: String, score: @Sendable (Panel, [Int]) throws -> ModelScores)
+
+    /// The champion's scores of `rows`.
+    public func scores(panel: Panel, rows: [Int]) throws -> ModelScores {
+        switch self {
+        case .scorecard(let card):
+            // The scorecard reads the panel's numeric features by name (raw values, before any
+            // encoding; a missing cell is NaN and takes the scorecard's `missing:` value).
+            var columns: [String: [Double]] = [:]
+            for feature in panel.features {
+                if case .numeric(let values) = feature.values { columns[feature.name] = rows.map { values[$0] } }
+            }
+            return try card.modelScores(rawColumns: columns)
+        case .custom(_, let score):
+            return try score(panel, rows)
+        }
+    }
+
+    /// Compares the champion with a backtest's out-of-sample, calibrated scores on the same rows.
+    public func compare(with run: BacktestRun, panel: Panel) throws -> ChampionComparison {
+        let champion = try scores(panel: panel, rows: run.rows)
+        let challenger = ModelScores(name: "challenger (new weights)", values: run.calibratedProbability)
+        let y = run.rows.map { panel.outcome[$0] }
+        let w = panel.hasWeights ? run.rows.map { panel.weights[$0] } : nil
+        return try ChampionComparison.compare(champion: champion, challenger: challenger, y: y, w: w)
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import HealthCal
+
+struct BacktestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backtest",
+        abstract: "Walk-forward backtest: how the score would have done on past periods it had not seen.",
+        discussion: """
+        For each test period T, the encodings and weights are fitted only on rows whose outcome
+        was known at T (period <= T - horizon), then T is scored. Window, horizon and the number
+        of test periods come from the spec's backtest: section; calibration from calibration:.
+        A panel without periods is backtested with stratified k-fold.
+
+          healthcal backtest --spec notebooks-data/spec.yaml --data notebooks-data/panel.csv
+          healthcal backtest --spec spec.yaml --data panel.csv --scorecard cs-team.yaml --format json
+
+        --scorecard compares a hand-made scorecard (weights on raw metrics, see docs/backtest.md)
+        with the new fit on exactly the same out-of-sample rows (DeLong test of the AUCs).
+        """
+    )
+
+    @Option(help: "The spec YAML.") var spec: String
+    @Option(help: "The panel CSV.") var data: String
+    @Option(help: "A hand-made scorecard YAML to compare with (the champion).") var scorecard: String?
+    @Option(help: "L2 penalty λ; overrides the spec's model.ridge.") var ridge: Double?
+    @OptionGroup var output: FormatOption
+
+    func run() throws {
+        try reportingErrors {
+            let spec = try Spec.load(path: spec)
+            let champion = try scorecard.map { path in ChampionModel.scorecard(try loadScorecard(path)) }
+            let panel = try PanelLoading.load(path: data, spec: spec)
+            let run = try Backtest.run(panel: panel, ridge: ridge, progress: Progress.reporter())
+            let comparison = try champion?.compare(with: run, panel: panel)
+            let report = BacktestReport(run: run, champion: comparison)
+            switch output.format {
+            case .table: emit(BacktestText.render(report))
+            case .json: emit(try JSONOutput.string(report))
+            }
+        }
+    }
+}
+
+func loadScorecard(_ path: String) throws -> Scorecard {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        throw CLIError(description: "cannot read the scorecard \(path)")
+    }
+    do { return try Scorecard.parse(yaml: text) } catch {
+        throw CLIError(description: "\(path): \(error)")
+    }
+}
+
+/// Progress lines on standard error, only when it is a terminal.
+enum Progress {
+    static func reporter() -> (@Sendable (String) -> Void)? {
+        guard isatty(STDERR_FILENO) == 1 else { return nil }
+        return { @Sendable line in FileHandle.standardError.write(Data(("… " + line + "\n").utf8)) }
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import HealthCal
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Write a starter spec guessed from a data file, for you to check and edit.",
+        discussion: """
+        Guesses the id, period, outcome and segment columns, numeric vs categorical vs boolean
+        features, log1p for heavy-tailed counts and missing indicators where cells are missing.
+        Lines marked CHECK say why each guess was made.
+
+          healthcal init --data panel.csv > spec.yaml
+          healthcal init --data panel.csv --out spec.yaml
+        """
+    )
+
+    @Option(help: "The panel CSV.") var data: String
+    @Option(help: "Write the spec here instead of standard output.") var out: String?
+    @Flag(help: "Replace an existing spec file.") var force = false
+
+    func run() throws {
+        try reportingErrors {
+            let table = try CSVReader.read(path: data)
+            let yaml = SpecSuggestion.make(table: table)
+            if let out {
+                try OutputFile.write(yaml, to: out, overwrite: force)
+                note("wrote \(out); check the lines marked CHECK, then: healthcal fit --spec \(out) --data \(data)")
+            } else {
+                emit(yaml)
+            }
+        }
+    }
+}
