@@ -26,25 +26,15 @@ extension Matrix {
         }
     }
 
-    /// y = A x with the rows split across the cores (`cblas_dgemv` on each block of rows).
-    public func multiplyParallel(_ x: [Double], into y: inout [Double]) throws(LinearAlgebraError) {
-        guard x.count == cols, y.count == rows else {
-            throw .dimensionMismatch("\(rows) x \(cols) matrix times vector of \(x.count) into \(y.count)")
-        }
-        guard rows > 0, cols > 0 else { try multiply(x, into: &y); return }
-        let n = rows, p = cols
+    /// y[rows] = A[rows, :] x written to `y` at the same row indices (`cblas_dgemv` on a block
+    /// of rows); for callers that already split the rows across threads.
+    public func multiplyRows(_ rows: Range<Int>, _ x: [Double], into y: UnsafeMutablePointer<Double>) {
+        guard !rows.isEmpty, cols > 0, x.count == cols, rows.lowerBound >= 0, rows.upperBound <= self.rows else { return }
         storage.withUnsafeBufferPointer { a in
             x.withUnsafeBufferPointer { xp in
-                y.withUnsafeMutableBufferPointer { yp in
-                    let out = SharedBuffer(yp.baseAddress!)
-                    let matrix = SharedBuffer(UnsafeMutablePointer(mutating: a.baseAddress!))
-                    let vector = SharedBuffer(UnsafeMutablePointer(mutating: xp.baseAddress!))
-                    Parallel.forEachChunk(of: 0..<n) { _, r in
-                        cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(r.count), Int32(p), 1.0,
-                                    matrix.base + r.lowerBound, Int32(n), vector.base, 1, 0.0,
-                                    out.base + r.lowerBound, 1)
-                    }
-                }
+                cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(rows.count), Int32(cols), 1.0,
+                            a.baseAddress! + rows.lowerBound, Int32(self.rows), xp.baseAddress, 1, 0.0,
+                            y + rows.lowerBound, 1)
             }
         }
     }

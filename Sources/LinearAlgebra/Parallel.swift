@@ -54,9 +54,3 @@ public struct SharedBuffer: @unchecked Sendable {
     public let base: UnsafeMutablePointer<Double>
     public init(_ base: UnsafeMutablePointer<Double>) { self.base = base }
 }
-
-/// One result slot per chunk, each written by exactly one chunk.
-final class ChunkSlots<T>: @unchecked Sendable {
-    var items: [T?]
-    init(count: Int) { items = Array(repeating: nil, count: count) }
-}

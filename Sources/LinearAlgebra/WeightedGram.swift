@@ -26,10 +26,14 @@ public struct WeightedGramAccumulator: Sendable {
 
     /// Adds the rows `range` of `x` with row weights `w` (non-negative) and vector weights `v`:
     /// gram += Σ_i w_i x_i x_iᵀ, vector += Σ_i v_i x_i. `w` and `v` are indexed like the rows of `x`.
+    ///
+    /// `offset` is the row of `x` that `w[0]` and `v[0]` belong to: 0 when they cover all rows,
+    /// `range.lowerBound` when a caller passes the weights of just this range.
     public mutating func add(
-        _ x: Matrix, rows range: Range<Int>, weights w: [Double], vector v: [Double]
+        _ x: Matrix, rows range: Range<Int>, weights w: [Double], vector v: [Double], offset: Int = 0
     ) throws(LinearAlgebraError) {
-        guard x.cols == cols, w.count == x.rows, v.count == x.rows,
+        guard x.cols == cols, offset >= 0, range.lowerBound >= offset,
+              w.count >= range.upperBound - offset, v.count >= range.upperBound - offset,
               range.lowerBound >= 0, range.upperBound <= x.rows
         else { throw .dimensionMismatch("weighted gram of \(x.rows) x \(x.cols) rows \(range)") }
         let n = x.rows, p = cols, bs = blockRows
@@ -45,7 +49,7 @@ public struct WeightedGramAccumulator: Sendable {
                                 while start < range.upperBound {
                                     let m = min(bs, range.upperBound - start)
                                     // √w of the block's rows, once, then each column scaled by it.
-                                    for i in 0..<m { root[i] = wp[start + i].squareRoot() }
+                                    for i in 0..<m { root[i] = wp[start - offset + i].squareRoot() }
                                     for j in 0..<p {
                                         let src = xp.baseAddress! + (start + j * n)
                                         let dst = sp.baseAddress! + j * bs
@@ -56,7 +60,7 @@ public struct WeightedGramAccumulator: Sendable {
                                     // vector += X[block]ᵀ v[block]
                                     cblas_dgemv(CblasColMajor, CblasTrans, Int32(m), Int32(p), 1.0,
                                                 xp.baseAddress! + start, Int32(n),
-                                                vp.baseAddress! + start, 1, 1.0, gv.baseAddress, 1)
+                                                vp.baseAddress! + (start - offset), 1, 1.0, gv.baseAddress, 1)
                                     start += m
                                 }
                             }
@@ -65,26 +69,6 @@ public struct WeightedGramAccumulator: Sendable {
                 }
             }
         }
-    }
-
-    /// Σ over all rows of `x`, the rows split across the cores (`Parallel`), each chunk with its
-    /// own accumulator, the p x p partial sums added at the end in chunk order.
-    public static func parallelSum(_ x: Matrix, weights w: [Double], vector v: [Double]) throws(LinearAlgebraError) -> WeightedGramAccumulator {
-        guard w.count == x.rows, v.count == x.rows else {
-            throw .dimensionMismatch("weighted gram of \(x.rows) rows with \(w.count) weights and \(v.count) values")
-        }
-        let slots = ChunkSlots<WeightedGramAccumulator>(count: Parallel.chunkCount(x.rows))
-        let chunks = Parallel.forEachChunk(of: 0..<x.rows) { k, rows in
-            var acc = WeightedGramAccumulator(cols: x.cols)
-            try? acc.add(x, rows: rows, weights: w, vector: v)
-            slots.items[k] = acc
-        }
-        var total = WeightedGramAccumulator(cols: x.cols)
-        for k in 0..<chunks {
-            guard let part = slots.items[k] else { throw .dimensionMismatch("a chunk of rows was not summed") }
-            try total.merge(part)
-        }
-        return total
     }
 
     /// Adds another accumulator's sums (from another thread, chunk or machine).

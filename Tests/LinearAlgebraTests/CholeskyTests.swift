@@ -64,22 +64,34 @@ import TestSupport
 }
 
 @Suite struct ParallelTests {
-    @Test func parallelProductsEqualSerialOnes() throws {
-        // 100k rows is enough for the rows to be split across chunks.
+    @Test func chunkedProductsEqualWholeOnes() throws {
+        // 100k rows: two chunks of 65,536 rows or fewer, summed in chunk order.
         let n = 100_000, p = 5
         var x = Matrix(rows: n, cols: p)
         for k in x.storage.indices { x.storage[k] = Double((k &* 7919) % 1013) / 1013 - 0.5 }
         let w = (0..<n).map { Double($0 % 7 + 1) / 7 }
         let v = (0..<n).map { Double($0 % 11) - 5 }
-        var serial = WeightedGramAccumulator(cols: p)
-        try serial.add(x, rows: 0..<n, weights: w, vector: v)
-        let parallel = try WeightedGramAccumulator.parallelSum(x, weights: w, vector: v)
+        var whole = WeightedGramAccumulator(cols: p)
+        try whole.add(x, rows: 0..<n, weights: w, vector: v)
+        var chunked = WeightedGramAccumulator(cols: p)
+        #expect(Parallel.chunkCount(n) == 2)
+        for k in 0..<Parallel.chunkCount(n) {
+            let rows = (k * Parallel.chunkRows)..<min(n, (k + 1) * Parallel.chunkRows)
+            var part = WeightedGramAccumulator(cols: p)
+            // Weights passed for this range only, with the offset of its first row.
+            try part.add(x, rows: rows, weights: Array(w[rows]), vector: Array(v[rows]), offset: rows.lowerBound)
+            try chunked.merge(part)
+        }
         // Sums in a different order: equal to ~1e-12 relative, not bit for bit.
-        #expect(maxRelativeError(parallel.symmetricGram.storage, serial.symmetricGram.storage) < 1e-11)
-        #expect(maxRelativeError(parallel.vector, serial.vector) < 1e-11)
+        #expect(maxRelativeError(chunked.symmetricGram.storage, whole.symmetricGram.storage) < 1e-11)
+        #expect(maxRelativeError(chunked.vector, whole.vector) < 1e-11)
         var y1 = [Double](repeating: 0, count: n), y2 = y1
         try x.multiply([1, 2, 3, 4, 5], into: &y1)
-        try x.multiplyParallel([1, 2, 3, 4, 5], into: &y2)
+        let matrix = x
+        y2.withUnsafeMutableBufferPointer { yp in
+            let out = SharedBuffer(yp.baseAddress!)
+            _ = Parallel.forEachChunk(of: 0..<n) { _, rows in matrix.multiplyRows(rows, [1, 2, 3, 4, 5], into: out.base) }
+        }
         #expect(y1 == y2)
     }
 }

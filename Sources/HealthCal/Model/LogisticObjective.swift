@@ -7,8 +7,9 @@ import LinearAlgebra
 ///
 /// with gradient −Xᵀ(w ∘ (y − μ)) + λβ and Hessian Xᵀ diag(w μ(1−μ)) X + λI (penalized part).
 ///
-/// The Hessian and gradient are sums over rows, accumulated block by block
-/// (`WeightedGramAccumulator`); this is the seam where a stream of row chunks or an aggregate SQL
+/// The Hessian and gradient are sums over rows, accumulated chunk by chunk on all cores
+/// (`Parallel`, `WeightedGramAccumulator`) and added in chunk order, so the result does not
+/// depend on the core count. This is the seam where a stream of row chunks or an aggregate SQL
 /// query could supply the same p x p and p-vector sums.
 struct LogisticObjective: NewtonObjective {
     let x: Matrix
@@ -17,7 +18,9 @@ struct LogisticObjective: NewtonObjective {
     let ridge: Double
     /// Which coefficients the ridge penalty applies to (false for the intercept).
     let penalized: [Bool]
+    /// η = Xβ at the point last evaluated, and e^{−|η|} (kept so the derivatives need no second `exp`).
     private(set) var eta: [Double]
+    private var expNegAbs: [Double]
     private var beta: [Double]
 
     init(x: Matrix, y: [Double], weights: [Double], ridge: Double, penalized: [Bool]) {
@@ -27,6 +30,7 @@ struct LogisticObjective: NewtonObjective {
         self.ridge = ridge
         self.penalized = penalized
         self.eta = [Double](repeating: 0, count: x.rows)
+        self.expNegAbs = [Double](repeating: 1, count: x.rows)
         self.beta = [Double](repeating: 0, count: x.cols)
     }
 
@@ -37,33 +41,57 @@ struct LogisticObjective: NewtonObjective {
 
     mutating func value(at beta: [Double]) throws -> Double {
         self.beta = beta
-        try x.multiplyParallel(beta, into: &eta)
-        var nll = 0.0
-        eta.withUnsafeBufferPointer { e in
-            y.withUnsafeBufferPointer { yp in
-                w.withUnsafeBufferPointer { wp in
-                    for i in 0..<e.count {
-                        nll += wp[i] * logisticLoss(eta: e[i], y: yp[i])
+        let n = x.rows, p = x.cols, x = self.x, y = self.y, w = self.w
+        let partial = ChunkSums(count: Parallel.chunkCount(n))
+        eta.withUnsafeMutableBufferPointer { ep in
+            expNegAbs.withUnsafeMutableBufferPointer { xp in
+                let etaOut = SharedBuffer(ep.baseAddress!), expOut = SharedBuffer(xp.baseAddress!)
+                Parallel.forEachChunk(of: 0..<n) { k, rows in
+                    x.multiplyRows(rows, beta, into: etaOut.base)
+                    var s = 0.0
+                    y.withUnsafeBufferPointer { yp in
+                        w.withUnsafeBufferPointer { wp in
+                            for i in rows {
+                                let e = etaOut.base[i]
+                                let t = exp(-abs(e))
+                                expOut.base[i] = t
+                                // −[y η − log(1 + e^η)] = max(η, 0) + log1p(e^−|η|) − y η
+                                s += wp[i] * (max(e, 0) + log1p(t) - yp[i] * e)
+                            }
+                        }
                     }
+                    partial.values[k] = s
                 }
             }
         }
-        negativeLogLikelihood = nll
-        return nll + penalty(beta)
+        _ = p
+        negativeLogLikelihood = partial.values.reduce(0, +)
+        return negativeLogLikelihood + penalty(beta)
     }
 
     mutating func derivatives() throws -> (gradient: [Double], hessian: Matrix) {
-        let n = x.rows
-        var hw = [Double](repeating: 0, count: n)
-        var residual = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            let mu = sigmoid(eta[i])
-            hw[i] = w[i] * mu * (1 - mu)
-            residual[i] = w[i] * (mu - y[i])
+        let n = x.rows, x = self.x, y = self.y, w = self.w, eta = self.eta, expNegAbs = self.expNegAbs
+        let slots = ChunkAccumulators(count: Parallel.chunkCount(n))
+        Parallel.forEachChunk(of: 0..<n) { k, rows in
+            var hw = [Double](repeating: 0, count: rows.count)
+            var residual = [Double](repeating: 0, count: rows.count)
+            for (j, i) in rows.enumerated() {
+                let t = expNegAbs[i]
+                let mu = eta[i] >= 0 ? 1 / (1 + t) : t / (1 + t)
+                hw[j] = w[i] * mu * (1 - mu)
+                residual[j] = w[i] * (mu - y[i])
+            }
+            var acc = WeightedGramAccumulator(cols: x.cols)
+            try? acc.add(x, rows: rows, weights: hw, vector: residual, offset: rows.lowerBound)
+            slots.values[k] = acc
         }
-        let acc = try WeightedGramAccumulator.parallelSum(x, weights: hw, vector: residual)
-        var h = acc.symmetricGram
-        var g = acc.vector
+        var total = WeightedGramAccumulator(cols: x.cols)
+        for part in slots.values {
+            guard let part else { throw FitError.numerical("a chunk of rows was not summed") }
+            try total.merge(part)
+        }
+        var h = total.symmetricGram
+        var g = total.vector
         for j in 0..<x.cols where penalized[j] {
             g[j] += ridge * beta[j]
             h[j, j] += ridge
@@ -79,15 +107,20 @@ struct LogisticObjective: NewtonObjective {
     }
 }
 
+/// Per-chunk results, each slot written by exactly one chunk and read after all finished.
+final class ChunkSums: @unchecked Sendable {
+    var values: [Double]
+    init(count: Int) { values = Array(repeating: 0, count: count) }
+}
+
+final class ChunkAccumulators: @unchecked Sendable {
+    var values: [WeightedGramAccumulator?]
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+}
+
 /// 1 / (1 + e^−η), without overflow for large |η|.
 @inline(__always) func sigmoid(_ eta: Double) -> Double {
     if eta >= 0 { return 1 / (1 + exp(-eta)) }
     let e = exp(eta)
     return e / (1 + e)
-}
-
-/// −[y η − log(1 + e^η)] computed as max(η, 0) + log1p(e^−|η|) − y η, which neither overflows
-/// nor loses the small tail probabilities.
-@inline(__always) func logisticLoss(eta: Double, y: Double) -> Double {
-    max(eta, 0) + log1p(exp(-abs(eta))) - y * eta
 }
