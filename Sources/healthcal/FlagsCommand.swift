@@ -63,7 +63,8 @@ struct FlagsCommand: ParsableCommand {
         do { scored = try ScoredPanel.make(panel: panel, run: run) } catch {
             throw CLIError(description: error.description, code: Exit.invalidInput)
         }
-        let report = FlagDetection.run(scored: scored, panel: panel, models: run.models, options: spec.flags)
+        var report = FlagDetection.run(scored: scored, panel: panel, models: run.models, options: spec.flags)
+        report.notes = run.notes + report.notes
         let folder = URL(fileURLWithPath: out)
         try OutputFile.write(report.flagsCSV(), to: folder.appendingPathComponent("flags.csv").path, overwrite: true)
         try OutputFile.write(report.bandsCSV(), to: folder.appendingPathComponent("bands.csv").path, overwrite: true)
