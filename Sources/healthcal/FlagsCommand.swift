@@ -7,26 +7,33 @@ struct FlagsCommand: ParsableCommand {
         commandName: "flags",
         abstract: "Find the customers the score got wrong, on honest out-of-sample scores.",
         discussion: """
-        Runs the walk-forward backtest the spec describes (each period scored by a model trained
-        only on earlier outcomes, then calibrated on earlier periods), bands those scores, and
-        flags:
-          false_healthy_churner  in the healthiest band, and churned
-          persistent_at_risk     in the riskiest band for flags.persistent_periods (default 3)
-                                 adjacent scored periods, never churning (one flag per streak)
-          score_drop             health score fell by flags.score_drop (default 15) points or
-                                 more from one period to the next
-        Each flag lists the features that drove the score (weight x (value - training mean), in
-        log-odds) and sub-scores per feature group. docs/flags.md has the exact rules.
+        Runs the walk-forward backtest the spec describes (each period scored
+        by a model trained only on earlier outcomes, calibrated on earlier
+        periods), bands those scores and flags three kinds of customer:
+          false_healthy_churner  healthiest band, and churned
+          persistent_at_risk     riskiest band for flags.persistent_periods
+                                 (default 3) adjacent scored periods, never
+                                 churning; one flag per streak
+          score_drop             health score fell by flags.score_drop
+                                 (default 15) points or more from one
+                                 period to the next
+        Each flag lists the features that drove the score (weight x (value -
+        training mean), in log-odds) and sub-scores per feature group.
+        docs/flags.md has the exact rules.
 
-          healthcal flags --spec spec.yaml --data panel.csv --out reports/flags
-          healthcal flags --spec spec.yaml --data panel.csv --out reports/flags --format json
+        Examples:
+          healthcal flags --spec spec.yaml --data panel.csv --out reports/q3
+          healthcal flags --spec spec.yaml --data panel.csv --out reports/q3 \\
+              --format json | jq .summary.flag_counts
 
-        Writes, replacing earlier runs (each file atomically):
+        Writes (each file atomically, replacing an earlier run):
           OUT/flags.csv   one row per flag, for a spreadsheet
-          OUT/bands.csv   customers, churners and churn rate per band and period
-          OUT/flags.json  everything: flags, trajectories, contributions, bands, summaries
-        Bands come from the spec's bands: section; quantile cut points are frozen from
-        bands.reference_period (default: the latest scored period).
+          OUT/bands.csv   customers, churners, churn rate per band and period
+          OUT/flags.json  everything: flags, trajectories, contributions,
+                          bands and summaries
+        Bands follow the spec's bands: section. Quantile cut points are frozen
+        from bands.reference_period (default: the latest scored period).
+        On a terminal, progress per backtest fold goes to stderr.
         """
     )
 
