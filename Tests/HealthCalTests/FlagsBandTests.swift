@@ -107,4 +107,22 @@ import Testing
         let csv = report.bandsCSV()
         #expect(csv.contains("2024Q2,default,1,take notice,5,0,0.0000,yes\r\n"))
     }
+
+    /// A snapshot (no period column): quantile bands from all scored rows, only false-healthy
+    /// churners, and the band table has the pooled rows only.
+    @Test func snapshotPanelsFlagOnlyFalseHealthyChurners() throws {
+        var csv = "customer_id,logins,churned\n"
+        for k in 0...10 { csv += "c\(k),1,\(k == 10 || k == 0 ? 1 : 0)\n" }
+        let panel = try Panel.make(table: makeTable(csv), spec: testSpec(period: nil))
+        let p = (0...10).map { 1 - Double($0) / 10 }  // c10 scores 100 (healthiest) and churned
+        let scored = try ScoredPanel.make(panel: panel, rows: Array(0...10), fold: [Int](repeating: 0, count: 11),
+                                          probability: p, options: BandOptions())
+        #expect(scored.isSnapshot && scored.referencePeriod == "all scored rows")
+        let report = FlagDetection.run(scored: scored, panel: panel, models: [], options: FlagOptions(persistentPeriods: 1, scoreDrop: 1))
+        #expect(report.flags.map(\.kind) == [.falseHealthyChurner])
+        #expect(report.flags.first?.customer == "c10")
+        #expect(Set(report.summary.bandTable.map(\.period)) == ["all"])
+        #expect(report.summary.falseHealthyShareOfChurners.overall == Share(count: 1, of: 2))
+        #expect(report.notes.contains { $0.contains("snapshot") })
+    }
 }

@@ -146,7 +146,8 @@ extension ScoredPanel {
             if let own = assignment.perSegment[name] {
                 schemeOfSegment[s] = Int32(schemes.count)
                 schemes.append(own)
-                schemeNames.append(name)
+                // Keeps scheme names unique (they key the report's band schemes).
+                schemeNames.append(name == "default" ? "default (segment)" : name)
             }
         }
 
