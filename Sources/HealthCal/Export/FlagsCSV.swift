@@ -31,7 +31,7 @@ extension FlagReport {
             for list in [f.topContributions, f.healthiestContributions] where n > 0 {
                 for k in 0..<n {
                     if k < list.count {
-                        cells += [.text(list[k].feature), .number(list[k].contribution, decimals: 4), .text(list[k].value)]
+                        cells += [.text(list[k].feature), .number(list[k].contribution, decimals: 4), Self.valueCell(list[k].value)]
                     } else {
                         cells += [.empty, .empty, .empty]
                     }
@@ -55,5 +55,12 @@ extension FlagReport {
                      .text(inverted.contains("\(r.period)\u{0}\(r.scheme)\u{0}\(r.band)") ? "yes" : "")])
         }
         return csv.text
+    }
+
+    /// A raw metric value: a number stays a number (so "-3.5" is not defused into text); a
+    /// category level is text, escaped like any other.
+    static func valueCell(_ value: String) -> CSVWriter.Cell {
+        if let v = Double(value), v.isFinite { return .number(v) }
+        return value.isEmpty ? .empty : .text(value)
     }
 }
