@@ -1,0 +1,66 @@
+/// The spreadsheet views of a flag report: `flags.csv` (one row per flag) and `bands.csv` (the
+/// band table). Everything, with full precision, is in `flags.json`; these round scores to 2
+/// decimals and contributions to 4 for reading.
+extension FlagReport {
+    /// One row per flag: kind, customer, segment, periods (";"-separated), the explained row's
+    /// score and band, drop or streak details, the score trajectory ("period score band" joined
+    /// by " > "), the top contributions as feature/contribution/value column triples, the
+    /// healthiest-looking features of false-healthy churners, and one sub-score column per group.
+    public func flagsCSV() -> String {
+        let n = max(0, options.topFeatures)
+        let groups = Set(flags.flatMap { $0.subScores.keys }).sorted()
+        var header = ["kind", "customer", "segment", "periods", "start_period", "end_period", "score", "band",
+                      "previous_score", "drop", "streak_length", "failed_gate", "trajectory"]
+        for prefix in ["top", "healthiest"] {
+            for k in 1...max(1, n) where n > 0 {
+                header += ["\(prefix)_\(k)_feature", "\(prefix)_\(k)_contribution", "\(prefix)_\(k)_value"]
+            }
+        }
+        header += groups.map { "subscore_\($0)" }
+        var csv = CSVWriter()
+        csv.row(header)
+        for f in flags {
+            var cells: [CSVWriter.Cell] = [
+                .text(f.kind.rawValue), .text(f.customer), f.segment.map { .text($0) } ?? .empty,
+                .text(f.periods.joined(separator: ";")), .text(f.startPeriod), .text(f.endPeriod),
+                .number(f.score, decimals: 2), .text(f.band), .optional(f.previousScore, decimals: 2),
+                .optional(f.drop, decimals: 2), f.streakLength.map { .integer($0) } ?? .empty,
+                .text(f.failedGate ? "yes" : "no"),
+                .text(f.trajectory.map { "\($0.period) \(CSVWriter.format($0.score, decimals: 1)) \($0.band)" }.joined(separator: " > ")),
+            ]
+            for list in [f.topContributions, f.healthiestContributions] where n > 0 {
+                for k in 0..<n {
+                    if k < list.count {
+                        cells += [.text(list[k].feature), .number(list[k].contribution, decimals: 4), Self.valueCell(list[k].value)]
+                    } else {
+                        cells += [.empty, .empty, .empty]
+                    }
+                }
+            }
+            cells += groups.map { g in .optional(f.subScores[g], decimals: 4) }
+            csv.row(cells)
+        }
+        return csv.text
+    }
+
+    /// The band table: period ("all" = pooled), scheme, band, customers, churners, churn rate,
+    /// and whether that band churned less than the next healthier one (out of order).
+    public func bandsCSV() -> String {
+        var csv = CSVWriter()
+        csv.row(["period", "scheme", "band_index", "band", "customers", "churners", "churn_rate", "out_of_order"])
+        let inverted = Set(summary.bandOrderIssues.map { "\($0.period)\u{0}\($0.scheme)\u{0}\($0.riskierBand)" })
+        for r in summary.bandTable {
+            csv.row([.text(r.period), .text(r.scheme), .integer(r.bandIndex), .text(r.band), .integer(r.customers),
+                     .integer(r.churners), .optional(r.churnRate, decimals: 4),
+                     .text(inverted.contains("\(r.period)\u{0}\(r.scheme)\u{0}\(r.band)") ? "yes" : "")])
+        }
+        return csv.text
+    }
+
+    /// A raw metric value: a number stays a number (so "-3.5" is not defused into text); a
+    /// category level is text, escaped like any other.
+    static func valueCell(_ value: String) -> CSVWriter.Cell {
+        if let v = Double(value), v.isFinite { return .number(v) }
+        return value.isEmpty ? .empty : .text(value)
+    }
+}
