@@ -23,6 +23,12 @@ func reportingErrors(_ body: () throws -> Void) throws {
         fail(error.description, code: Exit.invalidInput)
     } catch let error as FitError {
         fail("the model cannot be fit: \(error.description)", code: Exit.cannotFit)
+    } catch let error as BacktestError {
+        fail("backtest: \(error)", code: Exit.invalidInput)
+    } catch let error as BacktestFailure {
+        fail(error.description, code: Exit.cannotFit)
+    } catch let error as FlagError {
+        fail(error.description, code: Exit.invalidInput)
     } catch let error as OutputFile.WriteError {
         fail(error.description, code: Exit.outputFailed)
     } catch let error as CLIError {

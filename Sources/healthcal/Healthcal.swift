@@ -17,7 +17,7 @@ struct Healthcal: ParsableCommand {
         version: HealthCalVersion.current,
 subcommands: [
             SampleDataCommand.self, InitCommand.self, FitCommand.self, BacktestCommand.self, EvaluateCommand.self,
-            FlagsCommand.self,
+            FlagsCommand.self, RecalibrateCommand.self,
         ]
     )
 }

@@ -1,0 +1,175 @@
+import Foundation
+
+/// The quarterly job in one call: read and validate the panel, backtest walk-forward, compare
+/// with the champion, fit the final weights on every row, fold in the calibration, set the
+/// bands, flag customers, and write the weight file, its exports, the metrics and the report.
+public enum Recalibration {
+    public struct Options: Sendable {
+        public var specPath: String
+        public var dataPath: String
+        public var outDirectory: String
+        /// Shown in the report and the summary; default: the latest period's label.
+        public var label: String?
+        /// The report's date line; nil leaves it out (reports are reproducible by default).
+        public var date: String?
+        public var champion: ChampionModel?
+        public var ridge: Double?
+        /// Replace an existing weight file in the output folder.
+        public var force: Bool
+
+        public init(specPath: String, dataPath: String, outDirectory: String, label: String? = nil, date: String? = nil,
+                    champion: ChampionModel? = nil, ridge: Double? = nil, force: Bool = false) {
+            self.specPath = specPath
+            self.dataPath = dataPath
+            self.outDirectory = outDirectory
+            self.label = label
+            self.date = date
+            self.champion = champion
+            self.ridge = ridge
+            self.force = force
+        }
+    }
+
+    /// What was done and written, for the closing summary and `--format json`.
+    public struct Result: Sendable, Codable {
+        public var label: String
+        public var rows: Int
+        public var customers: Int
+        public var periods: [String]
+        public var scoredPeriods: [String]
+        public var auc: Double?
+        public var brier: Double
+        public var meanPredicted: Double
+        public var churnRate: Double
+        public var championAUC: Double?
+        public var flagCounts: [String: Int]
+        public var files: [String: String]
+        public var notes: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case label, rows, customers, periods, scoredPeriods = "scored_periods", auc, brier
+            case meanPredicted = "mean_predicted", churnRate = "churn_rate", championAUC = "champion_auc"
+            case flagCounts = "flag_counts", files, notes
+        }
+    }
+
+    /// The machine-readable record written to metrics.json.
+    public struct Metrics: Sendable, Codable {
+        public var backtest: BacktestReport
+        public var fit: LogisticFit
+        public var flags: FlagSummary
+        public var referencePeriod: String?
+    }
+
+    public static func run(_ options: Options, progress: (@Sendable (String) -> Void)? = nil) throws -> Result {
+        let say: @Sendable (String) -> Void = { progress?($0) }
+        say("reading \(options.dataPath)")
+        let spec = try Spec.load(path: options.specPath)
+        let panel = try PanelLoading.load(path: options.dataPath, spec: spec)
+        let label = options.label ?? panel.periods.last?.label ?? "snapshot"
+        say("read \(panel.rowCount) rows, \(panel.customerIDs.count) customers, \(panel.periods.count) periods")
+
+        say("backtest")
+        let run = try Backtest.run(panel: panel, ridge: options.ridge, progress: { say("  " + $0) })
+        let comparison = try options.champion?.compare(with: run, panel: panel)
+        let championScores = try options.champion?.scores(panel: panel, rows: run.rows)
+        let backtest = BacktestReport(run: run, champion: comparison)
+
+        say("fitting the final weights on all \(panel.rowCount) rows")
+        let final = try SpecFit.run(panel: panel, ridge: options.ridge)
+
+        say("bands and flags")
+        let scored = try ScoredPanel.make(panel: panel, run: run)
+        var flags = FlagDetection.run(scored: scored, panel: panel, models: run.models, options: spec.flags)
+        flags.notes = run.notes + flags.notes
+
+        let out = URL(fileURLWithPath: options.outDirectory)
+        func path(_ name: String) -> String { out.appendingPathComponent(name).path }
+        var files: [String: String] = [:]
+        say("writing \(options.outDirectory)")
+        try OutputFile.write(flags.flagsCSV(), to: path("flags/flags.csv"), overwrite: true)
+        try OutputFile.write(flags.bandsCSV(), to: path("flags/bands.csv"), overwrite: true)
+        try OutputFile.write(try JSONOutput.string(flags), to: path("flags/flags.json"), overwrite: true)
+        files["flags"] = path("flags/flags.csv")
+        files["band table"] = path("flags/bands.csv")
+        files["flags (all details)"] = path("flags/flags.json")
+        let metrics = Metrics(backtest: backtest, fit: final.fit, flags: flags.summary, referencePeriod: flags.referencePeriod)
+        try OutputFile.write(try JSONOutput.string(metrics), to: path("metrics.json"), overwrite: true)
+        files["metrics"] = path("metrics.json")
+
+        let outputs = files.keys.sorted().compactMap { k in files[k].map { (k, relative($0, to: out)) } }
+            + [("report", "report.html"), ("summary", "summary.md")]
+        let inputs = ReportInputs(
+            runLabel: label, date: options.date, dataFile: URL(fileURLWithPath: options.dataPath).lastPathComponent,
+            backtest: backtest, probability: run.calibratedProbability, rawProbability: run.probability,
+            outcome: run.rows.map { panel.outcome[$0] }, weights: panel.hasWeights ? run.rows.map { panel.weights[$0] } : nil,
+            periodLabels: run.rows.map { panel.period(ofRow: $0)?.label ?? "" }, champion: championScores,
+            fit: final.fit, calibration: run.finalCalibration, bands: bandDigest(flags, scored: scored),
+            flags: flagDigest(flags), outputs: outputs)
+        try OutputFile.write(LeadershipReport.html(inputs), to: path("report.html"), overwrite: true)
+        try OutputFile.write(LeadershipReport.markdown(inputs), to: path("summary.md"), overwrite: true)
+        files["report"] = path("report.html")
+        files["summary"] = path("summary.md")
+
+        let m = run.pooledCalibrated
+        return Result(label: label, rows: panel.rowCount, customers: panel.customerIDs.count,
+                      periods: panel.periods.map(\.label), scoredPeriods: run.folds.map(\.test), auc: m.rocAUC,
+                      brier: m.brier, meanPredicted: m.meanPredicted, churnRate: m.churnRate,
+                      championAUC: comparison?.champion.auc, flagCounts: flags.summary.flagCounts, files: files,
+                      notes: flags.notes)
+    }
+
+    static func relative(_ path: String, to folder: URL) -> String {
+        let prefix = folder.path.hasSuffix("/") ? folder.path : folder.path + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+    }
+
+    /// Band counts per scored period from the default scheme's rows of the band table.
+    static func bandDigest(_ report: FlagReport, scored: ScoredPanel) -> BandDigest? {
+        let rows = report.summary.bandTable.filter { $0.scheme == "default" && $0.period != "all" }
+        guard !rows.isEmpty, let scheme = report.bands["default"] else { return nil }
+        var periods: [String] = []
+        for r in rows where !periods.contains(r.period) { periods.append(r.period) }
+        let k = scheme.bands.count
+        var customers = Array(repeating: Array(repeating: 0.0, count: k), count: periods.count)
+        var churners = customers
+        for r in rows {
+            guard let p = periods.firstIndex(of: r.period), r.bandIndex < k else { continue }
+            customers[p][r.bandIndex] += Double(r.customers)
+            churners[p][r.bandIndex] += Double(r.churners)
+        }
+        return BandDigest(periods: periods, bandNames: scheme.names, bandColors: scheme.bands.map(\.color),
+                          customers: customers, churners: churners)
+    }
+
+    /// The flag counts a leader reads and the dozen customers most worth a look.
+    static func flagDigest(_ report: FlagReport) -> FlagDigest {
+        let s = report.summary
+        let count = { (kind: FlagKind) in report.flags.filter { $0.kind == kind }.count }
+        let kindLabel: [FlagKind: String] = [.falseHealthyChurner: "Called healthy, churned",
+                                             .persistentAtRisk: "Red for quarters, stayed", .scoreDrop: "Sudden drop"]
+        var top: [FlagDigest.Customer] = []
+        for kind in FlagKind.allCases {
+            let flags = report.flags.filter { $0.kind == kind }
+            // The most confident mistakes first: healthiest-scored churners, longest red streaks, biggest drops.
+            let ordered: [CustomerFlag]
+            switch kind {
+            case .falseHealthyChurner: ordered = flags.sorted { $0.score > $1.score }
+            case .persistentAtRisk: ordered = flags.sorted { ($0.streakLength ?? 0, -$0.score) > ($1.streakLength ?? 0, -$1.score) }
+            case .scoreDrop: ordered = flags.sorted { ($0.drop ?? 0) > ($1.drop ?? 0) }
+            }
+            for f in ordered.prefix(4) {
+                let reasons = (kind == .falseHealthyChurner ? f.healthiestContributions : f.topContributions).prefix(3)
+                    .map { "\($0.feature) = \($0.value) (\($0.contribution >= 0 ? "+" : "")\(MetricsText.num($0.contribution, 2)))" }
+                    .joined(separator: "; ")
+                top.append(.init(kind: kindLabel[kind] ?? kind.rawValue, customer: f.customer, segment: f.segment,
+                                 periods: f.startPeriod == f.endPeriod ? f.startPeriod : "\(f.startPeriod)–\(f.endPeriod)",
+                                 healthScore: f.score, scoreTrajectory: f.trajectory.map(\.score), reasons: reasons))
+            }
+        }
+        return FlagDigest(churners: s.falseHealthyShareOfChurners.overall.of, falseHealthy: count(.falseHealthyChurner),
+                          riskiestBandCustomers: s.persistentShareOfRiskiest.overall.of,
+                          persistentAtRisk: s.persistentShareOfRiskiest.overall.count,
+                          persistentPeriods: report.options.persistentPeriods, scoreDrops: count(.scoreDrop), top: top)
+    }
+}
