@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+
+@Suite struct RecalibrateCommandTests {
+    @Test func writesEveryOutputAndTheSameBytesTwice() throws {
+        let dir = try CLI.temporaryDirectory()
+        let gen = try CLI.run(["sample-data", "--seed", "3", "--customers", "400", "--periods", "8", "--out", dir.path])
+        #expect(gen.status == 0, "\(gen.stderr)")
+        let args = ["recalibrate", "--spec", dir.appendingPathComponent("spec.yaml").path,
+                    "--data", dir.appendingPathComponent("panel.csv").path, "--format", "json"]
+        let out1 = dir.appendingPathComponent("run1"), out2 = dir.appendingPathComponent("run2")
+        let r1 = try CLI.run(args + ["--out", out1.path])
+        #expect(r1.status == 0, "\(r1.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r1.stdout.utf8)) as? [String: Any])
+        #expect(json["label"] as? String == "2024Q4")
+        #expect((json["scored_periods"] as? [String])?.count == 4)
+        for file in ["report.html", "summary.md", "metrics.json", "flags/flags.csv", "flags/bands.csv", "flags/flags.json"] {
+            #expect(FileManager.default.fileExists(atPath: out1.appendingPathComponent(file).path), "\(file)")
+        }
+        let html = try String(contentsOf: out1.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.hasPrefix("<!doctype html>"))
+        // Self-contained: no scripts, no fetched resources (the SVG namespace URI is only a name).
+        #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("<link") && !html.contains("@import"))
+        // Same inputs, same bytes (no clock, no randomness in any output).
+        let r2 = try CLI.run(args + ["--out", out2.path])
+        #expect(r2.status == 0)
+        for file in ["report.html", "summary.md", "metrics.json", "flags/flags.json"] {
+            let a = try Data(contentsOf: out1.appendingPathComponent(file)), b = try Data(contentsOf: out2.appendingPathComponent(file))
+            #expect(a == b, "\(file) differs between two runs")
+        }
+    }
+}
