@@ -15,6 +15,6 @@ struct Healthcal: ParsableCommand {
         4 an output could not be written (or exists: use --force), 64 usage error.
         """,
         version: HealthCalVersion.current,
-        subcommands: [FitCommand.self]
+        subcommands: [FitCommand.self, ScoreCommand.self, ExportCommand.self, DiffCommand.self]
     )
 }

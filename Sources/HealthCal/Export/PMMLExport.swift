@@ -9,7 +9,7 @@
 /// - isotonic calibration (not linear on the logit scale; a RegressionModel cannot apply a table
 ///   after its logit normalization);
 /// - per-segment models (a PMML `MiningModel` segmentation would be needed).
-/// Boolean features must arrive as numbers 0/1 (their DataField is `double`). An unseen level
+/// Boolean features are string fields read as 0/1, true/false, yes/no (any case). An unseen level
 /// scores as the reference even under `unseen: error`; a missing value under `impute: error`
 /// makes the prediction missing.
 public enum PMMLExport {
@@ -37,8 +37,8 @@ public enum PMMLExport {
         x.line(3, "<Value value=\"1\"/>")
         x.line(2, "</DataField>")
         for f in enc.features {
-            let categorical = f.type == .categorical
-            x.line(2, "<DataField name=\"\(attr(f.name))\" optype=\"\(categorical ? "categorical" : "continuous")\" dataType=\"\(categorical ? "string" : "double")\"/>")
+            let text = f.type != .numeric
+            x.line(2, "<DataField name=\"\(attr(f.name))\" optype=\"\(text ? "categorical" : "continuous")\" dataType=\"\(text ? "string" : "double")\"/>")
         }
         x.line(1, "</DataDictionary>")
         x.line(1, "<RegressionModel modelName=\"\(attr(modelName))\" functionName=\"classification\" normalizationMethod=\"logit\">")
@@ -84,6 +84,16 @@ public enum PMMLExport {
         switch f.type {
         case .numeric, .boolean:
             var t = ref
+            if f.type == .boolean {
+                // Any spelling the panel accepts: 0/1, true/false, yes/no in any case; anything
+                // else is missing (the scorer rejects it).
+                let text = apply("lowercase", apply("trimBlanks", ref))
+                func isIn(_ values: [String]) -> String {
+                    "<Apply function=\"isIn\">\(text)" + values.map { "<Constant dataType=\"string\">\($0)</Constant>" }.joined() + "</Apply>"
+                }
+                t = ifElse(isIn(["1", "1.0", "true", "yes"]), one,
+                           ifElse(isIn(["0", "0.0", "false", "no"]), zero, "<Constant dataType=\"double\" missing=\"true\"/>"))
+            }
             if f.transform == .log1p { t = apply("ln", apply("+", t, one)) }
             if let lower = f.lower { t = apply("max", t, constant(lower)) }
             if let upper = f.upper { t = apply("min", t, constant(upper)) }

@@ -14,7 +14,8 @@ import Foundation
 /// standardized columns: the points of a customer whose transformed values are all 0); then per
 /// metric its points per unit of the metric as the model sees it (after log1p, for log1p
 /// features; linear only between `lower` and `upper`, the clip bounds), points per level for
-/// categorical metrics (the reference level scores 0), and points when the value is missing.
+/// categorical metrics (the reference level scores 0), and the points of a missing value (its
+/// imputed value's per-unit points plus its missing indicator, in one number).
 /// Summing base + per-unit × value + level/missing points gives the points exactly.
 ///
 /// `share` is each metric's share of the score's spread, defined as its share of the **sum of
@@ -54,24 +55,32 @@ public enum ScorecardExport {
         for f in enc.features {
             let share = m.contributionSDs != nil && totalVariance > 0 ? CSVCell.number(pow(sds[f.name] ?? 0, 2) / totalVariance) : ""
             let metric = CSVCell.text(f.name), group = CSVCell.text(f.group ?? "")
+            var perUnit = 0.0, indicator = 0.0
             for column in f.columns {
                 let w = m.weights[j]
                 j += 1
                 if column == f.name, f.type != .categorical {
-                    var perUnit = w
+                    perUnit = w
                     if let center = f.center, let s = f.scale { perUnit = w / s; shift += w * center / s }
                     let unit = f.type == .boolean ? "when 1 (vs 0)" : f.transform == .log1p ? "per unit of ln(1 + value)" : "per unit"
                     rows.append([metric, group, CSVCell.text(unit), CSVCell.number(-factor * perUnit),
                                  CSVCell.number(f.lower), CSVCell.number(f.upper), share])
-                } else if column == "\(f.name) (missing)" || column == "\(f.name)=(missing)" {
+                } else if column == "\(f.name) (missing)" {
+                    indicator = w
+                } else if column == "\(f.name)=(missing)" {
                     rows.append([metric, group, CSVCell.text("when missing"), CSVCell.number(-factor * w), "", "", share])
                 } else {
                     let level = column.hasPrefix(f.name + "=") ? String(column.dropFirst(f.name.count + 1)) : column
-                    rows.append([metric, group, CSVCell.text("= \(level)"), CSVCell.number(-factor * w), "", "", share])
+                    rows.append([metric, group, CSVCell.text("level \(level)"), CSVCell.number(-factor * w), "", "", share])
                 }
             }
+            // A missing numeric/boolean value scores its imputed value plus its indicator: one row.
+            if f.type != .categorical, let v = f.imputeValue {
+                rows.append([metric, group, CSVCell.text("when missing (instead of per unit)"),
+                             CSVCell.number(-factor * (perUnit * v + indicator)), "", "", share])
+            }
             if f.type == .categorical, let ref = f.reference {
-                rows.append([metric, group, CSVCell.text("= \(ref) (reference)"), CSVCell.number(0), "", "", share])
+                rows.append([metric, group, CSVCell.text("level \(ref) (reference)"), CSVCell.number(0), "", "", share])
             }
         }
         let base = scale.offset - factor * (m.intercept - shift)

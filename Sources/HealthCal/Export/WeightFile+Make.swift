@@ -116,3 +116,27 @@ extension WeightFile {
                            encoding: ownEncoding ? encoding : nil)
     }
 }
+
+extension WeightFile {
+    /// A weight file straight from an in-sample fit (`healthcal fit --weights-out`): no
+    /// calibration (`none`), and bands from the spec: fixed thresholds as given, quantile cut
+    /// points from the model's in-sample probabilities on the reference period (`latest` or the
+    /// label; all rows for a snapshot). `healthcal recalibrate` replaces both with out-of-sample
+    /// estimates.
+    public static func makeInSample(panel: Panel, fit: SpecFit, inputBytes: [UInt8]) throws -> WeightFile {
+        let spec = panel.spec
+        var referenceRows = Array(0..<panel.rowCount)
+        if !panel.isSnapshot {
+            let label = spec.bands.referencePeriod
+            let k = label == "latest" ? panel.periods.count - 1 : panel.periods.firstIndex { $0.label == label }
+            guard let k, k >= 0 else {
+                throw BandError.unknownReferencePeriod(label, available: panel.periodLabels)
+            }
+            referenceRows = panel.rowsByPeriod[k]
+        }
+        let design = try fit.encoding.design(panel, rows: referenceRows)
+        let eta = try design.x.multiply(fit.fit.coefficients)
+        let bands = try BandAssignment(options: spec.bands, referenceProbabilities: eta.map(CalibrationMap.sigmoid))
+        return try make(panel: panel, fit: fit, calibration: .identity, bands: bands, inputBytes: inputBytes)
+    }
+}
