@@ -31,6 +31,7 @@ struct ExportFixture {
                 FeatureSpec(name: plan, type: .categorical, minCount: 8),
                 FeatureSpec(name: sso, type: .boolean),
             ],
+            model: ModelOptions(ridge: 1),
             bands: bands)
     }
 
