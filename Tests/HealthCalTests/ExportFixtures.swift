@@ -156,13 +156,14 @@ func runSQLite(_ script: String) throws -> [[String: Any]]? {
 
 struct SQLiteFailure: Error, CustomStringConvertible { var message: String; var description: String { "sqlite3: \(message)" } }
 
-/// CREATE TABLE + INSERTs for `table` (numeric columns REAL, text TEXT, missing NULL).
-func sqlLoad(_ table: Table, name: String = "panel") -> String {
+/// CREATE TABLE + INSERTs for `table` (numeric columns DOUBLE PRECISION, text TEXT, missing
+/// NULL); `temporary` for PostgreSQL sessions.
+func sqlLoad(_ table: Table, name: String = "panel", temporary: Bool = false) -> String {
     var cols: [String] = []
     for (n, c) in zip(table.names, table.columns) {
-        if case .numeric = c { cols.append("\(SQLExport.identifier(n)) REAL") } else { cols.append("\(SQLExport.identifier(n)) TEXT") }
+        if case .numeric = c { cols.append("\(SQLExport.identifier(n)) DOUBLE PRECISION") } else { cols.append("\(SQLExport.identifier(n)) TEXT") }
     }
-    var script = "CREATE TABLE \(SQLExport.identifier(name)) (\(cols.joined(separator: ", ")));\n"
+    var script = "CREATE \(temporary ? "TEMPORARY " : "")TABLE \(SQLExport.identifier(name)) (\(cols.joined(separator: ", ")));\n"
     for r in 0..<table.rowCount {
         let values = table.columns.map { c -> String in
             switch c {
@@ -173,6 +174,36 @@ func sqlLoad(_ table: Table, name: String = "panel") -> String {
         script += "INSERT INTO \(SQLExport.identifier(name)) VALUES (\(values.joined(separator: ", ")));\n"
     }
     return script
+}
+
+/// Runs SQL in PostgreSQL through `psql` when `HEALTHCAL_TEST_PG` holds a connection string
+/// (e.g. "host=/tmp/pg port=5432 user=postgres"); nil otherwise. The script's last statement
+/// must print one JSON value (`json_agg`).
+func runPostgres(_ script: String) throws -> [[String: Any]]? {
+    guard let conninfo = ProcessInfo.processInfo.environment["HEALTHCAL_TEST_PG"], !conninfo.isEmpty,
+          FileManager.default.isExecutableFile(atPath: "/usr/bin/psql") else { return nil }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+    process.arguments = ["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-d", conninfo]
+    let input = Pipe(), output = Pipe(), errors = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+    input.fileHandleForWriting.write(Data(script.utf8))
+    try input.fileHandleForWriting.close()
+    let out = output.fileHandleForReading.readDataToEndOfFile()
+    let err = errors.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw SQLiteFailure(message: "psql: " + String(decoding: err, as: UTF8.self)) }
+    return try JSONSerialization.jsonObject(with: out) as? [[String: Any]] ?? []
+}
+
+/// Wraps an exported query so PostgreSQL returns its rows as one JSON array (float8 prints
+/// exactly, extra_float_digits 1 being the default since PostgreSQL 12).
+func pgJSON(_ query: String) -> String {
+    let body = query.trimmingCharacters(in: .whitespacesAndNewlines).dropLast()
+    return "SELECT json_agg(\"q\") FROM (\n\(body)\n) AS \"q\";\n"
 }
 
 /// Wraps an exported query so SQLite prints probabilities with all 17 digits.

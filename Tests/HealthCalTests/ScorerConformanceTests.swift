@@ -45,6 +45,16 @@ struct ScorerConformanceTests {
             #expect(maxAbsoluteError(try inMemory(file, table), rows.map(\.churnProbability)) <= 1e-9)
         }
         let query = try SQLExport.query(file, table: "scored")
+        if let pg = try runPostgres(sqlLoad(table, name: "scored", temporary: true) + pgJSON(query)) {
+            let pgP = pg.map { ($0["churn_probability"] as? NSNumber)?.doubleValue ?? .nan }
+            let err = maxAbsoluteError(pgP, rows.map(\.churnProbability))
+            print("PostgreSQL vs Scorer (\(calibration.method.rawValue), segments \(segments)): max |Δp| = \(err) over \(rows.count) rows")
+            #expect(err <= 1e-9)
+            #expect(pg.map { $0["band"] as? String } == rows.map(\.band))
+            #expect(pg.map { $0["id"] as? String } == vectorized.map(\.id))
+        } else {
+            print("skipping the PostgreSQL leg: set HEALTHCAL_TEST_PG to a psql connection string to run it")
+        }
         guard let result = try runSQLite(sqlLoad(table, name: "scored") + sqlExact(query)) else {
             print("skipping the SQLite leg: /usr/bin/sqlite3 is not installed")
             return
@@ -68,6 +78,26 @@ struct ScorerConformanceTests {
     @Test func segmentModelsAgree() throws { try check(ExportFixture(), calibration: .platt(a: 0.1, b: 1.1), segments: true) }
     /// Names with quotes, `<`, `;--`, newlines and formula characters, in columns, levels and ids.
     @Test func hostileNamesAgree() throws { try check(.hostile, calibration: .platt(a: 0.3, b: 0.85), segments: true) }
+
+    /// η = ±1000: p is exactly 1 and (to 1e-300) 0 everywhere; PostgreSQL's EXP would raise
+    /// "underflow" without the SQL's clamp.
+    @Test func extremeScoresStayFinite() throws {
+        for intercept in [1000.0, -1000.0] {
+            var (file, _) = try ExportFixture().weightFile(calibration: .identity)
+            file.model.intercept = intercept
+            let table = ExportFixture().scoringTable()
+            let expected = try Scorer(file).score(table: table).map(\.score.churnProbability)
+            #expect(expected.allSatisfy { $0 == (intercept > 0 ? 1 : 0) || abs($0) < 1e-300 })
+            let query = try SQLExport.query(file, table: "scored", bands: false)
+            let wrap = "SELECT \"id\", printf('%.17g', \"churn_probability\") AS \"p\" FROM (\n\(query.dropLast(2))\n) AS \"q\";\n"
+            if let rows = try runSQLite(sqlLoad(table, name: "scored") + wrap) {
+                #expect(maxAbsoluteError(rows.map { Double($0["p"] as? String ?? "") ?? .nan }, expected) <= 1e-300)
+            }
+            if let pg = try runPostgres(sqlLoad(table, name: "scored", temporary: true) + pgJSON(query)) {
+                #expect(maxAbsoluteError(pg.map { ($0["churn_probability"] as? NSNumber)?.doubleValue ?? .nan }, expected) <= 1e-300)
+            }
+        }
+    }
 
     @Test func scoringTableHasTheEdgeRows() throws {
         let (file, _) = try ExportFixture().weightFile()

@@ -35,7 +35,9 @@ public enum SQLExport {
             \(eta) AS "hc_eta"
           FROM \(identifier(table))
         """
-        let sigmoid = "CASE WHEN \"hc_eta\" IS NULL THEN NULL WHEN \"hc_eta\" >= 0 THEN 1.0 / (1.0 + EXP(-\"hc_eta\")) ELSE EXP(\"hc_eta\") / (1.0 + EXP(\"hc_eta\")) END"
+        // |η| > 700: e^−|η| < 1e-304, so p is 1 or 0 to double precision; PostgreSQL's EXP
+        // raises "underflow" instead of returning 0 there.
+        let sigmoid = "CASE WHEN \"hc_eta\" IS NULL THEN NULL WHEN \"hc_eta\" > 700 THEN 1.0 WHEN \"hc_eta\" < -700 THEN 0.0 WHEN \"hc_eta\" >= 0 THEN 1.0 / (1.0 + EXP(-\"hc_eta\")) ELSE EXP(\"hc_eta\") / (1.0 + EXP(\"hc_eta\")) END"
         let level2 = """
         SELECT "id", "period", "hc_segment", "hc_gate", \(sigmoid) AS "hc_p"
           FROM (
