@@ -64,19 +64,23 @@ struct ExportFormatTests {
         #expect(throws: ExportError.self) { try PMMLExport.document(bad) }
     }
 
-    /// pypmml (JPMML) scores the exported PMML; scripts/pmml-conformance compares with the
+    /// pypmml (PMML4S) scores the exported PMML; scripts/pmml-conformance compares with the
     /// Scorer's probabilities, tolerance 1e-9 absolute. Skipped when pypmml (or Java) is missing.
     @Test func pypmmlAgreesWithTheScorer() throws {
         guard run(["python3", "-c", "import pypmml"]).status == 0 else {
             print("skipping the pypmml check: `python3 -c \"import pypmml\"` fails (pip install pypmml; needs Java)")
             return
         }
-        let fixture = ExportFixture()
+        for fixture in [ExportFixture(), .hostile] { try pypmmlCheck(fixture) }
+    }
+
+    func pypmmlCheck(_ fixture: ExportFixture) throws {
         let (file, _) = try fixture.weightFile(perSegmentBands: false)
         let table = fixture.scoringTable()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hc-pmml-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let keep = ProcessInfo.processInfo.environment["HEALTHCAL_KEEP_PMML"] != nil
+        defer { if !keep { try? FileManager.default.removeItem(at: dir) } }
         let pmml = dir.appendingPathComponent("m.pmml"), data = dir.appendingPathComponent("d.csv"), scores = dir.appendingPathComponent("s.csv")
         try PMMLExport.document(file).write(to: pmml, atomically: true, encoding: .utf8)
         try dataCSV(table).write(to: data, atomically: true, encoding: .utf8)
@@ -84,7 +88,7 @@ struct ExportFormatTests {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("scripts/pmml-conformance").path
         let result = run(["python3", script, pmml.path, data.path, scores.path, "--tolerance", "1e-9"])
-        print("pmml-conformance: \(result.output)")
+        print("pmml-conformance: \(result.output)\(keep ? " (files in \(dir.path))" : "")")
         #expect(result.status == 0)
     }
 

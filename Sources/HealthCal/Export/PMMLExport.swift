@@ -1,4 +1,4 @@
-/// The weight file as PMML 4.4 (read by JPMML/pypmml, KNIME, SAS): a `RegressionModel` with
+/// The weight file as PMML 4.4 (read by JPMML, pypmml/PMML4S, KNIME, SAS): a `RegressionModel` with
 /// `functionName="classification"` and `normalizationMethod="logit"`, whose `LocalTransformations`
 /// reproduce the encoding (docs/encodings.md) with built-in functions only:
 /// `if`/`isMissing` for imputation and missing indicators, `ln(x + 1)` for log1p, `max`/`min`
@@ -148,8 +148,17 @@ public enum PMMLExport {
         return out
     }
 
-    /// Escapes for element text (CR kept as a reference; XML parsers turn a raw CR into LF).
-    static func text(_ s: String) -> String { attr(s) }
+    /// Element text (category levels in `Constant`s). Text with markup characters goes in a
+    /// CDATA section: pypmml's evaluator (PMML4S) keeps only the first chunk of text that
+    /// contains character references, so `p&lt;ro` would read as "p". A CR cannot survive
+    /// CDATA (XML parsers turn it into LF), so text with a CR, or with "]]>", is escaped
+    /// instead: correct XML, though PMML4S then misreads that level.
+    static func text(_ s: String) -> String {
+        let special: Set<Unicode.Scalar> = ["&", "<", ">", "\"", "'", "\n", "\t"]
+        guard s.unicodeScalars.contains(where: { special.contains($0) }) else { return s }
+        if s.contains("\r") || s.contains("]]>") { return attr(s) }
+        return "<![CDATA[" + s + "]]>"
+    }
 }
 
 /// Indented XML lines.
