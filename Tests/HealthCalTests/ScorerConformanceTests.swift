@@ -44,6 +44,10 @@ struct ScorerConformanceTests {
         if !segments {
             #expect(maxAbsoluteError(try inMemory(file, table), rows.map(\.churnProbability)) <= 1e-9)
         }
+        let fromPanel = try Scorer(file).score(panel: Panel.make(table: table, spec: file.metadata.spec))
+        #expect(maxAbsoluteError(fromPanel.map(\.score.churnProbability), rows.map(\.churnProbability)) <= 1e-12)
+        #expect(fromPanel.map(\.score.band) == rows.map(\.band))
+        #expect(fromPanel.map(\.id) == vectorized.map(\.id))
         let query = try SQLExport.query(file, table: "scored")
         if let pg = try runPostgres(sqlLoad(table, name: "scored", temporary: true) + pgJSON(query)) {
             let pgP = pg.map { ($0["churn_probability"] as? NSNumber)?.doubleValue ?? .nan }

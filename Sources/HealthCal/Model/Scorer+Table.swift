@@ -124,3 +124,31 @@ extension FittedFeature {
         return Array(try one.encode([raw]).dropFirst())
     }
 }
+
+extension Scorer {
+    /// Scores `rows` of a validated panel (all rows when nil), the vectorized path for data
+    /// already in memory: each model's design comes from `FittedEncoding.design` and
+    /// η = X·w is one BLAS matrix-vector product per model.
+    public func score(panel: Panel, rows: [Int]? = nil) throws -> [ScoredRow] {
+        let rows = rows ?? Array(0..<panel.rowCount)
+        var rowsOfModel: [String?: [Int]] = [:]
+        for (i, r) in rows.enumerated() { rowsOfModel[file.model(forSegment: panel.segment(ofRow: r)).name, default: []].append(i) }
+        var out = [ScoredRow?](repeating: nil, count: rows.count)
+        for key in rowsOfModel.keys.sorted(by: { ($0 ?? "") < ($1 ?? "") }) {
+            let positions = rowsOfModel[key] ?? []
+            let chosen = file.model(forSegment: key)
+            let subset = positions.map { rows[$0] }
+            let design = try chosen.encoding.design(panel, rows: subset)
+            let eta = try design.x.multiply([chosen.model.intercept] + chosen.model.weights)
+            for (k, i) in positions.enumerated() {
+                let r = rows[i]
+                let x = (0..<design.x.cols).map { design.x[k, $0] }
+                let segment = panel.segment(ofRow: r)
+                let s = finish(x: x, raw: chosen.encoding.rawRow(panel, row: r), chosen: chosen, segment: segment,
+                               gateValue: panel.gate.map { $0[r] }, eta: eta[k])
+                out[i] = ScoredRow(id: panel.customerID(ofRow: r), period: panel.period(ofRow: r)?.label, segment: segment, score: s)
+            }
+        }
+        return out.compactMap { $0 }
+    }
+}
