@@ -54,11 +54,20 @@ struct ExportFormatTests {
         for level in file.encoding.features.flatMap({ $0.levels ?? [] }) { #expect(constants.contains(level)) }
     }
 
+    @Test func pmmlSegmentsBecomeAMiningModel() throws {
+        let (file, _) = try ExportFixture.hostile.weightFile(segments: true)
+        let doc = try parseXML(try PMMLExport.document(file))
+        #expect(elements(doc, "MiningModel").count == 1)
+        #expect(elements(doc, "Segment").count == 2)
+        #expect(try attributes(doc, "SimplePredicate", "value") == ["ent"])
+        #expect(try attributes(doc, "SimplePredicate", "field") == [ExportFixture.hostile.tier])
+        #expect(elements(doc, "True").count == 1)
+        #expect(elements(doc, "RegressionModel").count == 2)
+    }
+
     @Test func pmmlRefusesWhatItCannotExpress() throws {
         let iso = try ExportFixture().weightFile(calibration: .isotonic(table: IsotonicFit(thresholdsX: [0.1, 0.5], thresholdsY: [0.1, 0.6]))).0
         #expect { try PMMLExport.document(iso) } throws: { ($0 as? ExportError)?.description.contains("isotonic") == true }
-        let seg = try ExportFixture().weightFile(segments: true).0
-        #expect { try PMMLExport.document(seg) } throws: { ($0 as? ExportError)?.description.contains("per-segment") == true }
         var bad = try ExportFixture().weightFile().0
         bad.encoding.features[0].name = "bell\u{7}"
         #expect(throws: ExportError.self) { try PMMLExport.document(bad) }
@@ -71,11 +80,13 @@ struct ExportFormatTests {
             print("skipping the pypmml check: `python3 -c \"import pypmml\"` fails (pip install pypmml; needs Java)")
             return
         }
-        for fixture in [ExportFixture(), .hostile] { try pypmmlCheck(fixture) }
+        for fixture in [ExportFixture(), .hostile] {
+            for segments in [false, true] { try pypmmlCheck(fixture, segments: segments) }
+        }
     }
 
-    func pypmmlCheck(_ fixture: ExportFixture) throws {
-        let (file, _) = try fixture.weightFile(perSegmentBands: false)
+    func pypmmlCheck(_ fixture: ExportFixture, segments: Bool) throws {
+        let (file, _) = try fixture.weightFile(segments: segments, perSegmentBands: false)
         let table = fixture.scoringTable()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hc-pmml-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

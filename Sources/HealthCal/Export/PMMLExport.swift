@@ -5,10 +5,12 @@
 /// for the clip bounds, `-` and `/` for standardizing, `equal`/`isIn` for one-hot columns.
 /// The calibration is already folded into the coefficients.
 ///
-/// Restrictions (the export refuses with a message rather than emit a different model):
-/// - isotonic calibration (not linear on the logit scale; a RegressionModel cannot apply a table
-///   after its logit normalization);
-/// - per-segment models (a PMML `MiningModel` segmentation would be needed).
+/// Restriction (the export refuses with a message rather than emit a different model):
+/// isotonic calibration (not linear on the logit scale; a RegressionModel cannot apply a table
+/// after its logit normalization).
+/// Per-segment models become a `MiningModel` with `selectFirst` segmentation: one segment per
+/// named model (`SimplePredicate` on the segment column) and a final `<True/>` segment with the
+/// pooled model, so a missing or unlisted segment falls back to it, as in the weight file.
 /// Boolean features are string fields read as 0/1, true/false, yes/no (any case). An unseen level
 /// scores as the reference even under `unseen: error`; a missing value under `impute: error`
 /// makes the prediction missing.
@@ -17,13 +19,24 @@ public enum PMMLExport {
         if case .isotonic = file.calibration {
             throw .unsupported(format: "PMML", reason: "isotonic calibration cannot be expressed in a PMML RegressionModel (it is a table applied after the logit); refit with calibration: platt, intercept or none, or score with the weight file, SQL or the healthcal scorer")
         }
-        if file.segments != nil {
-            throw .unsupported(format: "PMML", reason: "per-segment models are not exported to PMML yet; use the SQL export or the weight file")
-        }
         let spec = file.metadata.spec
         let target = spec.data.outcome
-        let enc = file.encoding
-        for name in [target, modelName] + enc.features.map(\.name) + enc.names { try checkName(name) }
+        var features: [FittedFeature] = []
+        var models: [(segment: String?, model: WeightFile.LinearModel, encoding: FittedEncoding)] = []
+        for name in (file.segments ?? [:]).keys.sorted() {
+            let chosen = file.model(forSegment: name)
+            models.append((name, chosen.model, chosen.encoding))
+        }
+        models.append((nil, file.model, file.encoding))
+        for m in models {
+            for f in m.encoding.features where !features.contains(where: { $0.name == f.name }) { features.append(f) }
+        }
+        let segmentField = file.segments == nil ? nil : file.segmentColumn
+        if file.segments != nil && segmentField == nil {
+            throw .unsupported(format: "PMML", reason: "the weight file has per-segment models but no segment_column")
+        }
+        for name in [target, modelName] + [segmentField].compactMap({ $0 }) + features.map(\.name)
+            + models.flatMap({ $0.encoding.names }) + models.compactMap({ $0.segment }) { try checkName(name) }
 
         var x = XMLText()
         x.line(0, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
@@ -31,45 +44,80 @@ public enum PMMLExport {
         x.line(1, "<Header description=\"healthcal churn model (weight file format \(file.version))\">")
         x.line(2, "<Application name=\"healthcal\" version=\"\(attr(file.metadata.toolVersion))\"/>")
         x.line(1, "</Header>")
-        x.line(1, "<DataDictionary numberOfFields=\"\(enc.features.count + 1)\">")
+        x.line(1, "<DataDictionary numberOfFields=\"\(features.count + 1 + (segmentField == nil ? 0 : 1))\">")
         x.line(2, "<DataField name=\"\(attr(target))\" optype=\"categorical\" dataType=\"string\">")
         x.line(3, "<Value value=\"0\"/>")
         x.line(3, "<Value value=\"1\"/>")
         x.line(2, "</DataField>")
-        for f in enc.features {
+        if let segmentField { x.line(2, "<DataField name=\"\(attr(segmentField))\" optype=\"categorical\" dataType=\"string\"/>") }
+        for f in features {
             let text = f.type != .numeric
             x.line(2, "<DataField name=\"\(attr(f.name))\" optype=\"\(text ? "categorical" : "continuous")\" dataType=\"\(text ? "string" : "double")\"/>")
         }
         x.line(1, "</DataDictionary>")
-        x.line(1, "<RegressionModel modelName=\"\(attr(modelName))\" functionName=\"classification\" normalizationMethod=\"logit\">")
+        let output = "<Output><OutputField name=\"churn_probability\" optype=\"continuous\" dataType=\"double\" feature=\"probability\" value=\"1\"/></Output>"
+        guard let segmentField else {
+            regressionModel(&x, depth: 1, name: modelName, model: file.model, encoding: file.encoding, target: target, output: output)
+            x.line(0, "</PMML>")
+            return x.text
+        }
+        // Per-segment models: the first segment whose predicate holds scores the row; a row
+        // whose segment is missing or not listed falls through to the pooled model (<True/>).
+        // The Output is repeated in each segment's model: PMML4S (pypmml) only emits a
+        // MiningModel's named outputs when the selected segment declares them.
+        x.line(1, "<MiningModel modelName=\"\(attr(modelName))\" functionName=\"classification\">")
         x.line(2, "<MiningSchema>")
         x.line(3, "<MiningField name=\"\(attr(target))\" usageType=\"target\"/>")
-        for f in enc.features { x.line(3, "<MiningField name=\"\(attr(f.name))\"/>") }
+        x.line(3, "<MiningField name=\"\(attr(segmentField))\"/>")
+        for f in features { x.line(3, "<MiningField name=\"\(attr(f.name))\"/>") }
         x.line(2, "</MiningSchema>")
-        x.line(2, "<Output>")
-        x.line(3, "<OutputField name=\"churn_probability\" optype=\"continuous\" dataType=\"double\" feature=\"probability\" value=\"1\"/>")
-        x.line(2, "</Output>")
-        x.line(2, "<LocalTransformations>")
+        x.line(2, output)
+        x.line(2, "<Segmentation multipleModelMethod=\"selectFirst\">")
+        for (k, m) in models.enumerated() {
+            x.line(3, "<Segment id=\"\(k + 1)\">")
+            if let segment = m.segment {
+                x.line(4, "<SimplePredicate field=\"\(attr(segmentField))\" operator=\"equal\" value=\"\(attr(segment))\"/>")
+            } else {
+                x.line(4, "<True/>")
+            }
+            regressionModel(&x, depth: 4, name: m.segment.map { "\(modelName) (\($0))" } ?? modelName,
+                            model: m.model, encoding: m.encoding, target: target, output: output)
+            x.line(3, "</Segment>")
+        }
+        x.line(2, "</Segmentation>")
+        x.line(1, "</MiningModel>")
+        x.line(0, "</PMML>")
+        return x.text
+    }
+
+    /// One logit RegressionModel with its encoding as LocalTransformations.
+    static func regressionModel(_ x: inout XMLText, depth d: Int, name: String, model: WeightFile.LinearModel,
+                                encoding enc: FittedEncoding, target: String, output: String?) {
+        x.line(d, "<RegressionModel modelName=\"\(attr(name))\" functionName=\"classification\" normalizationMethod=\"logit\">")
+        x.line(d + 1, "<MiningSchema>")
+        x.line(d + 2, "<MiningField name=\"\(attr(target))\" usageType=\"target\"/>")
+        for f in enc.features { x.line(d + 2, "<MiningField name=\"\(attr(f.name))\"/>") }
+        x.line(d + 1, "</MiningSchema>")
+        if let output { x.line(d + 1, output) }
+        x.line(d + 1, "<LocalTransformations>")
         var derived: [String] = []
         for f in enc.features {
             for (column, expr) in zip(f.columns, columnExpressions(f)) {
                 let name = derivedName(column)
                 derived.append(name)
-                x.line(3, "<DerivedField name=\"\(attr(name))\" optype=\"continuous\" dataType=\"double\">")
-                x.line(4, expr)
-                x.line(3, "</DerivedField>")
+                x.line(d + 2, "<DerivedField name=\"\(attr(name))\" optype=\"continuous\" dataType=\"double\">")
+                x.line(d + 3, expr)
+                x.line(d + 2, "</DerivedField>")
             }
         }
-        x.line(2, "</LocalTransformations>")
-        x.line(2, "<RegressionTable intercept=\"\(exactNumber(file.model.intercept))\" targetCategory=\"1\">")
-        for (name, w) in zip(derived, file.model.weights) {
-            x.line(3, "<NumericPredictor name=\"\(attr(name))\" coefficient=\"\(exactNumber(w))\"/>")
+        x.line(d + 1, "</LocalTransformations>")
+        x.line(d + 1, "<RegressionTable intercept=\"\(exactNumber(model.intercept))\" targetCategory=\"1\">")
+        for (name, w) in zip(derived, model.weights) {
+            x.line(d + 2, "<NumericPredictor name=\"\(attr(name))\" coefficient=\"\(exactNumber(w))\"/>")
         }
-        x.line(2, "</RegressionTable>")
-        x.line(2, "<RegressionTable intercept=\"0.0\" targetCategory=\"0\"/>")
-        x.line(1, "</RegressionModel>")
-        x.line(0, "</PMML>")
-        return x.text
+        x.line(d + 1, "</RegressionTable>")
+        x.line(d + 1, "<RegressionTable intercept=\"0.0\" targetCategory=\"0\"/>")
+        x.line(d, "</RegressionModel>")
     }
 
     /// The name of the derived field of an encoded column.
