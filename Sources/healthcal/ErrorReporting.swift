@@ -29,6 +29,14 @@ func reportingErrors(_ body: () throws -> Void) throws {
         fail(error.description, code: Exit.cannotFit)
     } catch let error as FlagError {
         fail(error.description, code: Exit.invalidInput)
+    } catch let error as WeightFileError {
+        fail(error.description, code: Exit.invalidInput)
+    } catch let error as BandError {
+        fail(error.description, code: Exit.invalidInput)
+    } catch let error as ExportError {
+        fail(error.description, code: Exit.invalidInput)
+    } catch let error as EncodingProblem {
+        fail(error.description, code: Exit.invalidInput)
     } catch let error as OutputFile.WriteError {
         fail(error.description, code: Exit.outputFailed)
     } catch let error as CLIError {

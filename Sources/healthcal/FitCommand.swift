@@ -10,6 +10,7 @@ struct FitCommand: ParsableCommand {
         With a spec, the panel is encoded as the spec says (log1p, clipping, imputation, one-hot,
         standardization) and every fitted parameter is reported:
           healthcal fit --spec notebooks-data/spec.yaml --data notebooks-data/panel.csv
+          healthcal fit --spec spec.yaml --data panel.csv --weights-out weights.json
 
         Without a spec, numeric columns are used as they are and text columns are one-hot encoded
         against their alphabetically first level (R's and statsmodels' default coding):
@@ -42,6 +43,12 @@ struct FitCommand: ParsableCommand {
     @Option(help: "L2 penalty λ on the weights (sklearn C = 1/λ); overrides the spec's model.ridge.")
     var ridge: Double?
 
+    @Option(help: "With --spec: also write a weight file (no calibration; bands from the in-sample scores). See `healthcal export`.")
+    var weightsOut: String?
+
+    @Flag(help: "Replace --weights-out if it exists.")
+    var force = false
+
     @OptionGroup var output: FormatOption
 
     enum MissingChoice: String, ExpressibleByArgument, CaseIterable { case error, drop }
@@ -55,11 +62,17 @@ struct FitCommand: ParsableCommand {
                 let spec = try Spec.load(path: specPath)
                 let panel = try PanelLoading.load(path: data, spec: spec)
                 let result = try SpecFit.run(panel: panel, ridge: ridge)
+                if let weightsOut {
+                    let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: data)))
+                    let file = try WeightFile.makeInSample(panel: panel, fit: result, inputBytes: bytes)
+                    try OutputFile.write(file.data(), to: weightsOut, overwrite: force)
+                }
                 switch output.format {
                 case .table: emit(CoefficientTable.render(result.fit, outcome: spec.data.outcome))
                 case .json: emit(try JSONOutput.string(FitReport(fit: result.fit, encoding: result.encoding, droppedRows: 0)))
                 }
             } else {
+                if weightsOut != nil { throw CLIError(description: "--weights-out needs --spec (the weight file embeds the spec)") }
                 guard let outcome else {
                     throw CLIError(description: "give --spec, or --outcome for the quick path (healthcal fit --help)")
                 }

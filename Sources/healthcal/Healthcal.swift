@@ -15,9 +15,9 @@ struct Healthcal: ParsableCommand {
         4 an output could not be written (or exists: use --force), 64 usage error.
         """,
         version: HealthCalVersion.current,
-subcommands: [
+        subcommands: [
             SampleDataCommand.self, InitCommand.self, FitCommand.self, BacktestCommand.self, EvaluateCommand.self,
-            FlagsCommand.self, RecalibrateCommand.self,
+            FlagsCommand.self, ScoreCommand.self, ExportCommand.self, DiffCommand.self, RecalibrateCommand.self,
         ]
     )
 }

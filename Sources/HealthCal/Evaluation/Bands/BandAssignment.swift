@@ -9,6 +9,8 @@ public struct BandAssignment: Sendable, Codable, Equatable {
     public var perSegment: [String: BandScheme]
     public var gate: BandOptions.Gate?
 
+    enum CodingKeys: String, CodingKey { case scheme, perSegment = "per_segment", gate }
+
     public init(scheme: BandScheme, perSegment: [String: BandScheme] = [:], gate: BandOptions.Gate? = nil) {
         self.scheme = scheme
         self.perSegment = perSegment

@@ -1,0 +1,142 @@
+import Foundation
+
+extension WeightFile {
+    /// A per-segment model handed to `make`: coefficients ("const" first) aligned with the
+    /// segment's encoding (nil: the pooled encoding).
+    public struct SegmentFit: Sendable {
+        public var encoding: FittedEncoding?
+        public var coefficients: [Double]
+        public var contributionSDs: [String: Double]?
+
+        public init(encoding: FittedEncoding? = nil, coefficients: [Double], contributionSDs: [String: Double]? = nil) {
+            self.encoding = encoding
+            self.coefficients = coefficients
+            self.contributionSDs = contributionSDs
+        }
+    }
+
+    /// Builds a weight file from its parts. `coefficients` are the fitted (uncalibrated)
+    /// coefficients aligned with `encoding.names` ("const" first); the calibration is folded
+    /// into them when it can be (platt, intercept, none). `contributionSDs` are per feature, in
+    /// log-odds of the *final* weights (see `contributionSDs(encoding:design:weights:)`).
+    public static func make(encoding: FittedEncoding, coefficients: [Double], calibration: CalibrationMap,
+                            bands: BandAssignment?, metadata: Metadata, segmentColumn: String? = nil,
+                            segments: [String: SegmentFit] = [:],
+                            contributionSDs: [String: Double]? = nil) throws(WeightFileError) -> WeightFile {
+        let pooled = try linearModel(encoding: encoding, coefficients: coefficients, calibration: calibration,
+                                     contributionSDs: contributionSDs, ownEncoding: false, label: "pooled model")
+        var segmentModels: [String: LinearModel] = [:]
+        for (name, s) in segments {
+            segmentModels[name] = try linearModel(encoding: s.encoding ?? encoding, coefficients: s.coefficients,
+                                                  calibration: calibration, contributionSDs: s.contributionSDs,
+                                                  ownEncoding: s.encoding != nil, label: "segment \"\(name)\"")
+        }
+        if !segments.isEmpty && segmentColumn == nil {
+            throw .invalid("per-segment models need the segment column's name")
+        }
+        return WeightFile(format: formatName, version: currentVersion, encoding: encoding, model: pooled,
+                          segmentColumn: segmentColumn ?? metadata.spec.data.segment,
+                          segments: segmentModels.isEmpty ? nil : segmentModels, calibration: calibration,
+                          calibrationFolded: calibration.isFoldable, healthScore: HealthScoreMapping(),
+                          bands: bands, metadata: metadata)
+    }
+
+    /// The usual path: a pooled `SpecFit` on `rows` of `panel` (all rows when nil), with the
+    /// metadata computed from the panel (training periods, rows, churn rate) and the SHA-256 of
+    /// the training file's bytes.
+    public static func make(panel: Panel, rows: [Int]? = nil, fit: SpecFit, calibration: CalibrationMap,
+                            bands: BandAssignment?, inputBytes: [UInt8],
+                            metrics: [String: Double]? = nil) throws -> WeightFile {
+        let rows = rows ?? Array(0..<panel.rowCount)
+        guard fit.fit.names == fit.encoding.names else {
+            throw WeightFileError.invalid("the fit's coefficient names do not match the encoding's columns")
+        }
+        var periodSet = Set<Int32>()
+        var wSum = 0.0, yw = 0.0
+        for r in rows {
+            if !panel.isSnapshot { periodSet.insert(panel.periodOfRow[r]) }
+            let w = panel.hasWeights ? panel.weights[r] : 1
+            wSum += w
+            yw += w * panel.outcome[r]
+        }
+        let periods = periodSet.sorted().map { panel.periods[Int($0)].label }
+        let metadata = Metadata(trainingPeriods: periods, rows: rows.count, churnRate: wSum > 0 ? yw / wSum : 0,
+                                inputSHA256: SHA256.hex(inputBytes), spec: panel.spec, metrics: metrics)
+        let finalWeights: [Double]
+        if calibration.isFoldable {
+            finalWeights = try calibration.folded(intercept: fit.fit.coefficients[0],
+                                                  weights: Array(fit.fit.coefficients.dropFirst())).weights
+        } else {
+            finalWeights = Array(fit.fit.coefficients.dropFirst())
+        }
+        let design = try fit.encoding.design(panel, rows: rows)
+        let sds = contributionSDs(encoding: fit.encoding, columns: (1..<design.x.cols).map { Array(design.x.column($0)) },
+                                  weights: finalWeights)
+        return try make(encoding: fit.encoding, coefficients: fit.fit.coefficients, calibration: calibration,
+                        bands: bands, metadata: metadata, contributionSDs: sds)
+    }
+
+    /// Population SD (ddof 0) over rows of each feature's contribution Σⱼ wⱼ xⱼ (the feature's
+    /// columns j). `columns[k]` is design column k + 1 (after "const"), `weights` aligned with it.
+    public static func contributionSDs(encoding: FittedEncoding, columns: [[Double]], weights: [Double]) -> [String: Double] {
+        var out: [String: Double] = [:]
+        var j = 0
+        let n = columns.first?.count ?? 0
+        for f in encoding.features {
+            var c = [Double](repeating: 0, count: n)
+            for k in j..<(j + f.width) where k < columns.count {
+                for i in 0..<n { c[i] += weights[k] * columns[k][i] }
+            }
+            j += f.width
+            guard n > 0 else { out[f.name] = 0; continue }
+            let mean = c.reduce(0, +) / Double(n)
+            let variance = c.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n)
+            out[f.name] = variance.squareRoot()
+        }
+        return out
+    }
+
+    static func linearModel(encoding: FittedEncoding, coefficients: [Double], calibration: CalibrationMap,
+                            contributionSDs: [String: Double]?, ownEncoding: Bool, label: String) throws(WeightFileError) -> LinearModel {
+        guard coefficients.count == encoding.names.count, encoding.names.first == "const" else {
+            throw .invalid("\(label): \(coefficients.count) coefficients for \(encoding.names.count) encoded columns (\"const\" first)")
+        }
+        if let bad = coefficients.firstIndex(where: { !$0.isFinite }) {
+            throw .invalid("\(label): the coefficient of \"\(encoding.names[bad])\" is \(coefficients[bad]); a weight file needs finite weights")
+        }
+        let raw = Array(coefficients.dropFirst())
+        var intercept = coefficients[0], weights = raw
+        if calibration.isFoldable {
+            do { (intercept, weights) = try calibration.folded(intercept: coefficients[0], weights: raw) } catch {
+                throw .invalid("\(label): \(error)")
+            }
+        }
+        return LinearModel(columns: Array(encoding.names.dropFirst()), intercept: intercept, weights: weights,
+                           rawIntercept: coefficients[0], rawWeights: raw, contributionSDs: contributionSDs,
+                           encoding: ownEncoding ? encoding : nil)
+    }
+}
+
+extension WeightFile {
+    /// A weight file straight from an in-sample fit (`healthcal fit --weights-out`): no
+    /// calibration (`none`), and bands from the spec: fixed thresholds as given, quantile cut
+    /// points from the model's in-sample probabilities on the reference period (`latest` or the
+    /// label; all rows for a snapshot). `healthcal recalibrate` replaces both with out-of-sample
+    /// estimates.
+    public static func makeInSample(panel: Panel, fit: SpecFit, inputBytes: [UInt8]) throws -> WeightFile {
+        let spec = panel.spec
+        var referenceRows = Array(0..<panel.rowCount)
+        if !panel.isSnapshot {
+            let label = spec.bands.referencePeriod
+            let k = label == "latest" ? panel.periods.count - 1 : panel.periods.firstIndex { $0.label == label }
+            guard let k, k >= 0 else {
+                throw BandError.unknownReferencePeriod(label, available: panel.periodLabels)
+            }
+            referenceRows = panel.rowsByPeriod[k]
+        }
+        let design = try fit.encoding.design(panel, rows: referenceRows)
+        let eta = try design.x.multiply(fit.fit.coefficients)
+        let bands = try BandAssignment(options: spec.bands, referenceProbabilities: eta.map(CalibrationMap.sigmoid))
+        return try make(panel: panel, fit: fit, calibration: .identity, bands: bands, inputBytes: inputBytes)
+    }
+}

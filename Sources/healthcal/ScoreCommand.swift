@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import HealthCal
+
+struct ScoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Score customers with a weight file: churn probability, health score, band and why.",
+        discussion: """
+        The reference production scorer. The data CSV needs the id column, the feature columns and
+        (when the weight file uses them) the period, segment and band-gate columns, named as in the
+        spec embedded in the weight file; no outcome column is needed.
+          healthcal score --weights weights.json --data this-quarter.csv
+          healthcal score --weights weights.json --data this-quarter.csv --out scores.csv --top 5
+          healthcal score --weights weights.json --data this-quarter.csv --format json --out scores.json
+
+        For each row: id, period, churn_probability, health_score (= 100 x (1 - p)), band, and the
+        --top features that pushed the score most, each with its raw value and its contribution
+        in log-odds (weight x (encoded value - training mean); positive means more churn risk).
+        CSV cells that a spreadsheet would run as a formula are prefixed with a single quote.
+        """
+    )
+
+    @Option(help: "The weight file (healthcal-weights JSON).")
+    var weights: String
+
+    @Option(help: "The CSV to score.")
+    var data: String
+
+    @Option(help: "Write the scores here (atomically) instead of standard output.")
+    var out: String?
+
+    @Option(help: "Output format: csv or json.")
+    var format: ScoreFormat = .csv
+
+    @Option(help: "How many top contributions to list per row.")
+    var top: Int = 3
+
+    @Flag(help: "Replace --out if it exists.")
+    var force = false
+
+    enum ScoreFormat: String, ExpressibleByArgument, CaseIterable { case csv, json }
+
+    func run() throws {
+        try reportingErrors {
+            guard top >= 0 else { throw CLIError(description: "--top must be 0 or more") }
+            let file = try WeightFile.load(path: weights)
+            let scorer = Scorer(file)
+            let rows = try scorer.score(table: scorer.readTable(path: data))
+            let text = switch format {
+            case .csv: ScoreOutput.csv(rows, top: top)
+            case .json: try ScoreOutput.json(rows, top: top)
+            }
+            if let out { try OutputFile.write(text, to: out, overwrite: force) } else { emit(text) }
+        }
+    }
+}
