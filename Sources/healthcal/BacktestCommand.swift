@@ -22,6 +22,7 @@ struct BacktestCommand: ParsableCommand {
 
     @Option(help: "The spec YAML.") var spec: String
     @Option(help: "The panel CSV.") var data: String
+    @Option(help: "Last quarter's weight file to compare the new weights with (the champion).") var champion: String?
     @Option(help: "A hand-made scorecard YAML to compare with (the champion).") var scorecard: String?
     @Option(help: "L2 penalty λ; overrides the spec's model.ridge.") var ridge: Double?
     @OptionGroup var output: FormatOption
@@ -29,7 +30,7 @@ struct BacktestCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let spec = try Spec.load(path: spec)
-            let champion = try scorecard.map { path in ChampionModel.scorecard(try loadScorecard(path)) }
+            let champion = try championModel(weights: champion, scorecard: scorecard, data: data)
             let panel = try PanelLoading.load(path: data, spec: spec)
             let run = try Backtest.run(panel: panel, ridge: ridge, progress: Progress.reporter())
             let comparison = try champion?.compare(with: run, panel: panel)
@@ -39,6 +40,16 @@ struct BacktestCommand: ParsableCommand {
             case .json: emit(try JSONOutput.string(report))
             }
         }
+    }
+}
+
+/// The champion from --champion (a weight file) or --scorecard (a hand-made scorecard), not both.
+func championModel(weights: String?, scorecard: String?, data: String) throws -> ChampionModel? {
+    switch (weights, scorecard) {
+    case (nil, nil): return nil
+    case (let w?, nil): return .weights(try WeightFile.load(path: w), dataPath: data)
+    case (nil, let s?): return .scorecard(try loadScorecard(s))
+    default: throw CLIError(description: "give --champion or --scorecard, not both")
     }
 }
 

@@ -8,11 +8,13 @@ struct RecalibrateCommand: ParsableCommand {
         abstract: "The quarterly job: fit, backtest, calibrate, band, flag, export and report in one go.",
         discussion: """
           healthcal recalibrate --spec notebooks-data/spec.yaml --data notebooks-data/panel.csv --out reports/2025Q2
-          healthcal recalibrate --spec spec.yaml --data panel.csv --scorecard cs-team.yaml --out reports/q3
+          healthcal recalibrate --spec spec.yaml --data panel.csv --champion reports/2025Q1/weights.json --out reports/2025Q2
           healthcal recalibrate --spec spec.yaml --data panel.csv --out reports/q3 --format json
 
         Writes into --out: report.html (self-contained, print-friendly), summary.md (for email or
-        chat), metrics.json (every figure), flags/flags.csv, flags/bands.csv, flags/flags.json.
+        chat), weights.json (the weight file for production, calibration folded in, bands frozen),
+        exports/ (score.sql, model.pmml, weights.csv, scorecard.csv), metrics.json (every figure),
+        flags/flags.csv, flags/bands.csv, flags/flags.json.
         An existing weight file in the folder is never replaced without --force.
 
         Every figure in the report is out-of-sample: each period was scored by a model trained
@@ -23,6 +25,7 @@ struct RecalibrateCommand: ParsableCommand {
     @Option(help: "The spec YAML (see docs/spec.md).") var spec: String
     @Option(help: "The panel CSV.") var data: String
     @Option(help: "Output folder (default: reports/<latest period>).") var out: String?
+    @Option(help: "Last quarter's weight file to compare the new weights with (the champion).") var champion: String?
     @Option(help: "A hand-made scorecard YAML to compare the new weights with (the champion).") var scorecard: String?
     @Option(help: "A label for the run (default: the latest period, e.g. 2025Q2).") var label: String?
     @Option(help: "A date line for the report, e.g. 2025-10-02 (default: none, so reruns give identical files).") var date: String?
@@ -32,7 +35,7 @@ struct RecalibrateCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let champion = try scorecard.map { ChampionModel.scorecard(try loadScorecard($0)) }
+            let champion = try championModel(weights: champion, scorecard: scorecard, data: data)
             let folder = out ?? "reports/\(label ?? "latest")"
             let options = Recalibration.Options(specPath: spec, dataPath: data, outDirectory: folder, label: label,
                                                 date: date, champion: champion, ridge: ridge, force: force)

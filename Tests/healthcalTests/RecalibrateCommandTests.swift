@@ -14,7 +14,8 @@ import Testing
         let json = try #require(try JSONSerialization.jsonObject(with: Data(r1.stdout.utf8)) as? [String: Any])
         #expect(json["label"] as? String == "2024Q4")
         #expect((json["scored_periods"] as? [String])?.count == 4)
-        for file in ["report.html", "summary.md", "metrics.json", "flags/flags.csv", "flags/bands.csv", "flags/flags.json"] {
+        for file in ["report.html", "summary.md", "metrics.json", "weights.json", "exports/score.sql", "exports/model.pmml",
+                     "exports/weights.csv", "exports/scorecard.csv", "flags/flags.csv", "flags/bands.csv", "flags/flags.json"] {
             #expect(FileManager.default.fileExists(atPath: out1.appendingPathComponent(file).path), "\(file)")
         }
         let html = try String(contentsOf: out1.appendingPathComponent("report.html"), encoding: .utf8)
@@ -24,9 +25,22 @@ import Testing
         // Same inputs, same bytes (no clock, no randomness in any output).
         let r2 = try CLI.run(args + ["--out", out2.path])
         #expect(r2.status == 0)
-        for file in ["report.html", "summary.md", "metrics.json", "flags/flags.json"] {
+        for file in ["report.html", "summary.md", "metrics.json", "weights.json", "exports/score.sql", "flags/flags.json"] {
             let a = try Data(contentsOf: out1.appendingPathComponent(file)), b = try Data(contentsOf: out2.appendingPathComponent(file))
             #expect(a == b, "\(file) differs between two runs")
         }
+        // The weight file is never replaced without --force, and a refused run writes nothing.
+        let before = try Data(contentsOf: out1.appendingPathComponent("weights.json"))
+        try FileManager.default.removeItem(at: out1.appendingPathComponent("report.html"))
+        let refused = try CLI.run(args + ["--out", out1.path])
+        #expect(refused.status == 4)
+        #expect(refused.stderr.contains("weights.json exists; pass --force to replace it"))
+        #expect(try Data(contentsOf: out1.appendingPathComponent("weights.json")) == before)
+        #expect(!FileManager.default.fileExists(atPath: out1.appendingPathComponent("report.html").path))
+        // The second run's weights as the champion: scored on the same rows, compared in the report.
+        let vs = try CLI.run(args + ["--out", dir.appendingPathComponent("run3").path,
+                                     "--champion", out2.appendingPathComponent("weights.json").path])
+        #expect(vs.status == 0, "\(vs.stderr)")
+        #expect(vs.stdout.contains("\"champion_auc\""))
     }
 }

@@ -3,6 +3,9 @@
 public enum ChampionModel: Sendable {
     /// A hand-made scorecard: weights on raw metrics, as customer-success teams set them.
     case scorecard(Scorecard)
+    /// Last quarter's weight file, scored on the same CSV with its own encodings (so its
+    /// features must be columns of the file, whatever the new spec uses).
+    case weights(WeightFile, dataPath: String)
     /// Any other scorer: given the panel and row indices, the champion's scores for those rows.
     case custom(name: String, score: @Sendable (Panel, [Int]) throws -> ModelScores)
 
@@ -17,6 +20,15 @@ public enum ChampionModel: Sendable {
                 if case .numeric(let values) = feature.values { columns[feature.name] = rows.map { values[$0] } }
             }
             return try card.modelScores(rawColumns: columns)
+        case .weights(let file, let dataPath):
+            // Panel rows are the file's rows in order, so table row r is panel row r.
+            let scorer = Scorer(file)
+            let scored = try scorer.score(table: try scorer.readTable(path: dataPath))
+            guard scored.count == panel.rowCount else {
+                throw WeightFileError.invalid("the champion scored \(scored.count) rows of \(dataPath), the panel has \(panel.rowCount)")
+            }
+            return ModelScores(name: "champion (\(file.metadata.trainingPeriods.last.map { "trained to \($0)" } ?? "weight file"))",
+                               values: rows.map { scored[$0].score.churnProbability })
         case .custom(_, let score):
             return try score(panel, rows)
         }

@@ -63,6 +63,11 @@ public enum Recalibration {
 
     public static func run(_ options: Options, progress: (@Sendable (String) -> Void)? = nil) throws -> Result {
         let say: @Sendable (String) -> Void = { progress?($0) }
+        // Refuse before any work, so a run that would not be allowed to finish writes nothing.
+        let weightsPath = URL(fileURLWithPath: options.outDirectory).appendingPathComponent("weights.json").path
+        if !options.force && FileManager.default.fileExists(atPath: weightsPath) {
+            throw OutputFile.WriteError.exists(path: weightsPath)
+        }
         say("reading \(options.dataPath)")
         let spec = try Spec.load(path: options.specPath)
         let panel = try PanelLoading.load(path: options.dataPath, spec: spec)
@@ -86,7 +91,38 @@ public enum Recalibration {
         let out = URL(fileURLWithPath: options.outDirectory)
         func path(_ name: String) -> String { out.appendingPathComponent(name).path }
         var files: [String: String] = [:]
+        var notes = flags.notes
         say("writing \(options.outDirectory)")
+
+        // The weight file: final weights with the out-of-sample calibration folded in, the bands
+        // frozen from the backtest, the headline out-of-sample metrics.
+        let m = run.pooledCalibrated
+        var headline: [String: Double] = ["oos_brier": m.brier, "oos_log_loss": m.logLoss,
+                                          "oos_churn_rate": m.churnRate, "oos_mean_predicted": m.meanPredicted]
+        if let auc = m.rocAUC { headline["oos_auc"] = auc }
+        if let slope = m.cox?.slope { headline["oos_calibration_slope"] = slope }
+        let inputBytes = try readBytes(options.dataPath)
+        let weightFile = try WeightFile.make(panel: panel, fit: final, calibration: run.finalCalibration,
+                                             bands: bandAssignment(flags), inputBytes: inputBytes, metrics: headline)
+        try OutputFile.write(try weightFile.data(), to: path("weights.json"), overwrite: options.force)
+        files["weight file"] = path("weights.json")
+        try OutputFile.write(try SQLExport.query(weightFile), to: path("exports/score.sql"), overwrite: true)
+        files["SQL scoring query"] = path("exports/score.sql")
+        do {
+            try OutputFile.write(try PMMLExport.document(weightFile), to: path("exports/model.pmml"), overwrite: true)
+            files["PMML 4.4"] = path("exports/model.pmml")
+        } catch let error as ExportError {
+            notes.append("PMML not written: \(error.description)")
+        }
+        try OutputFile.write(WeightsCSVExport.csv(weightFile), to: path("exports/weights.csv"), overwrite: true)
+        files["weights for spreadsheets"] = path("exports/weights.csv")
+        do {
+            try OutputFile.write(try ScorecardExport.csv(weightFile), to: path("exports/scorecard.csv"), overwrite: true)
+            files["scorecard points"] = path("exports/scorecard.csv")
+        } catch let error as ExportError {
+            notes.append("scorecard not written: \(error.description)")
+        }
+
         try OutputFile.write(flags.flagsCSV(), to: path("flags/flags.csv"), overwrite: true)
         try OutputFile.write(flags.bandsCSV(), to: path("flags/bands.csv"), overwrite: true)
         try OutputFile.write(try JSONOutput.string(flags), to: path("flags/flags.json"), overwrite: true)
@@ -111,12 +147,27 @@ public enum Recalibration {
         files["report"] = path("report.html")
         files["summary"] = path("summary.md")
 
-        let m = run.pooledCalibrated
         return Result(label: label, rows: panel.rowCount, customers: panel.customerIDs.count,
                       periods: panel.periods.map(\.label), scoredPeriods: run.folds.map(\.test), auc: m.rocAUC,
                       brier: m.brier, meanPredicted: m.meanPredicted, churnRate: m.churnRate,
                       championAUC: comparison?.champion.auc, flagCounts: flags.summary.flagCounts, files: files,
-                      notes: flags.notes)
+                      notes: notes)
+    }
+
+    static func readBytes(_ path: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DataValidationError(problems: [DataProblem(file: path, message: "cannot read the file")])
+        }
+        return [UInt8](data)
+    }
+
+    /// The band rule the flags used (frozen cut points, per-segment schemes, the gate), for the
+    /// weight file so production bands exactly as the backtest did.
+    static func bandAssignment(_ report: FlagReport) -> BandAssignment? {
+        guard let scheme = report.bands["default"] else { return nil }
+        var perSegment = report.bands
+        perSegment["default"] = nil
+        return BandAssignment(scheme: scheme, perSegment: perSegment, gate: report.gate)
     }
 
     static func relative(_ path: String, to folder: URL) -> String {
