@@ -57,7 +57,7 @@ public enum LeadershipReport {
         let facts = ReportFacts(r)
         var md = MarkdownSummary(title: "\(r.title): \(r.runLabel)")
         md.paragraph(facts.verdict)
-        for card in facts.cards { md.bullet("**\(card.label): \(card.value)** — \(card.sentence)" + (card.delta.map { " (\($0.text))" } ?? "")) }
+        for card in facts.cards { md.bullet("\(card.label): \(card.value) — \(card.sentence)" + (card.delta.map { " (\($0.text))" } ?? "")) }
         md.heading("Calibration")
         md.paragraph(facts.calibrationSentence)
         if let champion = facts.championTable {
@@ -70,7 +70,7 @@ public enum LeadershipReport {
             for line in facts.flagSentences(flags) { md.bullet(line) }
         }
         md.heading("Files")
-        for (what, path) in r.outputs { md.bullet("\(what): `\(path)`") }
+        for (what, path) in r.outputs { md.bullet("\(what): \(path)") }
         return md.render()
     }
 }

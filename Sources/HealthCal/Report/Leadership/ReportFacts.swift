@@ -54,7 +54,7 @@ struct ReportFacts {
         if let c = comparison {
             let better = c.aucDifference > 0
             s += " The new weights rank churners \(better ? "better" : "worse") than the champion (AUC \(T.num(c.challenger.auc, 3)) vs \(T.num(c.champion.auc, 3))"
-            if let d = c.delongTest { s += d.pValue < 0.05 ? ", a difference unlikely to be chance (DeLong p = \(T.pValue(d.pValue)))" : ", though the difference could be chance (DeLong p = \(T.pValue(d.pValue)))" }
+            if let d = c.delongTest { s += d.pValue < 0.05 ? "; a difference unlikely to be chance, DeLong p = \(T.pValue(d.pValue))" : "; the difference could be chance, DeLong p = \(T.pValue(d.pValue))" }
             s += ")."
         }
         return s
