@@ -9,10 +9,12 @@ struct Healthcal: ParsableCommand {
         discussion: """
         Start with the sample data:
           healthcal sample-data --out /tmp/demo
-          healthcal recalibrate --spec /tmp/demo/spec.yaml --data /tmp/demo/panel.csv --out reports/demo
+          healthcal recalibrate --spec /tmp/demo/spec.yaml \\
+              --data /tmp/demo/panel.csv --out reports/demo
 
-        Exit codes: 0 success, 2 invalid input (data or spec), 3 the model cannot be fit,
-        4 an output could not be written (or exists: use --force), 64 usage error.
+        Exit codes: 0 success; 2 invalid input (data or spec);
+        3 the model cannot be fit; 4 an output could not be written
+        (or exists: use --force); 64 usage error.
         """,
         version: HealthCalVersion.current,
         subcommands: [

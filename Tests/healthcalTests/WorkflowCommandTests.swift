@@ -63,3 +63,21 @@ import Testing
         #expect(r.stderr.contains("scores.csv:3:3 (column \"churned\"): \"maybe\" — expected an outcome"))
     }
 }
+
+/// The top-level help is pinned: a change to it is a change users see, so it shows in review.
+/// Regenerate with: .build/debug/healthcal --help > Tests/healthcalTests/Snapshots/help.txt
+@Suite struct HelpSnapshotTests {
+    @Test func rootHelpMatchesTheSnapshot() throws {
+        let r = try CLI.run(["--help"])
+        #expect(r.status == 0)
+        let snapshot = try String(contentsOf: CLI.root.appendingPathComponent("Tests/healthcalTests/Snapshots/help.txt"), encoding: .utf8)
+        #expect(r.stdout == snapshot)
+    }
+
+    @Test(arguments: ["sample-data", "init", "fit", "backtest", "evaluate", "flags", "score", "export", "diff", "recalibrate"])
+    func everySubcommandTeachesWithAnExample(_ name: String) throws {
+        let r = try CLI.run([name, "--help"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("  healthcal \(name) "), "no example in \(name) --help")
+    }
+}

@@ -83,19 +83,11 @@ public struct ScoreEvaluation: Sendable, Codable {
                                topDecileLift: lift, perPeriod: perPeriod, notes: notes)
     }
 
-    /// Ranks scaled into (0, 1), ties sharing their average rank.
+    /// Midranks scaled into (0, 1): the order of `x` (ties shared), as values the
+    /// probability-based ranking metrics accept.
     static func normalizedRanks(_ x: [Double]) -> [Double] {
-        let order = x.indices.sorted { x[$0] < x[$1] }
-        var ranks = [Double](repeating: 0, count: x.count)
-        var i = 0
-        while i < order.count {
-            var j = i
-            while j + 1 < order.count && x[order[j + 1]] == x[order[i]] { j += 1 }
-            let r = (Double(i + j) / 2 + 1) / Double(x.count + 1)
-            for k in i...j { ranks[order[k]] = r }
-            i = j + 1
-        }
-        return ranks
+        let n = Double(x.count + 1)
+        return DeLong.midranks(x).map { $0 / n }
     }
 
     /// Period labels in chronological order when they parse as periods, else as first seen.
