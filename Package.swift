@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "HealthCalTests", dependencies: ["HealthCal", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "healthcalTests", dependencies: ["healthcal", "TestSupport"]),
+        .testTarget(name: "healthcalTests", dependencies: ["healthcal", "TestSupport"], exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,6 +11,12 @@ import Darwin
 /// a replay of only the BLAS/LAPACK calls the fit made, to show how much of the fit they are.
 enum FitBench {
     static func spec(for path: String) throws -> Spec {
+        try Spec.parse(yaml: try specYAML(for: path), file: "<bench spec>")
+    }
+
+    /// The spec that mirrors py_pipeline.py: every metric mean-imputed and standardized, segment
+    /// one-hot, walk-forward over the last 8 periods trained on all earlier ones, Platt calibration.
+    static func specYAML(for path: String) throws -> String {
         let table = try CSVReader.read(bytes: Array(headerLine(path).utf8), source: path)
         let features = table.names.filter { !["customer_id", "period", "segment", "churned"].contains($0) }
         var yaml = """
@@ -21,7 +27,8 @@ enum FitBench {
 
         """
         for f in features { yaml += "  - {name: \(f), type: numeric, impute: mean, missing_indicator: false}\n" }
-        return try Spec.parse(yaml: yaml, file: "<bench spec>")
+        yaml += "backtest: {horizon: 1, min_train_periods: 4, test_periods: 8}\ncalibration: {method: platt}\n"
+        return yaml
     }
 
     static func headerLine(_ path: String) -> String {

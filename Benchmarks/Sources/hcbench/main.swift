@@ -8,6 +8,8 @@ import Darwin
 let arguments = CommandLine.arguments
 let usage = """
     usage: hcbench read FILE    read a CSV; print rows, columns, wall seconds, peak RSS
+           hcbench spec FILE    print the benchmark spec (for healthcal recalibrate)
+           hcbench backtest FILE  8-fold walk-forward backtest with Platt calibration
            hcbench fit FILE     read, encode and fit a gen_panel.py panel; BLAS-only replay
     """
 
@@ -21,6 +23,10 @@ case "read":
     exit(ReadBench.run(Array(arguments.dropFirst(2))))
 case "gram":
     exit(GramBench.run(Array(arguments.dropFirst(2))))
+case "spec":
+    exit(BacktestBench.printSpec(Array(arguments.dropFirst(2))))
+case "backtest":
+    exit(BacktestBench.run(Array(arguments.dropFirst(2))))
 case "fit":
     exit(FitBench.run(Array(arguments.dropFirst(2))))
 default:

@@ -20,9 +20,11 @@ public struct LogisticOptions: Sendable, Codable, Equatable {
 public enum LogisticRegression {
     /// Fits `y` (0/1) on `design`, with optional positive row weights (frequency weights: a row
     /// of weight 3 counts as three identical rows). `outcomeName` is only used in messages.
+    /// `start` warm-starts Newton (e.g. from the previous backtest fold's weights); it changes how
+    /// many iterations are needed, not the optimum.
     public static func fit(
         _ design: Design, y: [Double], weights: [Double]? = nil,
-        options: LogisticOptions = LogisticOptions(), outcomeName: String = "outcome"
+        options: LogisticOptions = LogisticOptions(), outcomeName: String = "outcome", start warmStart: [Double]? = nil
     ) throws(FitError) -> LogisticFit {
         let n = design.rowCount, p = design.columnCount
         guard y.count == n else { throw .shape("\(y.count) outcomes for \(n) rows") }
@@ -53,7 +55,13 @@ public enum LogisticRegression {
             let (_, h0) = try objective.derivatives()
             let collinear = try collinearColumns(h0, names: design.names)
             if let collinear, options.ridge == 0 { throw collinear }
-            outcome = try minimizeByNewton(&objective, from: start, settings: options.newton)
+            // A warm start is used only when it is at least as good as the intercept-only start.
+            var from = start
+            if let warmStart, warmStart.count == p, warmStart.allSatisfy(\.isFinite),
+               try objective.value(at: warmStart) <= (try objective.value(at: start)) {
+                from = warmStart
+            }
+            outcome = try minimizeByNewton(&objective, from: from, settings: options.newton)
         } catch let error as FitError {
             throw error
         } catch let error as LinearAlgebraError {

@@ -74,7 +74,8 @@ public enum Backtest {
             progress?("fold \(k + 1)/\(plan.count): scoring \(fold.label) with a model trained on \(fold.train.count) rows")
             let model: SpecFit
             do {
-                model = try SpecFit.run(panel: panel, rows: fold.train, ridge: ridge)
+                // Warm start from the previous fold: the same columns on nearly the same rows.
+                model = try SpecFit.run(panel: panel, rows: fold.train, ridge: ridge, warmStart: models.last?.fit)
             } catch {
                 throw BacktestFailure(fold: fold.label, underlying: "\(error)")
             }

@@ -5,7 +5,9 @@ public struct SpecFit: Sendable {
     public var fit: LogisticFit
 
     /// Fits on `rows` (all rows when nil). `ridge` overrides the spec's `model.ridge`.
-    public static func run(panel: Panel, rows: [Int]? = nil, ridge: Double? = nil) throws -> SpecFit {
+    /// `warmStart` (an earlier fit, e.g. the previous backtest fold's) starts the Newton
+    /// iterations from its weights when its columns are the same; the optimum does not change.
+    public static func run(panel: Panel, rows: [Int]? = nil, ridge: Double? = nil, warmStart: LogisticFit? = nil) throws -> SpecFit {
         let spec = panel.spec
         let rows = rows ?? Array(0..<panel.rowCount)
         let encoding = try FeatureEncoder.fit(panel, rows: rows, spec: spec)
@@ -14,7 +16,8 @@ public struct SpecFit: Sendable {
         let w = panel.hasWeights ? rows.map { panel.weights[$0] } : nil
         var options = LogisticOptions(ridge: ridge ?? spec.model.ridge)
         options.newton.maxIterations = spec.model.maxIterations
-        let fit = try LogisticRegression.fit(design, y: y, weights: w, options: options, outcomeName: spec.data.outcome)
+        let fit = try LogisticRegression.fit(design, y: y, weights: w, options: options, outcomeName: spec.data.outcome,
+                                               start: warmStart.flatMap { $0.names == design.names ? $0.coefficients : nil })
         return SpecFit(encoding: encoding, fit: fit)
     }
 }
