@@ -8,6 +8,7 @@ import Darwin
 let arguments = CommandLine.arguments
 let usage = """
     usage: hcbench read FILE    read a CSV; print rows, columns, wall seconds, peak RSS
+           hcbench encode FILE  read, validate and encode a gen_panel.py panel, stage by stage
            hcbench fit FILE     read, encode and fit a gen_panel.py panel; BLAS-only replay
     """
 
@@ -21,6 +22,8 @@ case "read":
     exit(ReadBench.run(Array(arguments.dropFirst(2))))
 case "gram":
     exit(GramBench.run(Array(arguments.dropFirst(2))))
+case "encode":
+    exit(EncodeBench.run(Array(arguments.dropFirst(2))))
 case "fit":
     exit(FitBench.run(Array(arguments.dropFirst(2))))
 default:
