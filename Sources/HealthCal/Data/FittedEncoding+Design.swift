@@ -7,72 +7,86 @@ extension FittedEncoding {
     /// <= -1, an unseen level under `unseen: error`) are collected as problems naming the file
     /// line, column and value, up to `DataValidationError.limit`.
     public func design(_ panel: Panel, rows: [Int]) throws(DataValidationError) -> Design {
-        let n = rows.count
-        var x = Matrix(rows: n, cols: names.count)
-        for i in 0..<n { x.storage[i] = 1 }
+        let n = rows.count, p = names.count
         var problems = ProblemCollector()
-        var j = 1
-        for f in features {
-            guard let raw = panel.features.first(where: { $0.name == f.name }) else {
-                problems.add(DataProblem(file: panel.source, columnName: f.name,
-                                         message: "the panel has no feature \"\(f.name)\", which the encoding was fitted with"))
-                j += f.width
-                continue
+        // Column by column into one column-major buffer; every cell is written exactly once
+        // (so the buffer need not be zeroed first).
+        let storage = [Double](unsafeUninitializedCapacity: n * p) { buffer, initialized in
+            let x = buffer.baseAddress
+            func column(_ j: Int) -> UnsafeMutableBufferPointer<Double> {
+                UnsafeMutableBufferPointer(start: x.map { $0 + j * n }, count: n)
             }
-            let isText: Bool = if case .text = raw.values { true } else { false }
-            guard isText == (f.type == .categorical) else {
-                problems.add(DataProblem(file: panel.source, columnName: f.name,
-                                         message: "the encoding was fitted with \(f.name) as \(f.type.rawValue), but the panel reads it as \(raw.spec.type.rawValue)"))
-                j += f.width
-                continue
-            }
-            func report(_ r: Int, _ p: EncodingProblem) {
-                problems.add(DataProblem(file: panel.source, line: panel.lines[r], column: raw.columnNumber,
-                                         columnName: f.name, value: p.value, message: p.message))
-            }
-            switch raw.values {
-            case let .numeric(values):
-                let base = j * n
-                let indicatorBase = (j + 1) * n
-                let hasIndicator = f.missingIndicator == true
-                for (i, r) in rows.enumerated() {
-                    do {
-                        let cell = try f.encodeNumber(values[r])
-                        x.storage[base + i] = cell.value
-                        if hasIndicator { x.storage[indicatorBase + i] = cell.indicator }
-                    } catch {
-                        report(r, error)
-                    }
+            column(0).initialize(repeating: 1)
+            var j = 1
+            for f in features {
+                defer { j += f.width }
+                let columns = UnsafeMutableBufferPointer(start: x.map { $0 + j * n }, count: f.width * n)
+                guard let raw = panel.features.first(where: { $0.name == f.name }) else {
+                    columns.initialize(repeating: 0)
+                    problems.add(DataProblem(file: panel.source, columnName: f.name,
+                                             message: "the panel has no feature \"\(f.name)\", which the encoding was fitted with"))
+                    continue
                 }
-            case let .text(column):
-                // Resolve each distinct level once with the scalar path's own function.
-                var offsetOfCode: [Result<Int?, EncodingProblem>] = []
-                offsetOfCode.reserveCapacity(column.levels.count)
-                for level in column.levels {
-                    do { offsetOfCode.append(.success(try f.categoricalColumn(level))) } catch { offsetOfCode.append(.failure(error)) }
+                let isText: Bool = if case .text = raw.values { true } else { false }
+                guard isText == (f.type == .categorical) else {
+                    columns.initialize(repeating: 0)
+                    problems.add(DataProblem(file: panel.source, columnName: f.name,
+                                             message: "the encoding was fitted with \(f.name) as \(f.type.rawValue), but the panel reads it as \(raw.spec.type.rawValue)"))
+                    continue
                 }
-                let missingOffset: Int?
-                do { missingOffset = try f.categoricalColumn(nil) } catch { missingOffset = nil }
-                for (i, r) in rows.enumerated() {
-                    let code = Int(column.codes[r])
-                    let offset: Int?
-                    if code < 0 {
-                        offset = missingOffset
-                    } else {
-                        switch offsetOfCode[code] {
-                        case let .success(k): offset = k
-                        case let .failure(p):
-                            report(r, p)
-                            offset = nil
-                        }
-                    }
-                    if let offset { x.storage[(j + offset) * n + i] = 1 }
+                func report(_ r: Int, _ p: EncodingProblem) {
+                    problems.add(DataProblem(file: panel.source, line: panel.lines[r], column: raw.columnNumber,
+                                             columnName: f.name, value: p.value, message: p.message))
+                }
+                switch raw.values {
+                case let .numeric(values):
+                    f.fillNumeric(values, rows: rows, value: column(j), indicator: f.missingIndicator == true ? column(j + 1) : nil,
+                                  report: report)
+                case let .text(column):
+                    columns.initialize(repeating: 0)
+                    f.fillCategorical(column, rows: rows, report: report) { i, offset in columns[offset * n + i] = 1 }
                 }
             }
-            j += f.width
+            initialized = n * p
         }
         try problems.throwIfAny()
-        return Design(x: x, names: names, hasIntercept: true)
+        do {
+            return Design(x: try Matrix(rows: n, cols: p, columnMajor: storage), names: names, hasIntercept: true)
+        } catch {
+            throw DataValidationError(problems: [DataProblem(file: panel.source, message: "cannot build the design: \(error)")])
+        }
+    }
+
+    /// The unweighted mean of each design column over `rows`, without building the design:
+    /// sums in row order, exactly as summing the design's columns would. nil when some cell
+    /// cannot be encoded (then `design` names the problem).
+    func columnMeans(_ panel: Panel, rows: [Int]) -> [Double]? {
+        let n = Double(rows.count)
+        var means = [Double(rows.count) / n]
+        var scratch = [Double](repeating: 0, count: rows.count)
+        var failed = false
+        for f in features {
+            guard let raw = panel.features.first(where: { $0.name == f.name }) else { return nil }
+            switch (raw.values, f.type) {
+            case let (.numeric(values), .numeric), let (.numeric(values), .boolean):
+                var missing = 0
+                scratch.withUnsafeMutableBufferPointer { value in
+                    f.fillNumeric(values, rows: rows, value: value, indicator: nil) { _, _ in failed = true }
+                }
+                if failed { return nil }
+                if f.missingIndicator == true { for r in rows where values[r].isNaN { missing += 1 } }
+                means.append(scratch.reduce(0, +) / n)
+                if f.missingIndicator == true { means.append(Double(missing) / n) }
+            case let (.text(column), .categorical):
+                var counts = [Int](repeating: 0, count: f.width)
+                f.fillCategorical(column, rows: rows, report: { _, _ in failed = true }) { _, offset in counts[offset] += 1 }
+                if failed { return nil }
+                means.append(contentsOf: counts.map { Double($0) / n })
+            default:
+                return nil
+            }
+        }
+        return means
     }
 
     /// The raw values of row `r` of `panel` in the shape `encode(_:)` takes, as a production
@@ -83,6 +97,58 @@ extension FittedEncoding {
             switch raw.values {
             case let .numeric(v): return v[r].isNaN ? .missing : .number(v[r])
             case let .text(t): return t.value(at: r).map { .text($0) } ?? .missing
+            }
+        }
+    }
+}
+
+extension FittedFeature {
+    /// Encodes `values[rows[i]]` into `value[i]` (and the missing indicator into `indicator[i]`)
+    /// with `encodeNumber`, the scalar path's own function; a cell that cannot be encoded is
+    /// reported and written as 0. `value` and `indicator` hold at least `rows.count` elements.
+    func fillNumeric(_ values: [Double], rows: [Int], value: UnsafeMutableBufferPointer<Double>,
+                     indicator: UnsafeMutableBufferPointer<Double>?, report: (Int, EncodingProblem) -> Void) {
+        precondition(value.count >= rows.count && (indicator?.count ?? rows.count) >= rows.count)
+        for (i, r) in rows.enumerated() {
+            do {
+                let cell = try encodeNumber(values[r])
+                value[i] = cell.value
+                indicator?[i] = cell.indicator
+            } catch {
+                value[i] = 0
+                indicator?[i] = 0
+                report(r, error)
+            }
+        }
+    }
+
+    /// Calls `set(i, offset)` for each row `rows[i]` whose level has a column (at `offset`
+    /// within this feature's columns). Each distinct level is resolved once, with the scalar
+    /// path's own `categoricalColumn`; rows whose level cannot be encoded are reported.
+    func fillCategorical(_ column: TextColumn, rows: [Int], report: (Int, EncodingProblem) -> Void,
+                         set: (Int, Int) -> Void) {
+        var offsetOfCode: [Result<Int?, EncodingProblem>] = []
+        offsetOfCode.reserveCapacity(column.levels.count)
+        for level in column.levels {
+            do { offsetOfCode.append(.success(try categoricalColumn(level))) } catch { offsetOfCode.append(.failure(error)) }
+        }
+        // Offsets as plain integers (-1: no column) for the row loop.
+        let none = -1, failure = -2
+        let plain = offsetOfCode.map { result -> Int in
+            switch result {
+            case let .success(k): k ?? none
+            case .failure: failure
+            }
+        }
+        var missingOffset = none
+        do { missingOffset = try categoricalColumn(nil) ?? none } catch {}
+        for (i, r) in rows.enumerated() {
+            let code = Int(column.codes[r])
+            let offset = code < 0 ? missingOffset : plain[code]
+            if offset >= 0 {
+                set(i, offset)
+            } else if offset == failure, case let .failure(p) = offsetOfCode[code] {
+                report(r, p)
             }
         }
     }
