@@ -40,7 +40,7 @@ extension FittedEncoding {
                 }
                 switch raw.values {
                 case let .numeric(values):
-                    f.fillNumeric(values, rows: rows, value: column(j), indicator: f.missingIndicator == true ? column(j + 1) : nil,
+                    f.fillNumeric(values, rows: rows, value: column(j), indicator: f.missingIndicator == true && f.width >= 2 ? column(j + 1) : nil,
                                   report: report)
                 case let .text(column):
                     columns.initialize(repeating: 0)
@@ -74,9 +74,9 @@ extension FittedEncoding {
                     f.fillNumeric(values, rows: rows, value: value, indicator: nil) { _, _ in failed = true }
                 }
                 if failed { return nil }
-                if f.missingIndicator == true { for r in rows where values[r].isNaN { missing += 1 } }
+                if f.missingIndicator == true, f.width >= 2 { for r in rows where values[r].isNaN { missing += 1 } }
                 means.append(scratch.reduce(0, +) / n)
-                if f.missingIndicator == true { means.append(Double(missing) / n) }
+                if f.missingIndicator == true, f.width >= 2 { means.append(Double(missing) / n) }
             case let (.text(column), .categorical):
                 var counts = [Int](repeating: 0, count: f.width)
                 f.fillCategorical(column, rows: rows, report: { _, _ in failed = true }) { _, offset in counts[offset] += 1 }
@@ -125,6 +125,7 @@ extension FittedFeature {
     /// Calls `set(i, offset)` for each row `rows[i]` whose level has a column (at `offset`
     /// within this feature's columns). Each distinct level is resolved once, with the scalar
     /// path's own `categoricalColumn`; rows whose level cannot be encoded are reported.
+    /// Offsets beyond the feature's `width` (only in a hand-edited weight file) are never passed.
     func fillCategorical(_ column: TextColumn, rows: [Int], report: (Int, EncodingProblem) -> Void,
                          set: (Int, Int) -> Void) {
         var offsetOfCode: [Result<Int?, EncodingProblem>] = []
@@ -136,12 +137,12 @@ extension FittedFeature {
         let none = -1, failure = -2
         let plain = offsetOfCode.map { result -> Int in
             switch result {
-            case let .success(k): k ?? none
+            case let .success(k): k.map { $0 < width ? $0 : none } ?? none
             case .failure: failure
             }
         }
         var missingOffset = none
-        do { missingOffset = try categoricalColumn(nil) ?? none } catch {}
+        do { missingOffset = try categoricalColumn(nil).map { $0 < width ? $0 : none } ?? none } catch {}
         for (i, r) in rows.enumerated() {
             let code = Int(column.codes[r])
             let offset = code < 0 ? missingOffset : plain[code]
