@@ -179,4 +179,31 @@ struct EncodingTests {
             #expect(copy.sorted() == sorted)
         }
     }
+
+    /// Two worker threads give the same design, bit for bit, and the same problems in the same
+    /// order (feature by feature, then row by row) as one. Reference: the one-thread path.
+    @Test func twoThreadsGiveTheSameDesignAndProblems() throws {
+        let (panel, spec, expected) = try loadFixture()
+        let enc = try FeatureEncoder.fit(panel, rows: expected.train_rows, spec: spec)
+        let all = Array(0..<panel.rowCount)
+        let one = try enc.design(panel, rows: all, workers: 1)
+        let two = try enc.design(panel, rows: all, workers: 2)
+        #expect(one.x.storage.map(\.bitPattern) == two.x.storage.map(\.bitPattern))
+
+        var plan = FeatureSpec(name: "plan", type: .categorical, minCount: 1)
+        plan.unseen = .error
+        let p = try smallPanel([FeatureSpec(name: "x", type: .numeric, impute: .error), plan])
+        let fitted = try FeatureEncoder.fit(p, rows: [0, 1, 2], spec: p.spec)
+        var seen: [[String]] = []
+        for workers in [1, 2] {
+            do {
+                _ = try fitted.design(p, rows: [3, 4, 3, 4], workers: workers)
+                Issue.record("expected problems")
+            } catch {
+                seen.append(error.problems.map { "\($0.columnName ?? "") \($0.line ?? 0) \($0.value ?? "")" })
+            }
+        }
+        #expect(seen.count == 2 && seen[0] == seen[1])
+        #expect(seen.first == ["x 5 ", "x 5 ", "plan 6 gold", "plan 6 gold"])
+    }
 }

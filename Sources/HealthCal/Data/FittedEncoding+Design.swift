@@ -1,3 +1,4 @@
+import Dispatch
 import LinearAlgebra
 
 extension FittedEncoding {
@@ -7,47 +8,81 @@ extension FittedEncoding {
     /// <= -1, an unseen level under `unseen: error`) are collected as problems naming the file
     /// line, column and value, up to `DataValidationError.limit`.
     public func design(_ panel: Panel, rows: [Int]) throws(DataValidationError) -> Design {
+        // Two threads only when there is enough work (a million cells) to pay for them.
+        try design(panel, rows: rows, workers: rows.count * names.count >= 1 << 20 ? 2 : 1)
+    }
+
+    /// `design(_:rows:)` on `workers` threads (1 or 2); the result, problems included, is the same.
+    func design(_ panel: Panel, rows: [Int], workers requested: Int) throws(DataValidationError) -> Design {
         let n = rows.count, p = names.count
-        var problems = ProblemCollector()
+        // Each feature's first column and raw values, or the reason it cannot be encoded.
+        var starts: [Int] = [], raws: [PanelFeature?] = [], unusable: [DataProblem?] = []
+        var j = 1
+        for f in features {
+            starts.append(j)
+            j += f.width
+            guard let raw = panel.features.first(where: { $0.name == f.name }) else {
+                raws.append(nil)
+                unusable.append(DataProblem(file: panel.source, columnName: f.name,
+                                            message: "the panel has no feature \"\(f.name)\", which the encoding was fitted with"))
+                continue
+            }
+            let isText: Bool = if case .text = raw.values { true } else { false }
+            guard isText == (f.type == .categorical) else {
+                raws.append(nil)
+                unusable.append(DataProblem(file: panel.source, columnName: f.name,
+                                            message: "the encoding was fitted with \(f.name) as \(f.type.rawValue), but the panel reads it as \(raw.spec.type.rawValue)"))
+                continue
+            }
+            raws.append(raw)
+            unusable.append(nil)
+        }
         // Column by column into one column-major buffer; every cell is written exactly once
-        // (so the buffer need not be zeroed first).
+        // (so the buffer need not be zeroed first). On large designs two threads take
+        // alternate features; each feature's problems are kept apart and merged in order below.
+        let features = self.features
+        let workers = features.count > 1 ? min(max(requested, 1), 2) : 1
+        let jobs = DesignJobs(count: features.count)
         let storage = [Double](unsafeUninitializedCapacity: n * p) { buffer, initialized in
-            let x = buffer.baseAddress
-            func column(_ j: Int) -> UnsafeMutableBufferPointer<Double> {
-                UnsafeMutableBufferPointer(start: x.map { $0 + j * n }, count: n)
-            }
-            column(0).initialize(repeating: 1)
-            var j = 1
-            for f in features {
-                defer { j += f.width }
-                let columns = UnsafeMutableBufferPointer(start: x.map { $0 + j * n }, count: f.width * n)
-                guard let raw = panel.features.first(where: { $0.name == f.name }) else {
-                    columns.initialize(repeating: 0)
-                    problems.add(DataProblem(file: panel.source, columnName: f.name,
-                                             message: "the panel has no feature \"\(f.name)\", which the encoding was fitted with"))
-                    continue
+            jobs.base = buffer.baseAddress
+            let work: @Sendable (Int) -> Void = { [starts, raws] w in
+                let x = jobs.base
+                func column(_ j: Int, width: Int = 1) -> UnsafeMutableBufferPointer<Double> {
+                    UnsafeMutableBufferPointer(start: x.map { $0 + j * n }, count: width * n)
                 }
-                let isText: Bool = if case .text = raw.values { true } else { false }
-                guard isText == (f.type == .categorical) else {
-                    columns.initialize(repeating: 0)
-                    problems.add(DataProblem(file: panel.source, columnName: f.name,
-                                             message: "the encoding was fitted with \(f.name) as \(f.type.rawValue), but the panel reads it as \(raw.spec.type.rawValue)"))
-                    continue
-                }
-                func report(_ r: Int, _ p: EncodingProblem) {
-                    problems.add(DataProblem(file: panel.source, line: panel.lines[r], column: raw.columnNumber,
-                                             columnName: f.name, value: p.value, message: p.message))
-                }
-                switch raw.values {
-                case let .numeric(values):
-                    f.fillNumeric(values, rows: rows, value: column(j), indicator: f.missingIndicator == true && f.width >= 2 ? column(j + 1) : nil,
-                                  report: report)
-                case let .text(column):
-                    columns.initialize(repeating: 0)
-                    f.fillCategorical(column, rows: rows, report: report) { i, offset in columns[offset * n + i] = 1 }
+                if w == 0 { column(0).initialize(repeating: 1) }
+                for k in stride(from: w, to: features.count, by: workers) {
+                    let f = features[k], j = starts[k]
+                    let columns = column(j, width: f.width)
+                    guard let raw = raws[k] else {
+                        columns.initialize(repeating: 0)
+                        continue
+                    }
+                    var found: [DataProblem] = []
+                    func report(_ r: Int, _ p: EncodingProblem) {
+                        // One more than the limit is enough for the merge to know there were more.
+                        guard found.count <= DataValidationError.limit else { return }
+                        found.append(DataProblem(file: panel.source, line: panel.lines[r], column: raw.columnNumber,
+                                                 columnName: f.name, value: p.value, message: p.message))
+                    }
+                    switch raw.values {
+                    case let .numeric(values):
+                        f.fillNumeric(values, rows: rows, value: column(j),
+                                      indicator: f.missingIndicator == true && f.width >= 2 ? column(j + 1) : nil, report: report)
+                    case let .text(text):
+                        columns.initialize(repeating: 0)
+                        f.fillCategorical(text, rows: rows, report: report) { i, offset in columns[offset * n + i] = 1 }
+                    }
+                    jobs.problems[k] = found
                 }
             }
+            if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
             initialized = n * p
+        }
+        var problems = ProblemCollector()
+        for k in features.indices {
+            if let u = unusable[k] { problems.add(u) }
+            for problem in jobs.problems[k] { problems.add(problem) }
         }
         try problems.throwIfAny()
         do {
@@ -152,5 +187,26 @@ extension FittedFeature {
                 report(r, p)
             }
         }
+    }
+}
+
+/// The design's buffer and one problem list per feature, shared with the worker threads.
+///
+/// Unchecked because the compiler cannot see what makes it safe: worker w writes only the
+/// columns and the problem slots of features k with k % workers == w (and worker 0 the
+/// intercept), disjoint ranges of memory, and everything is read after `concurrentPerform`
+/// has returned.
+private final class DesignJobs: @unchecked Sendable {
+    var base: UnsafeMutablePointer<Double>?
+    let problems: UnsafeMutableBufferPointer<[DataProblem]>
+
+    init(count: Int) {
+        problems = .allocate(capacity: count)
+        problems.initialize(repeating: [])
+    }
+
+    deinit {
+        problems.deinitialize()
+        problems.deallocate()
     }
 }
