@@ -155,4 +155,55 @@ struct EncodingTests {
         #expect(q == [1, 1.4, 2, 4, 12.8, 16])
         #expect(OrderStatistics.median(sorted: [1, 2, 4, 8]) == 3)
     }
+
+    /// Selection gives exactly the sorted answer (reference: the sorted-array functions above,
+    /// themselves pinned to numpy). Random arrays of 1 to 300 values with many ties and
+    /// already-sorted and reversed runs; tolerance: exact.
+    @Test func selectionMatchesSorting() {
+        var g = SystemRandomNumberGenerator()
+        for trial in 0..<400 {
+            let n = 1 + Int.random(in: 0..<300, using: &g)
+            var x = (0..<n).map { _ in Double(Int.random(in: 0..<(trial % 3 == 0 ? 5 : 1000), using: &g)) / 7 }
+            if trial % 5 == 1 { x.sort() }
+            if trial % 5 == 2 { x.sort(by: >) }
+            let sorted = x.sorted()
+            for q in [0, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1] {
+                var copy = x
+                #expect(OrderStatistics.quantile(selecting: &copy, q) == OrderStatistics.quantile(sorted: sorted, q))
+            }
+            var copy = x
+            #expect(OrderStatistics.median(selecting: &copy) == OrderStatistics.median(sorted: sorted))
+            let k = Int.random(in: 0..<n, using: &g)
+            copy = x
+            #expect(OrderStatistics.orderStatistic(&copy, k) == sorted[k])
+            #expect(copy.sorted() == sorted)
+        }
+    }
+
+    /// Two worker threads give the same design, bit for bit, and the same problems in the same
+    /// order (feature by feature, then row by row) as one. Reference: the one-thread path.
+    @Test func twoThreadsGiveTheSameDesignAndProblems() throws {
+        let (panel, spec, expected) = try loadFixture()
+        let enc = try FeatureEncoder.fit(panel, rows: expected.train_rows, spec: spec)
+        let all = Array(0..<panel.rowCount)
+        let one = try enc.design(panel, rows: all, workers: 1)
+        let two = try enc.design(panel, rows: all, workers: 2)
+        #expect(one.x.storage.map(\.bitPattern) == two.x.storage.map(\.bitPattern))
+
+        var plan = FeatureSpec(name: "plan", type: .categorical, minCount: 1)
+        plan.unseen = .error
+        let p = try smallPanel([FeatureSpec(name: "x", type: .numeric, impute: .error), plan])
+        let fitted = try FeatureEncoder.fit(p, rows: [0, 1, 2], spec: p.spec)
+        var seen: [[String]] = []
+        for workers in [1, 2] {
+            do {
+                _ = try fitted.design(p, rows: [3, 4, 3, 4], workers: workers)
+                Issue.record("expected problems")
+            } catch {
+                seen.append(error.problems.map { "\($0.columnName ?? "") \($0.line ?? 0) \($0.value ?? "")" })
+            }
+        }
+        #expect(seen.count == 2 && seen[0] == seen[1])
+        #expect(seen.first == ["x 5 ", "x 5 ", "plan 6 gold", "plan 6 gold"])
+    }
 }

@@ -10,6 +10,7 @@ let usage = """
     usage: hcbench read FILE    read a CSV; print rows, columns, wall seconds, peak RSS
            hcbench spec FILE    print the benchmark spec (for healthcal recalibrate)
            hcbench backtest FILE  8-fold walk-forward backtest with Platt calibration
+           hcbench encode FILE  read, validate and encode a gen_panel.py panel, stage by stage
            hcbench fit FILE     read, encode and fit a gen_panel.py panel; BLAS-only replay
     """
 
@@ -27,6 +28,8 @@ case "spec":
     exit(BacktestBench.printSpec(Array(arguments.dropFirst(2))))
 case "backtest":
     exit(BacktestBench.run(Array(arguments.dropFirst(2))))
+case "encode":
+    exit(EncodeBench.run(Array(arguments.dropFirst(2))))
 case "fit":
     exit(FitBench.run(Array(arguments.dropFirst(2))))
 default:

@@ -32,9 +32,14 @@ public enum FeatureEncoder {
         }
         try problems.throwIfAny()
         var encoding = FittedEncoding(features: fitted, names: ["const"] + fitted.flatMap(\.columns), contributionMeans: [])
-        let training = try encoding.design(panel, rows: rows)
-        let n = Double(training.rowCount)
-        encoding.contributionMeans = (0..<training.columnCount).map { j in training.x.column(j).reduce(0, +) / n }
+        if let means = encoding.columnMeans(panel, rows: rows) {
+            encoding.contributionMeans = means
+        } else {
+            // Some training cell cannot be encoded: the design reports it (normally unreachable).
+            let training = try encoding.design(panel, rows: rows)
+            let n = Double(training.rowCount)
+            encoding.contributionMeans = (0..<training.columnCount).map { j in training.x.column(j).reduce(0, +) / n }
+        }
         return encoding
     }
 
@@ -47,47 +52,58 @@ public enum FeatureEncoder {
         let isNumeric = fs.type == .numeric
         let transform = isNumeric ? fs.effectiveTransform : .none
         let impute = fs.effectiveImpute
-        var present: [Double] = []
-        present.reserveCapacity(rows.count)
+        // One pass over the training rows: transform, fixed clip, and collect the present values.
+        // Statistics below are computed in training-row order; only quantiles and medians need
+        // order statistics, found by selection on one copy (never a full sort).
+        var lower: Double? = isNumeric ? fs.clip?.first : nil
+        var upper: Double? = isNumeric ? fs.clip?.last : nil
+        let clipLower = lower ?? -.infinity, clipUpper = upper ?? .infinity
+        let log1p = transform == .log1p
         var missingCount = 0
         var bad = false
-        for r in rows {
-            var x = values[r]
-            if x.isNaN {
-                missingCount += 1
-                if impute == .error { problem(r, "", "the value is missing and the spec says impute: error"); bad = true }
-                continue
-            }
-            if transform == .log1p {
-                guard x > -1 else {
-                    problem(r, CellParsing.label(x), "log1p needs values > -1")
-                    bad = true
+        var present = [Double](unsafeUninitializedCapacity: rows.count) { buffer, initialized in
+            var k = 0
+            for r in rows {
+                var x = values[r]
+                if x.isNaN {
+                    missingCount += 1
+                    if impute == .error { problem(r, "", "the value is missing and the spec says impute: error"); bad = true }
                     continue
                 }
-                x = x.log1pValue
+                if log1p {
+                    guard x > -1 else {
+                        problem(r, CellParsing.label(x), "log1p needs values > -1")
+                        bad = true
+                        continue
+                    }
+                    x = x.log1pValue
+                }
+                if x < clipLower { x = clipLower }
+                if x > clipUpper { x = clipUpper }
+                buffer[k] = x
+                k += 1
             }
-            present.append(x)
+            initialized = k
         }
         if bad { return nil }
         guard !present.isEmpty else {
             problem(nil, nil, "every training row is missing this feature; nothing to fit")
             return nil
         }
-        // Fixed clip, then winsorize quantiles of the clipped values, frozen as bounds.
-        var lower: Double? = isNumeric ? fs.clip?.first : nil
-        var upper: Double? = isNumeric ? fs.clip?.last : nil
-        func bound(_ v: inout Double) {
-            if let lower, v < lower { v = lower }
-            if let upper, v > upper { v = upper }
-        }
-        for i in present.indices { bound(&present[i]) }
-        present.sort()
+        // Winsorize: quantiles of the clipped values, frozen as bounds.
         if isNumeric, let w = fs.winsorize, w.count == 2 {
-            let lo = OrderStatistics.quantile(sorted: present, w[0])
-            let hi = OrderStatistics.quantile(sorted: present, w[1])
+            var scratch = present
+            let lo = OrderStatistics.quantile(selecting: &scratch, w[0])
+            let hi = OrderStatistics.quantile(selecting: &scratch, w[1])
             lower = max(lower ?? lo, lo)
             upper = min(upper ?? hi, hi)
-            for i in present.indices { bound(&present[i]) }
+            let l = lower ?? -.infinity, u = upper ?? .infinity
+            present.withUnsafeMutableBufferPointer { p in
+                for i in p.indices {
+                    if p[i] < l { p[i] = l }
+                    if p[i] > u { p[i] = u }
+                }
+            }
         }
         // Infinite fixed bounds cannot be written to JSON and clip nothing: drop them.
         if let l = lower, !l.isFinite { lower = nil }
@@ -95,7 +111,9 @@ public enum FeatureEncoder {
 
         let imputeValue: Double?
         switch impute {
-        case .median: imputeValue = OrderStatistics.median(sorted: present)
+        case .median:
+            var scratch = present
+            imputeValue = OrderStatistics.median(selecting: &scratch)
         case .mean: imputeValue = OrderStatistics.mean(present)
         case .zero: imputeValue = 0
         case .constant: imputeValue = fs.imputeValue ?? 0
@@ -111,10 +129,10 @@ public enum FeatureEncoder {
         }
         var center: Double?, scale: Double?
         if fs.effectiveStandardize {
-            var all = present
-            if let imputeValue { all.append(contentsOf: repeatElement(imputeValue, count: missingCount)) }
-            let m = OrderStatistics.mean(all)
-            let sd = OrderStatistics.populationSD(all, mean: m)
+            // The imputed training values: the present ones, then each missing cell's imputed value.
+            let extra = imputeValue == nil ? 0 : missingCount
+            let m = OrderStatistics.mean(present, plus: imputeValue ?? 0, count: extra)
+            let sd = OrderStatistics.populationSD(present, plus: imputeValue ?? 0, count: extra, mean: m)
             guard sd > 0 else {
                 problem(nil, CellParsing.label(m),
                         "the feature is constant on the training rows (every value is this one after transform, clipping and imputation), so it cannot be standardized and carries no information; drop it from the spec or set standardize: false")

@@ -1,3 +1,4 @@
+import Dispatch
 import LinearAlgebra
 
 extension FittedEncoding {
@@ -7,72 +8,120 @@ extension FittedEncoding {
     /// <= -1, an unseen level under `unseen: error`) are collected as problems naming the file
     /// line, column and value, up to `DataValidationError.limit`.
     public func design(_ panel: Panel, rows: [Int]) throws(DataValidationError) -> Design {
-        let n = rows.count
-        var x = Matrix(rows: n, cols: names.count)
-        for i in 0..<n { x.storage[i] = 1 }
-        var problems = ProblemCollector()
+        // Two threads only when there is enough work (a million cells) to pay for them.
+        try design(panel, rows: rows, workers: rows.count * names.count >= 1 << 20 ? 2 : 1)
+    }
+
+    /// `design(_:rows:)` on `workers` threads (1 or 2); the result, problems included, is the same.
+    func design(_ panel: Panel, rows: [Int], workers requested: Int) throws(DataValidationError) -> Design {
+        let n = rows.count, p = names.count
+        // Each feature's first column and raw values, or the reason it cannot be encoded.
+        var starts: [Int] = [], raws: [PanelFeature?] = [], unusable: [DataProblem?] = []
         var j = 1
         for f in features {
+            starts.append(j)
+            j += f.width
             guard let raw = panel.features.first(where: { $0.name == f.name }) else {
-                problems.add(DataProblem(file: panel.source, columnName: f.name,
-                                         message: "the panel has no feature \"\(f.name)\", which the encoding was fitted with"))
-                j += f.width
+                raws.append(nil)
+                unusable.append(DataProblem(file: panel.source, columnName: f.name,
+                                            message: "the panel has no feature \"\(f.name)\", which the encoding was fitted with"))
                 continue
             }
             let isText: Bool = if case .text = raw.values { true } else { false }
             guard isText == (f.type == .categorical) else {
-                problems.add(DataProblem(file: panel.source, columnName: f.name,
-                                         message: "the encoding was fitted with \(f.name) as \(f.type.rawValue), but the panel reads it as \(raw.spec.type.rawValue)"))
-                j += f.width
+                raws.append(nil)
+                unusable.append(DataProblem(file: panel.source, columnName: f.name,
+                                            message: "the encoding was fitted with \(f.name) as \(f.type.rawValue), but the panel reads it as \(raw.spec.type.rawValue)"))
                 continue
             }
-            func report(_ r: Int, _ p: EncodingProblem) {
-                problems.add(DataProblem(file: panel.source, line: panel.lines[r], column: raw.columnNumber,
-                                         columnName: f.name, value: p.value, message: p.message))
-            }
-            switch raw.values {
-            case let .numeric(values):
-                let base = j * n
-                let indicatorBase = (j + 1) * n
-                let hasIndicator = f.missingIndicator == true
-                for (i, r) in rows.enumerated() {
-                    do {
-                        let cell = try f.encodeNumber(values[r])
-                        x.storage[base + i] = cell.value
-                        if hasIndicator { x.storage[indicatorBase + i] = cell.indicator }
-                    } catch {
-                        report(r, error)
+            raws.append(raw)
+            unusable.append(nil)
+        }
+        // Column by column into one column-major buffer; every cell is written exactly once
+        // (so the buffer need not be zeroed first). On large designs two threads take
+        // alternate features; each feature's problems are kept apart and merged in order below.
+        let features = self.features
+        let workers = features.count > 1 ? min(max(requested, 1), 2) : 1
+        let jobs = DesignJobs(count: features.count)
+        let storage = [Double](unsafeUninitializedCapacity: n * p) { buffer, initialized in
+            jobs.base = buffer.baseAddress
+            let work: @Sendable (Int) -> Void = { [starts, raws] w in
+                let x = jobs.base
+                func column(_ j: Int, width: Int = 1) -> UnsafeMutableBufferPointer<Double> {
+                    UnsafeMutableBufferPointer(start: x.map { $0 + j * n }, count: width * n)
+                }
+                if w == 0 { column(0).initialize(repeating: 1) }
+                for k in stride(from: w, to: features.count, by: workers) {
+                    let f = features[k], j = starts[k]
+                    let columns = column(j, width: f.width)
+                    guard let raw = raws[k] else {
+                        columns.initialize(repeating: 0)
+                        continue
                     }
-                }
-            case let .text(column):
-                // Resolve each distinct level once with the scalar path's own function.
-                var offsetOfCode: [Result<Int?, EncodingProblem>] = []
-                offsetOfCode.reserveCapacity(column.levels.count)
-                for level in column.levels {
-                    do { offsetOfCode.append(.success(try f.categoricalColumn(level))) } catch { offsetOfCode.append(.failure(error)) }
-                }
-                let missingOffset: Int?
-                do { missingOffset = try f.categoricalColumn(nil) } catch { missingOffset = nil }
-                for (i, r) in rows.enumerated() {
-                    let code = Int(column.codes[r])
-                    let offset: Int?
-                    if code < 0 {
-                        offset = missingOffset
-                    } else {
-                        switch offsetOfCode[code] {
-                        case let .success(k): offset = k
-                        case let .failure(p):
-                            report(r, p)
-                            offset = nil
-                        }
+                    var found: [DataProblem] = []
+                    func report(_ r: Int, _ p: EncodingProblem) {
+                        // One more than the limit is enough for the merge to know there were more.
+                        guard found.count <= DataValidationError.limit else { return }
+                        found.append(DataProblem(file: panel.source, line: panel.lines[r], column: raw.columnNumber,
+                                                 columnName: f.name, value: p.value, message: p.message))
                     }
-                    if let offset { x.storage[(j + offset) * n + i] = 1 }
+                    switch raw.values {
+                    case let .numeric(values):
+                        f.fillNumeric(values, rows: rows, value: column(j),
+                                      indicator: f.missingIndicator == true && f.width >= 2 ? column(j + 1) : nil, report: report)
+                    case let .text(text):
+                        columns.initialize(repeating: 0)
+                        f.fillCategorical(text, rows: rows, report: report) { i, offset in columns[offset * n + i] = 1 }
+                    }
+                    jobs.problems[k] = found
                 }
             }
-            j += f.width
+            if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+            initialized = n * p
+        }
+        var problems = ProblemCollector()
+        for k in features.indices {
+            if let u = unusable[k] { problems.add(u) }
+            for problem in jobs.problems[k] { problems.add(problem) }
         }
         try problems.throwIfAny()
-        return Design(x: x, names: names, hasIntercept: true)
+        do {
+            return Design(x: try Matrix(rows: n, cols: p, columnMajor: storage), names: names, hasIntercept: true)
+        } catch {
+            throw DataValidationError(problems: [DataProblem(file: panel.source, message: "cannot build the design: \(error)")])
+        }
+    }
+
+    /// The unweighted mean of each design column over `rows`, without building the design:
+    /// sums in row order, exactly as summing the design's columns would. nil when some cell
+    /// cannot be encoded (then `design` names the problem).
+    func columnMeans(_ panel: Panel, rows: [Int]) -> [Double]? {
+        let n = Double(rows.count)
+        var means = [Double(rows.count) / n]
+        var scratch = [Double](repeating: 0, count: rows.count)
+        var failed = false
+        for f in features {
+            guard let raw = panel.features.first(where: { $0.name == f.name }) else { return nil }
+            switch (raw.values, f.type) {
+            case let (.numeric(values), .numeric), let (.numeric(values), .boolean):
+                var missing = 0
+                scratch.withUnsafeMutableBufferPointer { value in
+                    f.fillNumeric(values, rows: rows, value: value, indicator: nil) { _, _ in failed = true }
+                }
+                if failed { return nil }
+                if f.missingIndicator == true, f.width >= 2 { for r in rows where values[r].isNaN { missing += 1 } }
+                means.append(scratch.reduce(0, +) / n)
+                if f.missingIndicator == true, f.width >= 2 { means.append(Double(missing) / n) }
+            case let (.text(column), .categorical):
+                var counts = [Int](repeating: 0, count: f.width)
+                f.fillCategorical(column, rows: rows, report: { _, _ in failed = true }) { _, offset in counts[offset] += 1 }
+                if failed { return nil }
+                means.append(contentsOf: counts.map { Double($0) / n })
+            default:
+                return nil
+            }
+        }
+        return means
     }
 
     /// The raw values of row `r` of `panel` in the shape `encode(_:)` takes, as a production
@@ -85,5 +134,79 @@ extension FittedEncoding {
             case let .text(t): return t.value(at: r).map { .text($0) } ?? .missing
             }
         }
+    }
+}
+
+extension FittedFeature {
+    /// Encodes `values[rows[i]]` into `value[i]` (and the missing indicator into `indicator[i]`)
+    /// with `encodeNumber`, the scalar path's own function; a cell that cannot be encoded is
+    /// reported and written as 0. `value` and `indicator` hold at least `rows.count` elements.
+    func fillNumeric(_ values: [Double], rows: [Int], value: UnsafeMutableBufferPointer<Double>,
+                     indicator: UnsafeMutableBufferPointer<Double>?, report: (Int, EncodingProblem) -> Void) {
+        precondition(value.count >= rows.count && (indicator?.count ?? rows.count) >= rows.count)
+        for (i, r) in rows.enumerated() {
+            do {
+                let cell = try encodeNumber(values[r])
+                value[i] = cell.value
+                indicator?[i] = cell.indicator
+            } catch {
+                value[i] = 0
+                indicator?[i] = 0
+                report(r, error)
+            }
+        }
+    }
+
+    /// Calls `set(i, offset)` for each row `rows[i]` whose level has a column (at `offset`
+    /// within this feature's columns). Each distinct level is resolved once, with the scalar
+    /// path's own `categoricalColumn`; rows whose level cannot be encoded are reported.
+    /// Offsets beyond the feature's `width` (only in a hand-edited weight file) are never passed.
+    func fillCategorical(_ column: TextColumn, rows: [Int], report: (Int, EncodingProblem) -> Void,
+                         set: (Int, Int) -> Void) {
+        var offsetOfCode: [Result<Int?, EncodingProblem>] = []
+        offsetOfCode.reserveCapacity(column.levels.count)
+        for level in column.levels {
+            do { offsetOfCode.append(.success(try categoricalColumn(level))) } catch { offsetOfCode.append(.failure(error)) }
+        }
+        // Offsets as plain integers (-1: no column) for the row loop.
+        let none = -1, failure = -2
+        let plain = offsetOfCode.map { result -> Int in
+            switch result {
+            case let .success(k): k.map { $0 < width ? $0 : none } ?? none
+            case .failure: failure
+            }
+        }
+        var missingOffset = none
+        do { missingOffset = try categoricalColumn(nil).map { $0 < width ? $0 : none } ?? none } catch {}
+        for (i, r) in rows.enumerated() {
+            let code = Int(column.codes[r])
+            let offset = code < 0 ? missingOffset : plain[code]
+            if offset >= 0 {
+                set(i, offset)
+            } else if offset == failure, case let .failure(p) = offsetOfCode[code] {
+                report(r, p)
+            }
+        }
+    }
+}
+
+/// The design's buffer and one problem list per feature, shared with the worker threads.
+///
+/// Unchecked because the compiler cannot see what makes it safe: worker w writes only the
+/// columns and the problem slots of features k with k % workers == w (and worker 0 the
+/// intercept), disjoint ranges of memory, and everything is read after `concurrentPerform`
+/// has returned.
+private final class DesignJobs: @unchecked Sendable {
+    var base: UnsafeMutablePointer<Double>?
+    let problems: UnsafeMutableBufferPointer<[DataProblem]>
+
+    init(count: Int) {
+        problems = .allocate(capacity: count)
+        problems.initialize(repeating: [])
+    }
+
+    deinit {
+        problems.deinitialize()
+        problems.deallocate()
     }
 }

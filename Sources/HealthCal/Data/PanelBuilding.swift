@@ -168,8 +168,11 @@ struct PanelBuilder {
         let isNumeric: Bool = if case .numeric = table.columns[col] { true } else { false }
         let parsed = t.levels.map { isNumeric ? nil : Period.parse($0, format: format) }
         let want = format == .auto ? "a period such as 2025Q3, 2025-07 or 2025-07-01" : "a \(format.rawValue) period such as \(example(format))"
+        // Validate row by row (problems in row order), but keep only each row's level code;
+        // periods are then ordered and indexed once per distinct level, not once per row.
         var firstUnit: (unit: Period.Unit, row: Int)?
-        var rowPeriod = [Period?](repeating: nil, count: n)
+        var valid = [Bool](repeating: false, count: n)
+        var levelUsed = [Bool](repeating: false, count: t.levels.count)
         for r in 0..<n {
             let c = Int(t.codes[r])
             guard c >= 0 else {
@@ -180,25 +183,37 @@ struct PanelBuilder {
                 problem(row: r, column: col, name, value: t.levels[c], "expected \(want)")
                 continue
             }
-            if let first = firstUnit, first.unit != p.unit {
-                let firstValue = t.value(at: first.row) ?? ""
-                problem(row: r, column: col, name, value: t.levels[c],
-                        "this period is a \(p.unit.format.rawValue) but line \(table.line(ofRow: first.row)) (\"\(firstValue)\") is a \(first.unit.format.rawValue); a panel uses one period format")
-                continue
+            if let first = firstUnit {
+                if first.unit != p.unit {
+                    let firstValue = t.value(at: first.row) ?? ""
+                    problem(row: r, column: col, name, value: t.levels[c],
+                            "this period is a \(p.unit.format.rawValue) but line \(table.line(ofRow: first.row)) (\"\(firstValue)\") is a \(first.unit.format.rawValue); a panel uses one period format")
+                    continue
+                }
+            } else {
+                firstUnit = (p.unit, r)
             }
-            if firstUnit == nil { firstUnit = (p.unit, r) }
-            rowPeriod[r] = p
+            valid[r] = true
+            levelUsed[c] = true
         }
-        let distinct = Set(rowPeriod.compactMap { $0 }).sorted()
+        var distinctSet = Set<Period>()
+        for c in t.levels.indices where levelUsed[c] { if let p = parsed[c] { distinctSet.insert(p) } }
+        let distinct = distinctSet.sorted()
         let index = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, Int32($0)) })
+        let indexOfLevel: [Int32] = parsed.map { p in p.flatMap { index[$0] } ?? -1 }
         var of = [Int32](repeating: -1, count: n)
-        var by = [[Int]](repeating: [], count: distinct.count)
-        for r in 0..<n {
-            if let p = rowPeriod[r], let i = index[p] {
-                of[r] = i
-                by[Int(i)].append(r)
-            }
+        var counts = [Int](repeating: 0, count: distinct.count)
+        for r in 0..<n where valid[r] {
+            let i = indexOfLevel[Int(t.codes[r])]
+            of[r] = i
+            counts[Int(i)] += 1
         }
+        var by = counts.map { c -> [Int] in
+            var rows: [Int] = []
+            rows.reserveCapacity(c)
+            return rows
+        }
+        for r in 0..<n where of[r] >= 0 { by[Int(of[r])].append(r) }
         return (distinct, of, by)
     }
 
@@ -232,17 +247,33 @@ struct PanelBuilder {
 
     /// A (customer, period) pair — or, in a snapshot, a customer — must appear once.
     mutating func checkDuplicates(ids: TextColumn, periodOfRow: [Int32], periods: [Period]) {
-        var firstRow: [Int64: Int] = [:]
+        // Key = customer code x period count + period index. When the keys are few enough
+        // (customers x periods at most 4 rows per key, or 1M), a flat table of first rows;
+        // otherwise a dictionary.
+        let periodCount = max(periods.count, 1)
+        let keyCount = ids.levels.count.multipliedReportingOverflow(by: periodCount)
+        let flat = !keyCount.overflow && keyCount.partialValue <= max(4 * table.rowCount, 1 << 20) && table.rowCount < Int(Int32.max)
+        var firstRowFlat = [Int32](repeating: -1, count: flat ? keyCount.partialValue : 0)
+        var firstRowMap: [Int: Int] = [:]
         for r in 0..<table.rowCount {
-            let p = periodOfRow.isEmpty ? 0 : Int64(periodOfRow[r])
-            let key = Int64(ids.codes[r]) << 32 | p
-            if let first = firstRow[key] {
+            let p = periodOfRow.isEmpty ? 0 : Int(periodOfRow[r])
+            let c = Int(ids.codes[r])
+            guard c >= 0, p >= 0 else { continue }
+            let key = c * periodCount + p
+            let first: Int?
+            if flat {
+                let f = firstRowFlat[key]
+                first = f >= 0 ? Int(f) : nil
+                if f < 0 { firstRowFlat[key] = Int32(truncatingIfNeeded: r) }
+            } else {
+                first = firstRowMap[key]
+                if first == nil { firstRowMap[key] = r }
+            }
+            if let first {
                 let who = "customer \"\(ids.value(at: r) ?? "")\""
-                let what = periods.isEmpty ? "\(who) appears twice in a snapshot panel" : "\(who) has two rows for \(periods[Int(p)].label)"
+                let what = periods.isEmpty ? "\(who) appears twice in a snapshot panel" : "\(who) has two rows for \(periods[p].label)"
                 problem(row: r, column: table.index(of: spec.data.id), spec.data.id, value: ids.value(at: r),
                         "\(what): lines \(table.line(ofRow: first)) and \(table.line(ofRow: r))")
-            } else {
-                firstRow[key] = r
             }
         }
     }

@@ -44,3 +44,99 @@ enum OrderStatistics {
         return (s / Double(x.count)).squareRoot()
     }
 }
+
+/// The same order statistics by selection, without sorting: O(n) on average instead of
+/// O(n log n), and bit-identical to the sorted versions (selection finds the very values that
+/// sorting would put at those positions).
+extension OrderStatistics {
+    /// numpy's default quantile of `x`, which need not be sorted; reorders `x`.
+    static func quantile(selecting x: inout [Double], _ q: Double) -> Double {
+        let n = x.count
+        precondition(n > 0, "quantile of no values")
+        let virtualIndex = Double(n - 1) * q
+        let previous = floor(virtualIndex)
+        let gamma = virtualIndex - previous
+        if virtualIndex < 0 { return orderStatistic(&x, 0) }
+        if virtualIndex >= Double(n - 1) { return orderStatistic(&x, n - 1) }
+        let lo = Int(previous)
+        let a = orderStatistic(&x, lo)
+        let b = minimum(x, from: lo + 1)   // x[lo + 1 ..< n] holds the values >= a
+        let diff = b - a
+        return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma
+    }
+
+    /// numpy's median of `x`, which need not be sorted; reorders `x`.
+    static func median(selecting x: inout [Double]) -> Double {
+        let n = x.count
+        precondition(n > 0, "median of no values")
+        if n % 2 == 1 { return orderStatistic(&x, n / 2) }
+        let a = orderStatistic(&x, n / 2 - 1)
+        return (a + minimum(x, from: n / 2)) / 2
+    }
+
+    /// The k-th smallest value (0-based) of `x`, which has no NaN. Afterwards `x[k]` is that
+    /// value, every element before it is <= it and every element after it is >= it (C++'s
+    /// `nth_element`): quickselect with a median-of-three pivot and Hoare partitioning, which
+    /// handles runs of equal values well; after 2 log2(n) + 8 rounds without converging it
+    /// sorts what is left, so the worst case stays O(n log n).
+    static func orderStatistic(_ x: inout [Double], _ k: Int) -> Double {
+        precondition(k >= 0 && k < x.count, "order statistic out of range")
+        var rounds = 2 * (Int.bitWidth - x.count.leadingZeroBitCount) + 8
+        x.withUnsafeMutableBufferPointer { p in
+            var lo = 0, hi = p.count - 1
+            while hi > lo {
+                rounds -= 1
+                if rounds < 0 {
+                    var rest = UnsafeMutableBufferPointer(rebasing: p[lo...hi])
+                    rest.sort()
+                    return
+                }
+                let mid = lo + (hi - lo) / 2
+                if p[mid] < p[lo] { p.swapAt(mid, lo) }
+                if p[hi] < p[lo] { p.swapAt(hi, lo) }
+                if p[hi] < p[mid] { p.swapAt(hi, mid) }
+                let pivot = p[mid]
+                var i = lo, j = hi
+                while i <= j {
+                    while p[i] < pivot { i += 1 }
+                    while p[j] > pivot { j -= 1 }
+                    if i <= j {
+                        p.swapAt(i, j)
+                        i += 1
+                        j -= 1
+                    }
+                }
+                // Now x[lo...j] <= pivot, x[i...hi] >= pivot and everything between equals it.
+                if k <= j { hi = j } else if k >= i { lo = i } else { return }
+            }
+        }
+        return x[k]
+    }
+
+    /// The smallest of `x[from...]`.
+    static func minimum(_ x: [Double], from: Int) -> Double {
+        var m = x[from]
+        for v in x[(from + 1)...] where v < m { m = v }
+        return m
+    }
+
+    /// The mean of `x` followed by `count` copies of `value`, summed in that order (as `mean`
+    /// of the concatenation, without building it).
+    static func mean(_ x: [Double], plus value: Double, count: Int) -> Double {
+        var s = x.reduce(0, +)
+        for _ in 0..<count { s += value }
+        return s / Double(x.count + count)
+    }
+
+    /// `populationSD` of `x` followed by `count` copies of `value`, without building it.
+    static func populationSD(_ x: [Double], plus value: Double, count: Int, mean: Double) -> Double {
+        var s = 0.0
+        for v in x {
+            let d = v - mean
+            s += d * d
+        }
+        let d = value - mean
+        for _ in 0..<count { s += d * d }
+        return (s / Double(x.count + count)).squareRoot()
+    }
+}

@@ -1,0 +1,33 @@
+import HealthCal
+
+/// `hcbench encode FILE`: the data path of `healthcal fit` alone, stage by stage: CSV read,
+/// `Panel.make` (validation), `FeatureEncoder.fit` and `FittedEncoding.design`, with the same
+/// spec as `hcbench fit` (mean-impute, standardize, one-hot segment), and the peak RSS of it all.
+enum EncodeBench {
+    static func run(_ args: [String]) -> Int32 {
+        guard let path = args.first else { print("usage: hcbench encode FILE"); return 2 }
+        do {
+            let spec = try FitBench.spec(for: path)
+            let t0 = ReadBench.wallSeconds()
+            let table = try CSVReader.read(path: path, options: PanelLoading.csvOptions(for: spec))
+            let t1 = ReadBench.wallSeconds()
+            let panel = try Panel.make(table: table, spec: spec)
+            let t2 = ReadBench.wallSeconds()
+            let rows = Array(0..<panel.rowCount)
+            let encoding = try FeatureEncoder.fit(panel, rows: rows, spec: spec)
+            let t3 = ReadBench.wallSeconds()
+            let design = try encoding.design(panel, rows: rows)
+            let t4 = ReadBench.wallSeconds()
+            print("read_s \(ReadBench.format3(t1 - t0))")
+            print("validate_s \(ReadBench.format3(t2 - t1))")
+            print("encoder_fit_s \(ReadBench.format3(t3 - t2))")
+            print("design_s \(ReadBench.format3(t4 - t3))  (\(design.rowCount) x \(design.columnCount))")
+            print("read_validate_s \(ReadBench.format3(t2 - t0))  encode_s \(ReadBench.format3(t4 - t2))  total_s \(ReadBench.format3(t4 - t0))")
+            print("peak_rss_mib \(ReadBench.peakRSSMiB())")
+            return 0
+        } catch {
+            print("error: \(error)")
+            return 1
+        }
+    }
+}
