@@ -64,8 +64,10 @@ public struct SegmentedFit: Sendable {
                 } else {
                     segments[name] = fit
                 }
+            } catch let error as DataValidationError {
+                fallbacks[name] = "its fit failed on the segment's rows: " + error.problems.map(\.description).joined(separator: "; ")
             } catch {
-                fallbacks[name] = "its fit failed: \(error)"
+                fallbacks[name] = "its fit failed on the segment's rows: \(error)"
             }
         }
         return SegmentedFit(pooled: pooled, segments: segments, fallbacks: fallbacks)
