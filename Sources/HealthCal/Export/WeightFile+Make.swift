@@ -157,6 +157,12 @@ extension WeightFile {
     /// label; all rows for a snapshot). `healthcal recalibrate` replaces both with out-of-sample
     /// estimates.
     public static func makeInSample(panel: Panel, fit: SpecFit, inputBytes: [UInt8]) throws -> WeightFile {
+        try makeInSample(panel: panel, segmented: SegmentedFit(pooled: fit), inputBytes: inputBytes)
+    }
+
+    /// `makeInSample` with per-segment models (`model.per_segment`): the reference period's
+    /// probabilities, which set quantile cut points, come from each row's own model.
+    public static func makeInSample(panel: Panel, segmented: SegmentedFit, inputBytes: [UInt8]) throws -> WeightFile {
         let spec = panel.spec
         var referenceRows = Array(0..<panel.rowCount)
         if !panel.isSnapshot {
@@ -167,9 +173,8 @@ extension WeightFile {
             }
             referenceRows = panel.rowsByPeriod[k]
         }
-        let design = try fit.encoding.design(panel, rows: referenceRows)
-        let eta = try design.x.multiply(fit.fit.coefficients)
+        let eta = try segmented.linearPredictor(panel: panel, rows: referenceRows)
         let bands = try BandAssignment(options: spec.bands, referenceProbabilities: eta.map(CalibrationMap.sigmoid))
-        return try make(panel: panel, fit: fit, calibration: .identity, bands: bands, inputBytes: inputBytes)
+        return try make(panel: panel, segmented: segmented, calibration: .identity, bands: bands, inputBytes: inputBytes)
     }
 }
