@@ -61,15 +61,27 @@ struct FitCommand: ParsableCommand {
                 }
                 let spec = try Spec.load(path: specPath)
                 let panel = try PanelLoading.load(path: data, spec: spec)
-                let result = try SpecFit.run(panel: panel, ridge: ridge)
+                let segmented = try SegmentedFit.run(panel: panel, ridge: ridge)
+                let result = segmented.pooled
+                for line in segmented.notes { note(line) }
                 if let weightsOut {
                     let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: data)))
-                    let file = try WeightFile.makeInSample(panel: panel, fit: result, inputBytes: bytes)
+                    let file = try WeightFile.makeInSample(panel: panel, segmented: segmented, inputBytes: bytes)
                     try OutputFile.write(file.data(), to: weightsOut, overwrite: force)
                 }
+                let names = segmented.segments.keys.sorted()
                 switch output.format {
-                case .table: emit(CoefficientTable.render(result.fit, outcome: spec.data.outcome))
-                case .json: emit(try JSONOutput.string(FitReport(fit: result.fit, encoding: result.encoding, droppedRows: 0)))
+                case .table:
+                    emit(CoefficientTable.render(result.fit, outcome: spec.data.outcome))
+                    for name in names {
+                        guard let own = segmented.segments[name] else { continue }
+                        emit("\nsegment \"\(name)\" (its own model):")
+                        emit(CoefficientTable.render(own.fit, outcome: spec.data.outcome))
+                    }
+                case .json:
+                    var report = FitReport(fit: result.fit, encoding: result.encoding, droppedRows: 0)
+                    if !names.isEmpty { report.segments = segmented.segments.mapValues { FitReport.Segment(fit: $0.fit, encoding: $0.encoding) } }
+                    emit(try JSONOutput.string(report))
                 }
             } else {
                 if weightsOut != nil { throw CLIError(description: "--weights-out needs --spec (the weight file embeds the spec)") }
@@ -94,9 +106,16 @@ struct FitCommand: ParsableCommand {
 
 /// The JSON shape of `healthcal fit --format json`.
 struct FitReport: Encodable {
+    struct Segment: Encodable {
+        var fit: LogisticFit
+        var encoding: FittedEncoding
+    }
+
     var fit: LogisticFit
     var encoding: FittedEncoding?
     var droppedRows: Int
+    /// With `model.per_segment`: each segment's own model (absent otherwise).
+    var segments: [String: Segment]? = nil
 
-    enum CodingKeys: String, CodingKey { case fit, encoding, droppedRows = "dropped_rows" }
+    enum CodingKeys: String, CodingKey { case fit, encoding, droppedRows = "dropped_rows", segments }
 }

@@ -46,6 +46,45 @@ import Testing
         #expect(ridge.status == 0)
     }
 
+    /// `model.per_segment: true`: each big segment's own coefficient table and weight-file model;
+    /// the small segment falls back to the pooled model with a note on stderr.
+    @Test func perSegmentModelsArePrintedAndWritten() throws {
+        let dir = try CLI.temporaryDirectory()
+        let csv = dir.appendingPathComponent("seg.csv"), spec = dir.appendingPathComponent("seg.yaml")
+        var state: UInt64 = 42
+        func uniform() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        var text = "customer_id,segment,x,churned\n"
+        for (segment, rows, slope) in [("ent", 400, 1.5), ("smb", 400, -1.0), ("tiny", 30, 0.0)] {
+            for i in 0..<rows {
+                let x = uniform() * 4 - 2
+                text += "\(segment)\(i),\(segment),\(x),\(uniform() < 1 / (1 + exp(-(-0.5 + slope * x))) ? 1 : 0)\n"
+            }
+        }
+        try text.write(to: csv, atomically: true, encoding: .utf8)
+        try """
+        version: 1
+        data: {id: customer_id, outcome: churned, segment: segment}
+        features:
+          - {name: x, type: numeric}
+        model: {per_segment: true, min_segment_rows: 100}
+
+        """.write(to: spec, atomically: true, encoding: .utf8)
+        let weights = dir.appendingPathComponent("w.json").path
+        let r = try CLI.run(["fit", "--spec", spec.path, "--data", csv.path, "--weights-out", weights])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("segment \"ent\" (its own model):") && r.stdout.contains("segment \"smb\" (its own model):"))
+        #expect(r.stderr.contains("segment \"tiny\" uses the pooled model: 30 training rows, fewer than min_segment_rows 100"))
+        let file = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: weights))) as? [String: Any])
+        let segments = try #require(file["segments"] as? [String: Any])
+        #expect(segments.keys.sorted() == ["ent", "smb"])
+        let json = try CLI.run(["fit", "--spec", spec.path, "--data", csv.path, "--format", "json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((report["segments"] as? [String: Any])?.keys.sorted() == ["ent", "smb"])
+    }
+
     @Test func textInANumericColumnNamesLineColumnAndValue() throws {
         let dir = try CLI.temporaryDirectory()
         let csv = dir.appendingPathComponent("bad.csv")

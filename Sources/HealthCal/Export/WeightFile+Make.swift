@@ -62,6 +62,41 @@ extension WeightFile {
         let periods = periodSet.sorted().map { panel.periods[Int($0)].label }
         let metadata = Metadata(trainingPeriods: periods, rows: rows.count, churnRate: wSum > 0 ? yw / wSum : 0,
                                 inputSHA256: SHA256.hex(inputBytes), spec: panel.spec, metrics: metrics)
+        let sds = try contributionSDs(panel: panel, rows: rows, fit: fit, calibration: calibration)
+        return try make(encoding: fit.encoding, coefficients: fit.fit.coefficients, calibration: calibration,
+                        bands: bands, metadata: metadata, contributionSDs: sds)
+    }
+
+    /// The per-segment path (`model.per_segment`): the pooled model of `fit` as `model`, and each
+    /// segment's own model (raw and calibrated weights, its own encoding, contribution SDs over
+    /// that segment's rows) under `segments`. The one calibration map is folded into every model.
+    /// Without segment models this is exactly `make(panel:rows:fit:...)` with the pooled fit.
+    public static func make(panel: Panel, rows: [Int]? = nil, segmented: SegmentedFit, calibration: CalibrationMap,
+                            bands: BandAssignment?, inputBytes: [UInt8],
+                            metrics: [String: Double]? = nil) throws -> WeightFile {
+        let rows = rows ?? Array(0..<panel.rowCount)
+        let pooled = try make(panel: panel, rows: rows, fit: segmented.pooled, calibration: calibration, bands: bands,
+                              inputBytes: inputBytes, metrics: metrics)
+        guard !segmented.segments.isEmpty else { return pooled }
+        guard let segmentColumn = panel.spec.data.segment else {
+            throw WeightFileError.invalid("per-segment models need the segment column's name")
+        }
+        var segments: [String: SegmentFit] = [:]
+        for (name, fit) in segmented.segments {
+            guard fit.fit.names == fit.encoding.names else {
+                throw WeightFileError.invalid("segment \"\(name)\": the fit's coefficient names do not match the encoding's columns")
+            }
+            let segmentRows = rows.filter { panel.segment(ofRow: $0) == name }
+            let sds = try contributionSDs(panel: panel, rows: segmentRows, fit: fit, calibration: calibration)
+            segments[name] = SegmentFit(encoding: fit.encoding, coefficients: fit.fit.coefficients, contributionSDs: sds)
+        }
+        return try make(encoding: pooled.encoding, coefficients: segmented.pooled.fit.coefficients, calibration: calibration,
+                        bands: bands, metadata: pooled.metadata, segmentColumn: segmentColumn, segments: segments,
+                        contributionSDs: pooled.model.contributionSDs)
+    }
+
+    /// Contribution SDs of `fit` over `rows`, with the final (calibration-folded) weights.
+    static func contributionSDs(panel: Panel, rows: [Int], fit: SpecFit, calibration: CalibrationMap) throws -> [String: Double] {
         let finalWeights: [Double]
         if calibration.isFoldable {
             finalWeights = try calibration.folded(intercept: fit.fit.coefficients[0],
@@ -70,10 +105,8 @@ extension WeightFile {
             finalWeights = Array(fit.fit.coefficients.dropFirst())
         }
         let design = try fit.encoding.design(panel, rows: rows)
-        let sds = contributionSDs(encoding: fit.encoding, columns: (1..<design.x.cols).map { Array(design.x.column($0)) },
-                                  weights: finalWeights)
-        return try make(encoding: fit.encoding, coefficients: fit.fit.coefficients, calibration: calibration,
-                        bands: bands, metadata: metadata, contributionSDs: sds)
+        return contributionSDs(encoding: fit.encoding, columns: (1..<design.x.cols).map { Array(design.x.column($0)) },
+                               weights: finalWeights)
     }
 
     /// Population SD (ddof 0) over rows of each feature's contribution Σⱼ wⱼ xⱼ (the feature's
@@ -124,6 +157,12 @@ extension WeightFile {
     /// label; all rows for a snapshot). `healthcal recalibrate` replaces both with out-of-sample
     /// estimates.
     public static func makeInSample(panel: Panel, fit: SpecFit, inputBytes: [UInt8]) throws -> WeightFile {
+        try makeInSample(panel: panel, segmented: SegmentedFit(pooled: fit), inputBytes: inputBytes)
+    }
+
+    /// `makeInSample` with per-segment models (`model.per_segment`): the reference period's
+    /// probabilities, which set quantile cut points, come from each row's own model.
+    public static func makeInSample(panel: Panel, segmented: SegmentedFit, inputBytes: [UInt8]) throws -> WeightFile {
         let spec = panel.spec
         var referenceRows = Array(0..<panel.rowCount)
         if !panel.isSnapshot {
@@ -134,9 +173,8 @@ extension WeightFile {
             }
             referenceRows = panel.rowsByPeriod[k]
         }
-        let design = try fit.encoding.design(panel, rows: referenceRows)
-        let eta = try design.x.multiply(fit.fit.coefficients)
+        let eta = try segmented.linearPredictor(panel: panel, rows: referenceRows)
         let bands = try BandAssignment(options: spec.bands, referenceProbabilities: eta.map(CalibrationMap.sigmoid))
-        return try make(panel: panel, fit: fit, calibration: .identity, bands: bands, inputBytes: inputBytes)
+        return try make(panel: panel, segmented: segmented, calibration: .identity, bands: bands, inputBytes: inputBytes)
     }
 }

@@ -19,17 +19,52 @@ public struct BacktestRun: Sendable {
         public var warnings: [String]
         /// Metrics of the raw (uncalibrated) scores of this fold; nil when undefined (one class).
         public var metrics: MetricsReport?
+        /// With `model.per_segment`: the segments scored by their own model in this fold (nil
+        /// without per-segment models, so the JSON is unchanged then).
+        public var segmentModels: [String]?
+        /// With `model.per_segment`: segment → why it used the pooled model in this fold.
+        public var segmentFallbacks: [String: String]?
 
         enum CodingKeys: String, CodingKey {
             case test, trainPeriods = "train_periods", trainRows = "train_rows", testRows = "test_rows"
             case iterations, converged, warnings, metrics
+            case segmentModels = "segment_models", segmentFallbacks = "segment_fallbacks"
         }
     }
 
     /// The model a fold scored with, kept for explaining its scores (contributions).
+    /// `encoding` and `fit` are the pooled model; `segments` holds the segments' own models
+    /// (empty without `model.per_segment`). Use `model(forSegment:)` to explain a row.
     public struct FoldModel: Sendable {
+        public struct Part: Sendable {
+            public var encoding: FittedEncoding
+            public var fit: LogisticFit
+
+            public init(encoding: FittedEncoding, fit: LogisticFit) {
+                self.encoding = encoding
+                self.fit = fit
+            }
+        }
+
         public var encoding: FittedEncoding
         public var fit: LogisticFit
+        public var segments: [String: Part]
+
+        public init(encoding: FittedEncoding, fit: LogisticFit, segments: [String: Part] = [:]) {
+            self.encoding = encoding
+            self.fit = fit
+            self.segments = segments
+        }
+
+        init(_ segmented: SegmentedFit) {
+            self.init(encoding: segmented.pooled.encoding, fit: segmented.pooled.fit,
+                      segments: segmented.segments.mapValues { Part(encoding: $0.encoding, fit: $0.fit) })
+        }
+
+        /// The model that scored rows of `segment`: the segment's own, else the pooled one.
+        public func model(forSegment segment: String?) -> Part {
+            segment.flatMap { segments[$0] } ?? Part(encoding: encoding, fit: fit)
+        }
     }
 
     public var folds: [FoldResult]
@@ -70,28 +105,33 @@ public enum Backtest {
         var folds: [BacktestRun.FoldResult] = []
         var models: [BacktestRun.FoldModel] = []
         var rows: [Int] = [], foldOfRow: [Int] = [], eta: [Double] = [], p: [Double] = []
+        var fallbackFolds: [String: [(fold: String, why: String)]] = [:]
         for (k, fold) in plan.enumerated() {
             progress?("fold \(k + 1)/\(plan.count): scoring \(fold.label) with a model trained on \(fold.train.count) rows")
-            let model: SpecFit
+            let segmented: SegmentedFit
             do {
-                // Warm start from the previous fold: the same columns on nearly the same rows.
-                model = try SpecFit.run(panel: panel, rows: fold.train, ridge: ridge, warmStart: models.last?.fit)
+                // The pooled model warm-starts from the previous fold's (same columns, nearly the same rows).
+                segmented = try SegmentedFit.run(panel: panel, rows: fold.train, ridge: ridge, warmStart: models.last?.fit)
             } catch {
                 throw BacktestFailure(fold: fold.label, underlying: "\(error)")
             }
-            let design: Design
-            do { design = try model.encoding.design(panel, rows: fold.test) } catch {
+            let model = segmented.pooled
+            let lp: [Double]
+            do { lp = try segmented.linearPredictor(panel: panel, rows: fold.test) } catch {
                 throw BacktestFailure(fold: fold.label, underlying: "\(error)")
             }
-            let lp = try design.x.multiply(model.fit.coefficients)
+            let perSegment = spec.model.perSegment && !panel.segmentNames.isEmpty
             let probs = lp.map(CalibrationMap.sigmoid)
             let y = fold.test.map { panel.outcome[$0] }
             let w = panel.hasWeights ? fold.test.map { panel.weights[$0] } : nil
             folds.append(.init(test: fold.label, trainPeriods: fold.trainLabels, trainRows: fold.train.count,
                                testRows: fold.test.count, iterations: model.fit.iterations,
                                converged: model.fit.converged, warnings: model.fit.warnings,
-                               metrics: try? MetricsReport.compute(p: probs, y: y, w: w)))
-            models.append(.init(encoding: model.encoding, fit: model.fit))
+                               metrics: try? MetricsReport.compute(p: probs, y: y, w: w),
+                               segmentModels: perSegment ? segmented.segments.keys.sorted() : nil,
+                               segmentFallbacks: perSegment ? segmented.fallbacks : nil))
+            models.append(.init(segmented))
+            for (name, why) in segmented.fallbacks { fallbackFolds[name, default: []].append((fold.label, why)) }
             rows += fold.test
             foldOfRow += Array(repeating: k, count: fold.test.count)
             eta += lp
@@ -100,6 +140,10 @@ public enum Backtest {
         let y = rows.map { panel.outcome[$0] }
         let w = panel.hasWeights ? rows.map { panel.weights[$0] } : nil
         var notes: [String] = []
+        for name in fallbackFolds.keys.sorted() {
+            guard let list = fallbackFolds[name], let last = list.last else { continue }
+            notes.append("segment \"\(name)\" used the pooled model in \(list.count) of \(plan.count) folds (e.g. \(last.fold): \(last.why))")
+        }
 
         // Honest calibration: each scored period gets the map estimated on earlier ones.
         let method = spec.calibration.method

@@ -57,6 +57,9 @@ public enum Recalibration {
     public struct Metrics: Sendable, Codable {
         public var backtest: BacktestReport
         public var fit: LogisticFit
+        /// With `model.per_segment`: each segment's own final fit (nil otherwise, so the JSON is
+        /// unchanged without per-segment models).
+        public var segmentFits: [String: LogisticFit]?
         public var flags: FlagSummary
         public var referencePeriod: String?
     }
@@ -81,12 +84,18 @@ public enum Recalibration {
         let backtest = BacktestReport(run: run, champion: comparison)
 
         say("fitting the final weights on all \(panel.rowCount) rows")
-        let final = try SpecFit.run(panel: panel, ridge: options.ridge)
+        let segmented = try SegmentedFit.run(panel: panel, ridge: options.ridge)
+        let final = segmented.pooled
+        let perSegment = spec.model.perSegment && !panel.segmentNames.isEmpty
+        var fitNotes = segmented.notes.map { "final model: " + $0 }
+        if spec.model.perSegment && panel.segmentNames.isEmpty {
+            fitNotes.append("model.per_segment is set but the panel has no segment column: one pooled model")
+        }
 
         say("bands and flags")
         let scored = try ScoredPanel.make(panel: panel, run: run)
         var flags = FlagDetection.run(scored: scored, panel: panel, models: run.models, options: spec.flags)
-        flags.notes = run.notes + flags.notes
+        flags.notes = run.notes + fitNotes + flags.notes
 
         let out = URL(fileURLWithPath: options.outDirectory)
         func path(_ name: String) -> String { out.appendingPathComponent(name).path }
@@ -102,7 +111,7 @@ public enum Recalibration {
         if let auc = m.rocAUC { headline["oos_auc"] = auc }
         if let slope = m.cox?.slope { headline["oos_calibration_slope"] = slope }
         let inputBytes = try readBytes(options.dataPath)
-        let weightFile = try WeightFile.make(panel: panel, fit: final, calibration: run.finalCalibration,
+        let weightFile = try WeightFile.make(panel: panel, segmented: segmented, calibration: run.finalCalibration,
                                              bands: bandAssignment(flags), inputBytes: inputBytes, metrics: headline)
         try OutputFile.write(try weightFile.data(), to: path("weights.json"), overwrite: options.force)
         files["weight file"] = path("weights.json")
@@ -113,6 +122,9 @@ public enum Recalibration {
             files["PMML 4.4"] = path("exports/model.pmml")
         } catch let error as ExportError {
             notes.append("PMML not written: \(error.description)")
+        }
+        if weightFile.segments != nil {
+            notes.append("exports/weights.csv and exports/scorecard.csv hold the pooled model only; the segment models are in weights.json, score.sql and model.pmml")
         }
         try OutputFile.write(WeightsCSVExport.csv(weightFile), to: path("exports/weights.csv"), overwrite: true)
         files["weights for spreadsheets"] = path("exports/weights.csv")
@@ -129,7 +141,9 @@ public enum Recalibration {
         files["flags"] = path("flags/flags.csv")
         files["band table"] = path("flags/bands.csv")
         files["flags (all details)"] = path("flags/flags.json")
-        let metrics = Metrics(backtest: backtest, fit: final.fit, flags: flags.summary, referencePeriod: flags.referencePeriod)
+        let metrics = Metrics(backtest: backtest, fit: final.fit,
+                              segmentFits: perSegment ? segmented.segments.mapValues(\.fit) : nil,
+                              flags: flags.summary, referencePeriod: flags.referencePeriod)
         try OutputFile.write(try JSONOutput.string(metrics), to: path("metrics.json"), overwrite: true)
         files["metrics"] = path("metrics.json")
 

@@ -19,8 +19,8 @@ public struct FlagReport: Sendable, Codable {
 /// Finds the flags on out-of-sample scores.
 public enum FlagDetection {
     /// Flags every customer of `scored`. `models` are the backtest's fold models (indexed by
-    /// `scored.fold`), used to explain the flagged rows; with no model for a fold the flag
-    /// carries no contributions and a note says so.
+    /// `scored.fold`), used to explain the flagged rows (each by its segment's own model when the
+    /// fold had one); with no model for a fold the flag carries no contributions and a note says so.
     public static func run(scored: ScoredPanel, panel: Panel, models: [BacktestRun.FoldModel],
                            options: FlagOptions) -> FlagReport {
         var flagsByKind: [FlagKind: [CustomerFlag]] = [:]
@@ -31,9 +31,14 @@ public enum FlagDetection {
         func explain(_ i: Int) -> RowExplanation? {
             if let e = cache[i] { return e }
             let f = Int(scored.fold[i])
-            guard models.indices.contains(f),
-                  let e = RowExplanation.explain(panel: panel, row: scored.row[i], encoding: models[f].encoding,
-                                                 coefficients: models[f].fit.coefficients) else {
+            guard models.indices.contains(f) else {
+                unexplained += 1
+                return nil
+            }
+            // The row's own segment model when the fold had one, else the pooled model.
+            let model = models[f].model(forSegment: panel.segment(ofRow: scored.row[i]))
+            guard let e = RowExplanation.explain(panel: panel, row: scored.row[i], encoding: model.encoding,
+                                                 coefficients: model.fit.coefficients) else {
                 unexplained += 1
                 return nil
             }

@@ -1,0 +1,110 @@
+import Foundation
+
+/// The fit of a spec'd panel with optional per-segment models (`model.per_segment: true`): the
+/// pooled model on every given row (the fallback), plus one model per segment that has enough
+/// training data, each with its own encoding fitted on that segment's rows (so its
+/// standardization, clip bounds, imputed values and levels describe the segment).
+///
+/// A segment gets its own model when its training rows number at least `model.min_segment_rows`
+/// and hold at least `minimumClassCount` churners and as many non-churners (row-weighted sums
+/// when the panel has weights). A segment below that bar, or whose own fit fails (separation, a
+/// feature constant within the segment, no convergence, ...), is scored by the pooled model and
+/// `fallbacks` says why; a segment never fails the run. With `per_segment: false` or no segment
+/// column this is exactly `SpecFit.run` (no segment models).
+public struct SegmentedFit: Sendable {
+    /// The pooled model, fitted on all given rows: scores rows of segments without their own.
+    public var pooled: SpecFit
+    /// Segment name → its own model.
+    public var segments: [String: SpecFit]
+    /// Segment name → why it uses the pooled model (only when per-segment models were asked for).
+    public var fallbacks: [String: String]
+
+    /// Churners and non-churners a segment needs for its own model (each, weighted).
+    public static let minimumClassCount = 20.0
+
+    public init(pooled: SpecFit, segments: [String: SpecFit] = [:], fallbacks: [String: String] = [:]) {
+        self.pooled = pooled
+        self.segments = segments
+        self.fallbacks = fallbacks
+    }
+
+    /// Fits on `rows` of `panel` (all rows when nil). `ridge` overrides the spec's `model.ridge`.
+    /// Only the pooled fit can throw; a segment's failure becomes a fallback.
+    /// `warmStart` starts the pooled fit's Newton iterations (see `SpecFit.run`).
+    public static func run(panel: Panel, rows: [Int]? = nil, ridge: Double? = nil, warmStart: LogisticFit? = nil) throws -> SegmentedFit {
+        let rows = rows ?? Array(0..<panel.rowCount)
+        let pooled = try SpecFit.run(panel: panel, rows: rows, ridge: ridge, warmStart: warmStart)
+        let model = panel.spec.model
+        guard model.perSegment, !panel.segmentNames.isEmpty else { return SegmentedFit(pooled: pooled) }
+
+        var rowsOfSegment = [[Int]](repeating: [], count: panel.segmentNames.count)
+        for r in rows { rowsOfSegment[Int(panel.segmentCodes[r])].append(r) }
+        var segments: [String: SpecFit] = [:], fallbacks: [String: String] = [:]
+        for (s, name) in panel.segmentNames.enumerated() {
+            let segmentRows = rowsOfSegment[s]
+            var churners = 0.0, stayers = 0.0
+            for r in segmentRows {
+                let w = panel.hasWeights ? panel.weights[r] : 1
+                if panel.outcome[r] == 1 { churners += w } else { stayers += w }
+            }
+            let counted = panel.hasWeights ? " (weighted)" : ""
+            if segmentRows.count < model.minSegmentRows {
+                fallbacks[name] = "\(segmentRows.count) training rows, fewer than min_segment_rows \(model.minSegmentRows)"
+                continue
+            }
+            if churners < minimumClassCount || stayers < minimumClassCount {
+                fallbacks[name] = "\(formatNumber(churners)) churners and \(formatNumber(stayers)) non-churners\(counted) in training; a segment model needs at least \(Int(minimumClassCount)) of each"
+                continue
+            }
+            do {
+                let fit = try SpecFit.run(panel: panel, rows: segmentRows, ridge: ridge)
+                if let bad = fit.fit.coefficients.firstIndex(where: { !$0.isFinite }) {
+                    fallbacks[name] = "its fit gave a non-finite weight for \"\(fit.fit.names[bad])\""
+                } else if !fit.fit.converged {
+                    fallbacks[name] = "its fit did not converge in \(fit.fit.iterations) iterations"
+                } else {
+                    segments[name] = fit
+                }
+            } catch let error as DataValidationError {
+                fallbacks[name] = "its fit failed on the segment's rows: " + error.problems.map(\.description).joined(separator: "; ")
+            } catch {
+                fallbacks[name] = "its fit failed on the segment's rows: \(error)"
+            }
+        }
+        return SegmentedFit(pooled: pooled, segments: segments, fallbacks: fallbacks)
+    }
+
+    /// The model that scores rows of `segment`: its own, else the pooled one.
+    public func model(forSegment segment: String?) -> SpecFit {
+        segment.flatMap { segments[$0] } ?? pooled
+    }
+
+    /// One line per fallback segment, in name order ("segment \"smb\" uses the pooled model: ...").
+    public var notes: [String] {
+        fallbacks.keys.sorted().compactMap { name in
+            fallbacks[name].map { "segment \"\(name)\" uses the pooled model: \($0)" }
+        }
+    }
+
+    /// The linear predictor (raw fitted coefficients, no calibration) of each of `rows`, each
+    /// from its segment's model, else the pooled one; in the order of `rows`. Each model's rows
+    /// are encoded with that model's encoding and multiplied in one BLAS product. Without
+    /// segment models this is the pooled design times the pooled coefficients, exactly.
+    public func linearPredictor(panel: Panel, rows: [Int]) throws -> [Double] {
+        if segments.isEmpty {
+            return try pooled.encoding.design(panel, rows: rows).x.multiply(pooled.fit.coefficients)
+        }
+        var positionsOfModel: [String?: [Int]] = [:]
+        for (i, r) in rows.enumerated() {
+            let s = panel.segment(ofRow: r)
+            positionsOfModel[s.flatMap { segments[$0] == nil ? nil : $0 }, default: []].append(i)
+        }
+        var eta = [Double](repeating: 0, count: rows.count)
+        for (key, positions) in positionsOfModel {
+            let m = model(forSegment: key)
+            let lp = try m.encoding.design(panel, rows: positions.map { rows[$0] }).x.multiply(m.fit.coefficients)
+            for (k, i) in positions.enumerated() { eta[i] = lp[k] }
+        }
+        return eta
+    }
+}
