@@ -18,7 +18,10 @@ enum BacktestBench {
             let panel = try PanelLoading.load(path: path, spec: spec)
             print("read_and_validate_s \(ReadBench.format3(ReadBench.wallSeconds() - t))")
             t = ReadBench.wallSeconds()
-            let run = try Backtest.run(panel: panel)
+            let t0 = t
+            let run = try Backtest.run(panel: panel, progress: { line in
+                print("  +\(ReadBench.format3(ReadBench.wallSeconds() - t0)) s  \(line)")
+            })
             print("backtest_with_calibration_s \(ReadBench.format3(ReadBench.wallSeconds() - t))  folds \(run.folds.count)  oos_rows \(run.rows.count)  auc \(run.pooled.rocAUC ?? .nan)")
             print("peak_rss_mib \(ReadBench.peakRSSMiB())")
             return 0

@@ -55,11 +55,14 @@ public enum LogisticRegression {
             let (_, h0) = try objective.derivatives()
             let collinear = try collinearColumns(h0, names: design.names)
             if let collinear, options.ridge == 0 { throw collinear }
-            // A warm start is used only when it is at least as good as the intercept-only start.
+            // A warm start (given, or from a fit on a systematic subsample of a large design) is
+            // used only when it is at least as good as the intercept-only start. Either way the
+            // iterations end at the same optimum; a good start only saves full passes over the data.
             var from = start
-            if let warmStart, warmStart.count == p, warmStart.allSatisfy(\.isFinite),
-               try objective.value(at: warmStart) <= (try objective.value(at: start)) {
-                from = warmStart
+            let candidate = warmStart ?? subsampleStart(design, y: y, weights: w, options: options)
+            if let candidate, candidate.count == p, candidate.allSatisfy(\.isFinite),
+               try objective.value(at: candidate) <= (try objective.value(at: start)) {
+                from = candidate
             }
             outcome = try minimizeByNewton(&objective, from: from, settings: options.newton)
         } catch let error as FitError {
@@ -91,6 +94,35 @@ public enum LogisticRegression {
         } catch {
             throw .numerical("the Hessian at the solution cannot be inverted: \(error)")
         }
+    }
+
+    /// Rows above which a cold fit first solves a subsample of about `subsampleRows` rows.
+    static let subsampleThreshold = 400_000
+    static let subsampleRows = 100_000
+
+    /// Weights fitted on every k-th row (deterministic), as a starting point for the full fit of
+    /// a large design: Newton's early iterations are as good on 100k rows as on a million, and
+    /// the full data then needs only the last two or three. Nil when the design is small or the
+    /// subsample cannot be fitted (then the full fit starts cold).
+    static func subsampleStart(_ design: Design, y: [Double], weights w: [Double], options: LogisticOptions,
+                               threshold: Int = subsampleThreshold, target: Int = subsampleRows) -> [Double]? {
+        let n = design.rowCount, p = design.columnCount
+        guard n > threshold, target > 0 else { return nil }
+        let step = max(1, n / target)
+        let rows = Array(stride(from: 0, to: n, by: step))
+        var storage = [Double](repeating: 0, count: rows.count * p)
+        for j in 0..<p {
+            let base = j * n, out = j * rows.count
+            for (k, r) in rows.enumerated() { storage[out + k] = design.x.storage[base + r] }
+        }
+        guard let x = try? Matrix(rows: rows.count, cols: p, columnMajor: storage) else { return nil }
+        let sub = Design(x: x, names: design.names, hasIntercept: design.hasIntercept)
+        // The penalty scales with the data: λ on n rows is like λ·(m/n) on m of them.
+        var subOptions = options
+        subOptions.ridge = options.ridge * Double(rows.count) / Double(n)
+        subOptions.newton.relativeTolerance = 1e-6
+        return try? fit(sub, y: rows.map { y[$0] }, weights: rows.map { w[$0] }, options: subOptions,
+                        start: [Double](repeating: 0, count: p)).coefficients
     }
 
     /// Log-likelihood of the intercept-only model (p̂ = weighted base rate), or of p = ½ without an intercept.

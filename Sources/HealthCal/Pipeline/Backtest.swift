@@ -152,6 +152,7 @@ public enum Backtest {
         var assessment: CalibrationAssessment? = nil
         if method != .none {
             do {
+                progress?("calibration (\(method.rawValue)) assessed period by period on \(p.count) out-of-sample rows")
                 let a = try CalibrationAssessment.assess(p: p, y: y, w: w, period: periodKey, method: method,
                                                          mode: .rolling, horizon: panel.isSnapshot ? 1 : spec.backtest.horizon)
                 assessment = a
@@ -172,6 +173,7 @@ public enum Backtest {
             finalMap = .identity
         }
 
+        progress?("pooled and per-segment metrics")
         let pooled = try MetricsReport.compute(p: p, y: y, w: w)
         let pooledCalibrated = try MetricsReport.compute(p: calibrated, y: y, w: w)
         var perSegment: [String: MetricsReport] = [:]
