@@ -34,11 +34,12 @@ public enum LogisticRegression {
         guard w.count == n else { throw .shape("\(w.count) weights for \(n) rows") }
         guard n > 0, p > 0 else { throw .shape("no rows or no columns to fit") }
 
-        try checkValues(design, y: y, weights: w, outcomeName: outcomeName)
+        try checkOutcomes(y: y, weights: w, outcomeName: outcomeName)
+        let ranges = try columnRanges(design, y: y)
         let penalized = (0..<p).map { !(design.hasIntercept && $0 == 0) }
-        try checkConstantColumns(design)
+        try checkConstantColumns(design, ranges)
         if options.ridge == 0 {
-            try checkSingleColumnSeparation(design, y: y)
+            try checkSingleColumnSeparation(design, ranges)
         }
 
         // Start at the intercept-only solution: every fitted probability is the base rate.
@@ -136,51 +137,66 @@ public enum LogisticRegression {
 
     // MARK: - Checks before the fit
 
-    static func checkValues(_ design: Design, y: [Double], weights w: [Double], outcomeName: String) throws(FitError) {
+    static func checkOutcomes(y: [Double], weights w: [Double], outcomeName: String) throws(FitError) {
         for i in y.indices {
             if !y[i].isFinite { throw .nonFinite(column: outcomeName, row: i, value: y[i]) }
             if y[i] != 0 && y[i] != 1 { throw .invalidValue(column: outcomeName, row: i, value: y[i], expected: "0 or 1") }
             if !(w[i] > 0) || !w[i].isFinite { throw .invalidValue(column: "weight", row: i, value: w[i], expected: "a finite weight > 0") }
-        }
-        let n = design.rowCount
-        for j in 0..<design.columnCount {
-            let base = j * n
-            for i in 0..<n where !design.x.storage[base + i].isFinite {
-                throw .nonFinite(column: design.names[j], row: i, value: design.x.storage[base + i])
-            }
         }
         let ones = zip(w, y).reduce(0) { $0 + ($1.1 == 1 ? $1.0 : 0) }
         if ones == 0 { throw .oneClass(outcome: outcomeName, value: 0) }
         if ones == w.reduce(0, +) { throw .oneClass(outcome: outcomeName, value: 1) }
     }
 
-    static func checkConstantColumns(_ design: Design) throws(FitError) {
-        let n = design.rowCount
-        for j in 0..<design.columnCount where !(design.hasIntercept && j == 0) {
-            let col = design.x.column(j)
-            guard let first = col.first else { continue }
-            if col.allSatisfy({ $0 == first }) { throw .constantColumn(name: design.names[j], value: first) }
-        }
-        _ = n
+    /// Each column's range among non-churners (0) and churners (1), from one pass over the
+    /// design; the first non-finite value is an error naming its column and row.
+    struct ColumnRange {
+        var min0 = Double.infinity, max0 = -Double.infinity, min1 = Double.infinity, max1 = -Double.infinity
+        var isConstant: Bool { Swift.min(min0, min1) == Swift.max(max0, max1) }
+        /// Every churner's value ≥ every non-churner's, or ≤: the column alone separates the classes.
+        var separates: Bool { max0 <= min1 || max1 <= min0 }
     }
 
-    /// A single column that separates the classes: every churner's value ≥ every non-churner's
-    /// (or ≤). Then the weight can grow without bound while the likelihood keeps rising.
-    static func checkSingleColumnSeparation(_ design: Design, y: [Double]) throws(FitError) {
+    static func columnRanges(_ design: Design, y: [Double]) throws(FitError) -> [ColumnRange] {
+        let n = design.rowCount
+        var ranges: [ColumnRange] = []
+        for j in 0..<design.columnCount {
+            var r = ColumnRange()
+            var bad: Int? = nil
+            design.x.storage.withUnsafeBufferPointer { xp in
+                y.withUnsafeBufferPointer { yp in
+                    let col = xp.baseAddress! + j * n
+                    for i in 0..<n {
+                        let v = col[i]
+                        if !v.isFinite { bad = i; return }
+                        if yp[i] == 1 { r.min1 = Swift.min(r.min1, v); r.max1 = Swift.max(r.max1, v) }
+                        else { r.min0 = Swift.min(r.min0, v); r.max0 = Swift.max(r.max0, v) }
+                    }
+                }
+            }
+            if let bad { throw .nonFinite(column: design.names[j], row: bad, value: design.x[bad, j]) }
+            ranges.append(r)
+        }
+        return ranges
+    }
+
+    static func checkConstantColumns(_ design: Design, _ ranges: [ColumnRange]) throws(FitError) {
+        for j in 0..<design.columnCount where !(design.hasIntercept && j == 0) && ranges[j].isConstant {
+            throw .constantColumn(name: design.names[j], value: design.x[0, j])
+        }
+    }
+
+    /// A single column that separates the classes: then its weight can grow without bound while
+    /// the likelihood keeps rising.
+    static func checkSingleColumnSeparation(_ design: Design, _ ranges: [ColumnRange]) throws(FitError) {
         var separating: [String] = []
         var rowsPredicted = 0
-        for j in 0..<design.columnCount where !(design.hasIntercept && j == 0) {
-            var min0 = Double.infinity, max0 = -Double.infinity, min1 = Double.infinity, max1 = -Double.infinity
-            for (v, yi) in zip(design.x.column(j), y) {
-                if yi == 1 { min1 = min(min1, v); max1 = max(max1, v) } else { min0 = min(min0, v); max0 = max(max0, v) }
-            }
-            if max0 <= min1 || max1 <= min0 {
-                separating.append(design.names[j])
-                // Rows strictly beyond the overlap [lo, hi] are predicted exactly.
-                let (lo, hi) = max0 <= min1 ? (max0, min1) : (max1, min0)
-                let exact = design.x.column(j).filter { $0 < lo || $0 > hi }.count
-                rowsPredicted = max(rowsPredicted, exact)
-            }
+        for j in 0..<design.columnCount where !(design.hasIntercept && j == 0) && ranges[j].separates {
+            separating.append(design.names[j])
+            // Rows strictly beyond the overlap [lo, hi] are predicted exactly.
+            let r = ranges[j]
+            let (lo, hi) = r.max0 <= r.min1 ? (r.max0, r.min1) : (r.max1, r.min0)
+            rowsPredicted = max(rowsPredicted, design.x.column(j).filter { $0 < lo || $0 > hi }.count)
         }
         if !separating.isEmpty { throw .separation(columns: separating, perfectlyPredictedRows: rowsPredicted) }
     }
