@@ -52,20 +52,21 @@ public enum LogisticRegression {
         let outcome: NewtonOutcome
         do {
             // The Hessian at the start is rate(1-rate) XᵀWX: check it for collinearity before iterating.
-            _ = try objective.value(at: start)
-            let (_, h0) = try objective.derivatives()
-            let collinear = try collinearColumns(h0, names: design.names)
-            if let collinear, options.ridge == 0 { throw collinear }
             // A warm start (given, or from a fit on a systematic subsample of a large design) is
             // used only when it is at least as good as the intercept-only start. Either way the
             // iterations end at the same optimum; a good start only saves full passes over the data.
             var from = start
-            let candidate = warmStart ?? subsampleStart(design, y: y, weights: w, options: options)
-            if let candidate, candidate.count == p, candidate.allSatisfy(\.isFinite),
-               try objective.value(at: candidate) <= (try objective.value(at: start)) {
-                from = candidate
+            var f = try objective.value(at: start)
+            if let candidate = warmStart ?? subsampleStart(design, y: y, weights: w, options: options),
+               candidate.count == p, candidate.allSatisfy(\.isFinite) {
+                let fc = try objective.value(at: candidate)
+                if fc <= f { from = candidate; f = fc } else { f = try objective.value(at: start) }
             }
-            outcome = try minimizeByNewton(&objective, from: from, settings: options.newton)
+            // Collinearity shows in the first Hessian (XᵀWX with positive weights), checked before iterating.
+            let (g0, h0) = try objective.derivatives()
+            let collinear = try collinearColumns(h0, names: design.names)
+            if let collinear, options.ridge == 0 { throw collinear }
+            outcome = try minimizeByNewton(&objective, from: from, settings: options.newton, evaluated: (f, g0, h0))
         } catch let error as FitError {
             throw error
         } catch let error as LinearAlgebraError {

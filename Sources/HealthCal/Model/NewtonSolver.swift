@@ -45,12 +45,23 @@ struct NewtonOutcome {
 /// Damped Newton: β ← β − t H⁻¹g with t halved while the objective rises, the Hessian solved by
 /// Cholesky (`dpotrf`/`dpotrs`). A Hessian that is not positive definite is thrown to the caller,
 /// which knows what it means for its loss (collinearity, separation).
+///
+/// `evaluated` passes the value, gradient and Hessian at `start` when the caller already has them
+/// (the objective must then be positioned at `start`), saving a pass over the data.
 func minimizeByNewton<O: NewtonObjective>(
-    _ objective: inout O, from start: [Double], settings: NewtonSettings
+    _ objective: inout O, from start: [Double], settings: NewtonSettings,
+    evaluated: (value: Double, gradient: [Double], hessian: Matrix)? = nil
 ) throws -> NewtonOutcome {
     var beta = start
-    var f = try objective.value(at: beta)
-    var (g, h) = try objective.derivatives()
+    var f: Double
+    var g: [Double]
+    var h: Matrix
+    if let evaluated {
+        (f, g, h) = evaluated
+    } else {
+        f = try objective.value(at: beta)
+        (g, h) = try objective.derivatives()
+    }
     var iterations = 0
     var converged = false
     var stalled = false
