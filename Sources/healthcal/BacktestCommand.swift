@@ -62,10 +62,15 @@ func loadScorecard(_ path: String) throws -> Scorecard {
     }
 }
 
-/// Progress lines on standard error, only when it is a terminal.
+/// Progress lines on standard error, with the seconds elapsed: when it is a terminal, or when
+/// HEALTHCAL_PROGRESS=1 asks for them anyway (logs, benchmarks).
 enum Progress {
     static func reporter() -> (@Sendable (String) -> Void)? {
-        guard isatty(STDERR_FILENO) == 1 else { return nil }
-        return { @Sendable line in FileHandle.standardError.write(Data(("… " + line + "\n").utf8)) }
+        guard isatty(STDERR_FILENO) == 1 || ProcessInfo.processInfo.environment["HEALTHCAL_PROGRESS"] == "1" else { return nil }
+        let start = Date()
+        return { @Sendable line in
+            let t = String(format: "%6.1fs", Date().timeIntervalSince(start))
+            FileHandle.standardError.write(Data(("\(t)  " + line + "\n").utf8))
+        }
     }
 }

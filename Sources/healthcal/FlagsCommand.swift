@@ -57,7 +57,7 @@ struct FlagsCommand: ParsableCommand {
         let panel = try PanelLoading.load(path: data, spec: spec)
         // Progress per fold only on a terminal, so logs and pipes stay clean.
         var progress: (@Sendable (String) -> Void)? = nil
-        if isatty(STDERR_FILENO) == 1 { progress = { line in note(line) } }
+        progress = Progress.reporter()
         let run: BacktestRun
         do {
             run = try Backtest.run(panel: panel, progress: progress)

@@ -14,7 +14,8 @@ struct RecalibrateCommand: ParsableCommand {
         Writes into --out: report.html (self-contained, print-friendly), summary.md (for email or
         chat), weights.json (the weight file for production, calibration folded in, bands frozen),
         exports/ (score.sql, model.pmml, weights.csv, scorecard.csv), metrics.json (every figure),
-        flags/flags.csv, flags/bands.csv, flags/flags.json.
+        flags/flags.csv (every flag), flags/bands.csv, flags/summary.json. For each
+        flag's trajectory and contributions in JSON, run healthcal flags.
         An existing weight file in the folder is never replaced without --force.
 
         Every figure in the report is out-of-sample: each period was scored by a model trained

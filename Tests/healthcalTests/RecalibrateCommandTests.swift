@@ -15,7 +15,7 @@ import Testing
         #expect(json["label"] as? String == "2024Q4")
         #expect((json["scored_periods"] as? [String])?.count == 4)
         for file in ["report.html", "summary.md", "metrics.json", "weights.json", "exports/score.sql", "exports/model.pmml",
-                     "exports/weights.csv", "exports/scorecard.csv", "flags/flags.csv", "flags/bands.csv", "flags/flags.json"] {
+                     "exports/weights.csv", "exports/scorecard.csv", "flags/flags.csv", "flags/bands.csv", "flags/summary.json"] {
             #expect(FileManager.default.fileExists(atPath: out1.appendingPathComponent(file).path), "\(file)")
         }
         let html = try String(contentsOf: out1.appendingPathComponent("report.html"), encoding: .utf8)
@@ -25,7 +25,7 @@ import Testing
         // Same inputs, same bytes (no clock, no randomness in any output).
         let r2 = try CLI.run(args + ["--out", out2.path])
         #expect(r2.status == 0)
-        for file in ["report.html", "summary.md", "metrics.json", "weights.json", "exports/score.sql", "flags/flags.json"] {
+        for file in ["report.html", "summary.md", "metrics.json", "weights.json", "exports/score.sql", "flags/summary.json"] {
             let a = try Data(contentsOf: out1.appendingPathComponent(file)), b = try Data(contentsOf: out2.appendingPathComponent(file))
             #expect(a == b, "\(file) differs between two runs")
         }

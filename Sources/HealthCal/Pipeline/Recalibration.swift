@@ -137,10 +137,12 @@ public enum Recalibration {
 
         try OutputFile.write(flags.flagsCSV(), to: path("flags/flags.csv"), overwrite: true)
         try OutputFile.write(flags.bandsCSV(), to: path("flags/bands.csv"), overwrite: true)
-        try OutputFile.write(try JSONOutput.string(flags), to: path("flags/flags.json"), overwrite: true)
+        // The summary only: every flag is in flags.csv, and the full record with trajectories and
+        // contributions (which runs to hundreds of MB on a million rows) is `healthcal flags`'s.
+        try OutputFile.write(try JSONOutput.string(FlagsSummaryFile(report: flags)), to: path("flags/summary.json"), overwrite: true)
         files["flags"] = path("flags/flags.csv")
         files["band table"] = path("flags/bands.csv")
-        files["flags (all details)"] = path("flags/flags.json")
+        files["flag summary"] = path("flags/summary.json")
         let metrics = Metrics(backtest: backtest, fit: final.fit,
                               segmentFits: perSegment ? segmented.segments.mapValues(\.fit) : nil,
                               flags: flags.summary, referencePeriod: flags.referencePeriod)
@@ -166,6 +168,19 @@ public enum Recalibration {
                       brier: m.brier, meanPredicted: m.meanPredicted, churnRate: m.churnRate,
                       championAUC: comparison?.champion.auc, flagCounts: flags.summary.flagCounts, files: files,
                       notes: notes)
+    }
+
+    /// flags/summary.json: the band table, shares and counts, without the flags themselves.
+    struct FlagsSummaryFile: Encodable {
+        var referencePeriod: String?
+        var summary: FlagSummary
+        var notes: [String]
+        init(report: FlagReport) {
+            referencePeriod = report.referencePeriod
+            summary = report.summary
+            notes = report.notes
+        }
+        enum CodingKeys: String, CodingKey { case referencePeriod = "reference_period", summary, notes }
     }
 
     static func readBytes(_ path: String) throws -> [UInt8] {
