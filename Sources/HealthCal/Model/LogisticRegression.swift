@@ -80,7 +80,7 @@ public enum LogisticRegression {
         if options.ridge > 0, let collinear = try? collinearColumns(outcome.hessian, names: design.names) {
             warnings.append("kept only by the ridge penalty: \(collinear)")
         }
-        if options.ridge == 0, let separation = separationError(design, y: y, beta: outcome.beta) {
+        if options.ridge == 0, let separation = separationError(design, y: y, beta: outcome.beta, eta: objective.eta) {
             throw separation
         }
         if !outcome.converged {
@@ -233,9 +233,10 @@ public enum LogisticRegression {
     /// together with absurdly large standardized weights mean the likelihood has no finite
     /// maximum. Names the columns whose standardized weight |β_j|·sd_j exceeds 10 (a change of
     /// one standard deviation multiplying the odds by more than e¹⁰ ≈ 22,000).
-    static func separationError(_ design: Design, y: [Double], beta: [Double]?) -> FitError? {
+    /// `eta` is Xβ when the caller has it (the objective keeps it from its last evaluation).
+    static func separationError(_ design: Design, y: [Double], beta: [Double]?, eta known: [Double]? = nil) -> FitError? {
         guard let beta else { return .separation(columns: [], perfectlyPredictedRows: y.count) }
-        guard let eta = try? design.x.multiply(beta) else { return nil }
+        guard let eta = known ?? (try? design.x.multiply(beta)) else { return nil }
         var perfect = 0
         for i in y.indices {
             let e = eta[i]
