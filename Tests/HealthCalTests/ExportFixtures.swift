@@ -130,13 +130,12 @@ struct ExportFixture {
     }
 }
 
-/// Runs SQL in `/usr/bin/sqlite3` (JSON output); nil when the binary is missing.
-func runSQLite(_ script: String) throws -> [[String: Any]]? {
-    let binary = "/usr/bin/sqlite3"
-    guard FileManager.default.isExecutableFile(atPath: binary) else { return nil }
+/// Runs `binary` with `arguments`, feeding `script` on standard input; returns the exit status,
+/// standard output and standard error.
+func runWithInput(_ binary: String, _ arguments: [String], _ script: String) throws -> (status: Int32, out: Data, err: Data) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary)
-    process.arguments = ["-json", ":memory:"]
+    process.arguments = arguments
     let input = Pipe(), output = Pipe(), errors = Pipe()
     process.standardInput = input
     process.standardOutput = output
@@ -147,7 +146,15 @@ func runSQLite(_ script: String) throws -> [[String: Any]]? {
     let out = output.fileHandleForReading.readDataToEndOfFile()
     let err = errors.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    guard process.terminationStatus == 0, err.isEmpty else {
+    return (process.terminationStatus, out, err)
+}
+
+/// Runs SQL in `/usr/bin/sqlite3` (JSON output); nil when the binary is missing.
+func runSQLite(_ script: String) throws -> [[String: Any]]? {
+    let binary = "/usr/bin/sqlite3"
+    guard FileManager.default.isExecutableFile(atPath: binary) else { return nil }
+    let (status, out, err) = try runWithInput(binary, ["-json", ":memory:"], script)
+    guard status == 0, err.isEmpty else {
         throw SQLiteFailure(message: String(decoding: err, as: UTF8.self))
     }
     if out.isEmpty { return [] }
@@ -182,20 +189,8 @@ func sqlLoad(_ table: Table, name: String = "panel", temporary: Bool = false) ->
 func runPostgres(_ script: String) throws -> [[String: Any]]? {
     guard let conninfo = ProcessInfo.processInfo.environment["HEALTHCAL_TEST_PG"], !conninfo.isEmpty,
           FileManager.default.isExecutableFile(atPath: "/usr/bin/psql") else { return nil }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-    process.arguments = ["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-d", conninfo]
-    let input = Pipe(), output = Pipe(), errors = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    input.fileHandleForWriting.write(Data(script.utf8))
-    try input.fileHandleForWriting.close()
-    let out = output.fileHandleForReading.readDataToEndOfFile()
-    let err = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw SQLiteFailure(message: "psql: " + String(decoding: err, as: UTF8.self)) }
+    let (status, out, err) = try runWithInput("/usr/bin/psql", ["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-d", conninfo], script)
+    guard status == 0 else { throw SQLiteFailure(message: "psql: " + String(decoding: err, as: UTF8.self)) }
     return try JSONSerialization.jsonObject(with: out) as? [[String: Any]] ?? []
 }
 
