@@ -108,7 +108,7 @@ public enum DeLong {
 
     /// 1-based ranks with ties given the mean of the ranks they span (midranks).
     static func midranks(_ x: [Double]) -> [Double] {
-        let order = x.indices.sorted { x[$0] < x[$1] }
+        let order = SortOrder.rows(by: x, descending: false)
         var ranks = [Double](repeating: 0, count: x.count)
         var i = 0
         while i < order.count {

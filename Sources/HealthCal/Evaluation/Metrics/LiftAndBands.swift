@@ -38,7 +38,7 @@ public enum LiftMetrics {
         let churn = p.indices.reduce(0.0) { $0 + weights[$1] * y[$1] }
         guard churn > 0 else { throw .singleClass(outcome: 0) }
         let target = fraction * total
-        let order = p.indices.sorted { p[$0] > p[$1] }
+        let order = SortOrder.rows(by: p, descending: true)
         var taken = 0.0, takenChurn = 0.0
         var k = 0
         while k < order.count && taken < target {

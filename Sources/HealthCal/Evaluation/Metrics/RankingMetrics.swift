@@ -11,7 +11,7 @@ struct ThresholdCounts {
     /// One O(n log n) sort, then one pass; tied scores are one threshold, so tie order never matters.
     /// Rows of weight 0 are left out (as sklearn does), so they create no threshold.
     init(p: [Double], y: [Double], w: [Double]) {
-        let order = p.indices.filter { w[$0] != 0 }.sorted { p[$0] > p[$1] }
+        let order = SortOrder.rows(by: p, descending: true, rows: p.indices.filter { w[$0] != 0 })
         thresholds = []
         truePositives = []
         falsePositives = []
