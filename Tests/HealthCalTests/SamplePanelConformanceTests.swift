@@ -46,3 +46,15 @@ import TestSupport
         #expect(result.map { $0["band"] as? String } == scored.map(\.score.band))
     }
 }
+
+@Suite struct ScoreCSVTests {
+    @Test func negativeRawValuesAreNumbersNotEscapedFormulas() throws {
+        let file = try WeightFile.load(path: SamplePanelConformanceTests.root.appendingPathComponent("reports/example/weights.json").path)
+        let table = try Scorer(file).readTable(path: SamplePanelConformanceTests.root.appendingPathComponent("notebooks-data/panel.csv").path)
+        let csv = ScoreOutput.csv(try Scorer(file).score(table: table), top: 3)
+        // Row C000002 (2023Q1) has nps -36 among its top contributions: written as -36, not '-36.
+        let line = try #require(csv.split(separator: "\r\n").first { $0.hasPrefix("C000002,2023Q1,") } ?? csv.split(separator: "\n").first { $0.hasPrefix("C000002,2023Q1,") })
+        #expect(line.contains(",nps,-36,"))
+        #expect(!line.contains("'-"))
+    }
+}

@@ -14,7 +14,9 @@ public enum ScoreOutput {
             for k in 0..<top {
                 if k < r.score.contributions.count {
                     let c = r.score.contributions[k]
-                    cells += [CSVCell.text(c.feature), CSVCell.text(c.value), CSVCell.number(c.logOdds)]
+                    // A raw metric value is written as a number when it is one, so "-36" is a number, not a formula.
+                    let value = Double(c.value)?.isFinite == true ? c.value : CSVCell.text(c.value)
+                    cells += [CSVCell.text(c.feature), value, CSVCell.number(c.logOdds)]
                 } else {
                     cells += ["", "", ""]
                 }
