@@ -32,38 +32,49 @@ public struct WeightedGramAccumulator: Sendable {
     public mutating func add(
         _ x: Matrix, rows range: Range<Int>, weights w: [Double], vector v: [Double], offset: Int = 0
     ) throws(LinearAlgebraError) {
-        guard x.cols == cols, offset >= 0, range.lowerBound >= offset,
-              w.count >= range.upperBound - offset, v.count >= range.upperBound - offset,
-              range.lowerBound >= 0, range.upperBound <= x.rows
+        guard offset >= 0, range.lowerBound >= offset,
+              w.count >= range.upperBound - offset, v.count >= range.upperBound - offset
         else { throw .dimensionMismatch("weighted gram of \(x.rows) x \(x.cols) rows \(range)") }
+        try w.withUnsafeBufferPointer { wp throws(LinearAlgebraError) in
+            try v.withUnsafeBufferPointer { vp throws(LinearAlgebraError) in
+                try add(x, rows: range, weights: wp.baseAddress! + (range.lowerBound - offset),
+                        vector: vp.baseAddress! + (range.lowerBound - offset))
+            }
+        }
+    }
+
+    /// `add(_:rows:weights:vector:)` with the weights of exactly the rows of `range`: `w[k]` and
+    /// `v[k]` belong to row `range.lowerBound + k`. For a caller that computes the weights of a
+    /// small block of rows just before adding it, while the block is still in cache.
+    public mutating func add(
+        _ x: Matrix, rows range: Range<Int>, weights w: UnsafePointer<Double>, vector v: UnsafePointer<Double>
+    ) throws(LinearAlgebraError) {
+        guard x.cols == cols, range.lowerBound >= 0, range.upperBound <= x.rows
+        else { throw .dimensionMismatch("weighted gram of \(x.rows) x \(x.cols) rows \(range)") }
+        guard !range.isEmpty else { return }
         let n = x.rows, p = cols, bs = blockRows
         let root = UnsafeMutablePointer<Double>.allocate(capacity: bs)
         defer { root.deallocate() }
         x.storage.withUnsafeBufferPointer { xp in
-            w.withUnsafeBufferPointer { wp in
-                v.withUnsafeBufferPointer { vp in
-                    scratch.withUnsafeMutableBufferPointer { sp in
-                        gram.storage.withUnsafeMutableBufferPointer { gp in
-                            vector.withUnsafeMutableBufferPointer { gv in
-                                var start = range.lowerBound
-                                while start < range.upperBound {
-                                    let m = min(bs, range.upperBound - start)
-                                    // √w of the block's rows, once, then each column scaled by it.
-                                    for i in 0..<m { root[i] = wp[start - offset + i].squareRoot() }
-                                    for j in 0..<p {
-                                        let src = xp.baseAddress! + (start + j * n)
-                                        let dst = sp.baseAddress! + j * bs
-                                        for i in 0..<m { dst[i] = src[i] * root[i] }
-                                    }
-                                    cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, Int32(p), Int32(m),
-                                                1.0, sp.baseAddress, Int32(bs), 1.0, gp.baseAddress, Int32(p))
-                                    // vector += X[block]ᵀ v[block]
-                                    cblas_dgemv(CblasColMajor, CblasTrans, Int32(m), Int32(p), 1.0,
-                                                xp.baseAddress! + start, Int32(n),
-                                                vp.baseAddress! + (start - offset), 1, 1.0, gv.baseAddress, 1)
-                                    start += m
-                                }
+            scratch.withUnsafeMutableBufferPointer { sp in
+                gram.storage.withUnsafeMutableBufferPointer { gp in
+                    vector.withUnsafeMutableBufferPointer { gv in
+                        var start = range.lowerBound
+                        while start < range.upperBound {
+                            let m = min(bs, range.upperBound - start), k = start - range.lowerBound
+                            // √w of the block's rows, once, then each column scaled by it.
+                            for i in 0..<m { root[i] = w[k + i].squareRoot() }
+                            for j in 0..<p {
+                                let src = xp.baseAddress! + (start + j * n)
+                                let dst = sp.baseAddress! + j * bs
+                                for i in 0..<m { dst[i] = src[i] * root[i] }
                             }
+                            cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, Int32(p), Int32(m),
+                                        1.0, sp.baseAddress, Int32(bs), 1.0, gp.baseAddress, Int32(p))
+                            // vector += X[block]ᵀ v[block]
+                            cblas_dgemv(CblasColMajor, CblasTrans, Int32(m), Int32(p), 1.0,
+                                        xp.baseAddress! + start, Int32(n), v + k, 1, 1.0, gv.baseAddress, 1)
+                            start += m
                         }
                     }
                 }

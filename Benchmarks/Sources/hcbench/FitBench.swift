@@ -57,24 +57,30 @@ enum FitBench {
             let fit = try LogisticRegression.fit(design, y: rows.map { panel.outcome[$0] })
             let fitSeconds = ReadBench.wallSeconds() - t
             print("fit_s \(ReadBench.format3(fitSeconds))  iterations \(fit.iterations)  converged \(fit.converged)")
-            // The BLAS/LAPACK work alone, split over the cores in the same row chunks as the fit,
-            // for as many passes: per Newton iteration (+1 for the start) one dgemv for η, one
-            // blocked dsyrk + dgemv per chunk for the Hessian and gradient, one Cholesky solve.
+            // The BLAS/LAPACK work alone, split over the cores in the same row chunks and blocks
+            // as the fit, for as many passes: the start and each Newton iteration make one pass,
+            // which per block of rows calls dgemv for η, dsyrk and dgemvᵀ for the Hessian and
+            // gradient; then one Cholesky solve.
             t = ReadBench.wallSeconds()
             let n = design.rowCount, p = design.columnCount, x = design.x, beta = fit.coefficients
             var eta = [Double](repeating: 0, count: n)
-            let w = [Double](repeating: 0.2, count: n)
+            let bs = 512
+            let w = [Double](repeating: 0.2, count: bs)
             for _ in 0...(fit.iterations) {
+                let parts = Parts(count: Parallel.chunkCount(n))
                 eta.withUnsafeMutableBufferPointer { ep in
                     let out = SharedBuffer(ep.baseAddress!)
-                    Parallel.forEachChunk(of: 0..<n) { _, rows in x.multiplyRows(rows, beta, into: out.base) }
-                }
-                let parts = Parts(count: Parallel.chunkCount(n))
-                let v = eta
-                Parallel.forEachChunk(of: 0..<n) { k, rows in
-                    var acc = WeightedGramAccumulator(cols: p)
-                    try? acc.add(x, rows: rows, weights: w, vector: v)
-                    parts.values[k] = acc
+                    Parallel.forEachChunk(of: 0..<n) { k, rows in
+                        var acc = WeightedGramAccumulator(cols: p, blockRows: bs)
+                        var lo = rows.lowerBound
+                        while lo < rows.upperBound {
+                            let block = lo..<min(lo + bs, rows.upperBound)
+                            x.multiplyRows(block, beta, into: out.base)
+                            try? acc.add(x, rows: block, weights: w, vector: w, offset: block.lowerBound)
+                            lo = block.upperBound
+                        }
+                        parts.values[k] = acc
+                    }
                 }
                 var total = WeightedGramAccumulator(cols: p)
                 for part in parts.values { if let part { try total.merge(part) } }

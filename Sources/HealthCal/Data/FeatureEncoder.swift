@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Fits the encodings of docs/encodings.md on training rows only, so that a backtest fold never
 /// sees the distribution of the rows it scores.
 ///
@@ -9,38 +11,74 @@ public enum FeatureEncoder {
     public static let missingLevel = "(missing)"
 
     public static func fit(_ panel: Panel, rows: [Int], spec: Spec) throws(DataValidationError) -> FittedEncoding {
-        var problems = ProblemCollector()
-        if rows.isEmpty {
-            problems.add(DataProblem(file: panel.source, message: "no training rows to fit the encodings on"))
-            try problems.throwIfAny()
-        }
-        var fitted: [FittedFeature] = []
-        for fs in spec.features {
-            guard let raw = panel.features.first(where: { $0.name == fs.name }) else {
-                problems.add(DataProblem(file: panel.source, columnName: fs.name, message: "the panel has no feature \"\(fs.name)\""))
-                continue
-            }
-            switch (fs.type, raw.values) {
-            case let (.numeric, .numeric(v)), let (.boolean, .numeric(v)):
-                if let f = fitNumeric(fs, values: v, rows: rows, raw: raw, panel: panel, problems: &problems) { fitted.append(f) }
-            case let (.categorical, .text(t)):
-                if let f = fitCategorical(fs, column: t, rows: rows, panel: panel, problems: &problems) { fitted.append(f) }
-            default:
-                problems.add(DataProblem(file: panel.source, columnName: fs.name,
-                                         message: "the panel holds this feature with another type than the spec's \(fs.type.rawValue)"))
-            }
-        }
-        try problems.throwIfAny()
-        var encoding = FittedEncoding(features: fitted, names: ["const"] + fitted.flatMap(\.columns), contributionMeans: [])
+        var encoding = try fitFeatures(panel, rows: rows, spec: spec)
         if let means = encoding.columnMeans(panel, rows: rows) {
             encoding.contributionMeans = means
         } else {
             // Some training cell cannot be encoded: the design reports it (normally unreachable).
-            let training = try encoding.design(panel, rows: rows)
-            let n = Double(training.rowCount)
-            encoding.contributionMeans = (0..<training.columnCount).map { j in training.x.column(j).reduce(0, +) / n }
+            encoding.contributionMeans = try encoding.design(panel, rows: rows).columnMeans()
         }
         return encoding
+    }
+
+    /// `fit` and the design of the same rows together: the contribution means are then the
+    /// design's column means (the same sums in the same order), with no extra encoding pass.
+    public static func fitWithDesign(_ panel: Panel, rows: [Int], spec: Spec) throws(DataValidationError) -> (FittedEncoding, Design) {
+        var encoding = try fitFeatures(panel, rows: rows, spec: spec)
+        let design = try encoding.design(panel, rows: rows)
+        encoding.contributionMeans = design.columnMeans()
+        return (encoding, design)
+    }
+
+    /// Each feature's encoding fitted on `rows` (features on all cores; problems in spec order),
+    /// without the contribution means.
+    static func fitFeatures(_ panel: Panel, rows: [Int], spec: Spec) throws(DataValidationError) -> FittedEncoding {
+        if rows.isEmpty {
+            var problems = ProblemCollector()
+            problems.add(DataProblem(file: panel.source, message: "no training rows to fit the encodings on"))
+            try problems.throwIfAny()
+        }
+        let features = spec.features
+        let slots = FeatureSlots(count: features.count)
+        DispatchQueue.concurrentPerform(iterations: features.count) { k in
+            let fs = features[k]
+            var problems = ProblemCollector()
+            var fitted: FittedFeature? = nil
+            if let raw = panel.features.first(where: { $0.name == fs.name }) {
+                switch (fs.type, raw.values) {
+                case let (.numeric, .numeric(v)), let (.boolean, .numeric(v)):
+                    fitted = fitNumeric(fs, values: v, rows: rows, raw: raw, panel: panel, problems: &problems)
+                case let (.categorical, .text(t)):
+                    fitted = fitCategorical(fs, column: t, rows: rows, panel: panel, problems: &problems)
+                default:
+                    problems.add(DataProblem(file: panel.source, columnName: fs.name,
+                                             message: "the panel holds this feature with another type than the spec's \(fs.type.rawValue)"))
+                }
+            } else {
+                problems.add(DataProblem(file: panel.source, columnName: fs.name, message: "the panel has no feature \"\(fs.name)\""))
+            }
+            slots.set(k, fitted, problems.problems)
+        }
+        var problems = ProblemCollector()
+        for k in features.indices { for problem in slots.problems[k] { problems.add(problem) } }
+        try problems.throwIfAny()
+        let fitted = slots.fitted.compactMap { $0 }
+        return FittedEncoding(features: fitted, names: ["const"] + fitted.flatMap(\.columns), contributionMeans: [])
+    }
+
+    /// Per-feature results of `fitFeatures`, each slot written by one concurrent iteration and
+    /// read after all have finished.
+    private final class FeatureSlots: @unchecked Sendable {
+        var fitted: [FittedFeature?]
+        var problems: [[DataProblem]]
+        init(count: Int) {
+            fitted = Array(repeating: nil, count: count)
+            problems = Array(repeating: [], count: count)
+        }
+        func set(_ k: Int, _ feature: FittedFeature?, _ found: [DataProblem]) {
+            fitted[k] = feature
+            problems[k] = found
+        }
     }
 
     static func fitNumeric(_ fs: FeatureSpec, values: [Double], rows: [Int], raw: PanelFeature, panel: Panel,

@@ -139,20 +139,47 @@ extension FittedEncoding {
 
 extension FittedFeature {
     /// Encodes `values[rows[i]]` into `value[i]` (and the missing indicator into `indicator[i]`)
-    /// with `encodeNumber`, the scalar path's own function; a cell that cannot be encoded is
-    /// reported and written as 0. `value` and `indicator` hold at least `rows.count` elements.
+    /// exactly as `encodeNumber`, the scalar path's own function, does; a cell that cannot be
+    /// encoded is reported and written as 0. `value` and `indicator` hold at least `rows.count`
+    /// elements.
+    ///
+    /// The cells that cannot fail (every one, unless the feature has `impute: error` or `log1p`)
+    /// take a tight loop with the encoding's fields in registers; the others go through
+    /// `encodeNumber` itself, so errors read the same as in the scalar path.
     func fillNumeric(_ values: [Double], rows: [Int], value: UnsafeMutableBufferPointer<Double>,
                      indicator: UnsafeMutableBufferPointer<Double>?, report: (Int, EncodingProblem) -> Void) {
         precondition(value.count >= rows.count && (indicator?.count ?? rows.count) >= rows.count)
-        for (i, r) in rows.enumerated() {
-            do {
-                let cell = try encodeNumber(values[r])
-                value[i] = cell.value
-                indicator?[i] = cell.indicator
-            } catch {
-                value[i] = 0
-                indicator?[i] = 0
-                report(r, error)
+        let impute = imputeValue, log1p = transform == .log1p
+        let lo = lower ?? -.infinity, hi = upper ?? .infinity
+        let standardize = center != nil && scale != nil, c = center ?? 0, s = scale ?? 1
+        values.withUnsafeBufferPointer { vp in
+            rows.withUnsafeBufferPointer { rp in
+                for i in 0..<rp.count {
+                    let r = rp[i]
+                    var x = vp[r], flag = 0.0
+                    if x.isNaN, let impute {
+                        x = impute
+                        flag = 1
+                    } else if !x.isNaN && (!log1p || x > -1) {
+                        if log1p { x = x.log1pValue }
+                        if x < lo { x = lo }
+                        if x > hi { x = hi }
+                    } else {
+                        do throws(EncodingProblem) {
+                            let cell = try encodeNumber(x)
+                            value[i] = cell.value
+                            indicator?[i] = cell.indicator
+                        } catch {
+                            value[i] = 0
+                            indicator?[i] = 0
+                            report(r, error)
+                        }
+                        continue
+                    }
+                    if standardize { x = (x - c) / s }
+                    value[i] = x
+                    indicator?[i] = flag
+                }
             }
         }
     }

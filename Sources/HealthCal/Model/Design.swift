@@ -1,3 +1,4 @@
+import Dispatch
 import LinearAlgebra
 
 /// An encoded design matrix ready for the fit: n rows x p columns, column-major, with the
@@ -18,4 +19,23 @@ public struct Design: Sendable {
 
     public var rowCount: Int { x.rows }
     public var columnCount: Int { x.cols }
+
+    /// The mean of each column, summed in row order (columns on all cores).
+    public func columnMeans() -> [Double] {
+        let n = rowCount, x = self.x
+        let means = ColumnValues(count: columnCount)
+        DispatchQueue.concurrentPerform(iterations: columnCount) { j in
+            let s = x.storage.withUnsafeBufferPointer { xp in
+                UnsafeBufferPointer(rebasing: xp[(j * n)..<((j + 1) * n)]).reduce(0, +)
+            }
+            means.values[j] = s / Double(n)
+        }
+        return means.values
+    }
+}
+
+/// One value per column, each written by one concurrent iteration.
+private final class ColumnValues: @unchecked Sendable {
+    var values: [Double]
+    init(count: Int) { values = Array(repeating: 0, count: count) }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import LinearAlgebra
 
@@ -51,22 +52,22 @@ public enum LogisticRegression {
         var objective = LogisticObjective(x: design.x, y: y, weights: w, ridge: options.ridge, penalized: penalized)
         let outcome: NewtonOutcome
         do {
-            // The Hessian at the start is rate(1-rate) XᵀWX: check it for collinearity before iterating.
             // A warm start (given, or from a fit on a systematic subsample of a large design) is
             // used only when it is at least as good as the intercept-only start. Either way the
             // iterations end at the same optimum; a good start only saves full passes over the data.
+            let f0 = try interceptOnlyValue(design, ranges, y: y, weights: w, start: start) ?? objective.value(at: start)
             var from = start
-            var f = try objective.value(at: start)
+            var first: NewtonEvaluation? = nil
             if let candidate = warmStart ?? subsampleStart(design, y: y, weights: w, options: options),
                candidate.count == p, candidate.allSatisfy(\.isFinite) {
-                let fc = try objective.value(at: candidate)
-                if fc <= f { from = candidate; f = fc } else { f = try objective.value(at: start) }
+                let c = try objective.valueAndDerivatives(at: candidate)
+                if c.value <= f0 { from = candidate; first = c }
             }
+            let evaluated = try first ?? objective.valueAndDerivatives(at: start)
             // Collinearity shows in the first Hessian (XᵀWX with positive weights), checked before iterating.
-            let (g0, h0) = try objective.derivatives()
-            let collinear = try collinearColumns(h0, names: design.names)
+            let collinear = try collinearColumns(evaluated.hessian, names: design.names)
             if let collinear, options.ridge == 0 { throw collinear }
-            outcome = try minimizeByNewton(&objective, from: from, settings: options.newton, evaluated: (f, g0, h0))
+            outcome = try minimizeByNewton(&objective, from: from, settings: options.newton, evaluated: evaluated)
         } catch let error as FitError {
             throw error
         } catch let error as LinearAlgebraError {
@@ -102,7 +103,7 @@ public enum LogisticRegression {
     static let subsampleThreshold = 400_000
     static let subsampleRows = 100_000
 
-    /// Weights fitted on every k-th row (deterministic), as a starting point for the full fit of
+    /// Weights fitted on a systematic subsample (deterministic), as a starting point for the full fit of
     /// a large design: Newton's early iterations are as good on 100k rows as on a million, and
     /// the full data then needs only the last two or three. Nil when the design is small or the
     /// subsample cannot be fitted (then the full fit starts cold).
@@ -110,12 +111,20 @@ public enum LogisticRegression {
                                threshold: Int = subsampleThreshold, target: Int = subsampleRows) -> [Double]? {
         let n = design.rowCount, p = design.columnCount
         guard n > threshold, target > 0 else { return nil }
-        let step = max(1, n / target)
-        let rows = Array(stride(from: 0, to: n, by: step))
+        // Runs of `run` consecutive rows, one every `step` rows: about one row in n/target, like
+        // every k-th row, but reading whole cache lines (every k-th row reads nearly all of them).
+        let run = 64, step = max(run, run * (n / target))
+        var rows: [Int] = []
+        rows.reserveCapacity(n / step * run + run)
+        for lo in stride(from: 0, to: n, by: step) { rows.append(contentsOf: lo..<min(n, lo + run)) }
         var storage = [Double](repeating: 0, count: rows.count * p)
-        for j in 0..<p {
-            let base = j * n, out = j * rows.count
-            for (k, r) in rows.enumerated() { storage[out + k] = design.x.storage[base + r] }
+        design.x.storage.withUnsafeBufferPointer { xp in
+            storage.withUnsafeMutableBufferPointer { out in
+                for j in 0..<p {
+                    let base = j * n, o = j * rows.count
+                    for (k, r) in rows.enumerated() { out[o + k] = xp[base + r] }
+                }
+            }
         }
         guard let x = try? Matrix(rows: rows.count, cols: p, columnMajor: storage) else { return nil }
         let sub = Design(x: x, names: design.names, hasIntercept: design.hasIntercept)
@@ -134,6 +143,21 @@ public enum LogisticRegression {
         var ll = 0.0
         for i in y.indices { ll += w[i] * (y[i] == 1 ? log(rate) : log1p(-rate)) }
         return ll
+    }
+
+    /// The objective at the intercept-only start without a pass over the design: every row has
+    /// the same η = start[0] (or 0 without an intercept), so f = Σw·[max(η,0) + log1p(e^−|η|)] − η·Σwy.
+    /// nil when the intercept column is not all ones (then the caller evaluates it).
+    static func interceptOnlyValue(_ design: Design, _ ranges: [ColumnRange], y: [Double], weights w: [Double],
+                                   start: [Double]) -> Double? {
+        if design.hasIntercept {
+            let r = ranges[0]
+            guard [r.min0, r.max0, r.min1, r.max1].allSatisfy({ $0 == 1 }) else { return nil }
+        }
+        let e = design.hasIntercept ? start[0] : 0
+        let sumW = w.reduce(0, +)
+        let sumWY = zip(w, y).reduce(0) { $0 + $1.0 * $1.1 }
+        return sumW * (max(e, 0) + log1p(exp(-abs(e)))) - e * sumWY
     }
 
     // MARK: - Checks before the fit
@@ -159,26 +183,52 @@ public enum LogisticRegression {
     }
 
     static func columnRanges(_ design: Design, y: [Double]) throws(FitError) -> [ColumnRange] {
-        let n = design.rowCount
-        var ranges: [ColumnRange] = []
-        for j in 0..<design.columnCount {
+        let n = design.rowCount, p = design.columnCount
+        // Columns are independent: split them over the cores (a pass over the whole design).
+        let found = RangeSlots(count: p)
+        let x = design.x
+        DispatchQueue.concurrentPerform(iterations: p) { j in
             var r = ColumnRange()
             var bad: Int? = nil
-            design.x.storage.withUnsafeBufferPointer { xp in
+            x.storage.withUnsafeBufferPointer { xp in
                 y.withUnsafeBufferPointer { yp in
                     let col = xp.baseAddress! + j * n
+                    // Branch-free: each value updates both classes' bounds, the other class with
+                    // ±∞ (no change); v·0 is NaN exactly when v is not finite.
+                    var min0 = Double.infinity, max0 = -Double.infinity, min1 = Double.infinity, max1 = -Double.infinity
+                    var poison = 0.0
                     for i in 0..<n {
-                        let v = col[i]
-                        if !v.isFinite { bad = i; return }
-                        if yp[i] == 1 { r.min1 = Swift.min(r.min1, v); r.max1 = Swift.max(r.max1, v) }
-                        else { r.min0 = Swift.min(r.min0, v); r.max0 = Swift.max(r.max0, v) }
+                        let v = col[i], one = yp[i] == 1
+                        poison += v * 0
+                        let a = one ? Double.infinity : v, b = one ? -Double.infinity : v
+                        let c = one ? v : Double.infinity, d = one ? v : -Double.infinity
+                        min0 = a < min0 ? a : min0
+                        max0 = b > max0 ? b : max0
+                        min1 = c < min1 ? c : min1
+                        max1 = d > max1 ? d : max1
                     }
+                    if poison.isNaN { bad = (0..<n).first { !col[$0].isFinite } }
+                    r = ColumnRange(min0: min0, max0: max0, min1: min1, max1: max1)
                 }
             }
-            if let bad { throw .nonFinite(column: design.names[j], row: bad, value: design.x[bad, j]) }
-            ranges.append(r)
+            found.ranges[j] = r
+            found.bad[j] = bad
         }
-        return ranges
+        // The first non-finite value in column order, as a one-column-at-a-time scan finds it.
+        if let j = found.bad.firstIndex(where: { $0 != nil }), let bad = found.bad[j] {
+            throw .nonFinite(column: design.names[j], row: bad, value: design.x[bad, j])
+        }
+        return found.ranges
+    }
+
+    /// Per-column results of `columnRanges`, each slot written by one concurrent iteration.
+    private final class RangeSlots: @unchecked Sendable {
+        var ranges: [ColumnRange]
+        var bad: [Int?]
+        init(count: Int) {
+            ranges = Array(repeating: ColumnRange(), count: count)
+            bad = Array(repeating: nil, count: count)
+        }
     }
 
     static func checkConstantColumns(_ design: Design, _ ranges: [ColumnRange]) throws(FitError) {

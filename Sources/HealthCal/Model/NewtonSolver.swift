@@ -5,10 +5,18 @@ import LinearAlgebra
 /// its loss classes).
 protocol NewtonObjective {
     var parameterCount: Int { get }
-    /// The objective at `beta`, or nil when it cannot be evaluated there (overflow).
+    /// The objective at `beta` (not finite when it cannot be evaluated there).
     mutating func value(at beta: [Double]) throws -> Double
-    /// Gradient and Hessian at the point last passed to `value(at:)`.
-    mutating func derivatives() throws -> (gradient: [Double], hessian: Matrix)
+    /// The objective, its gradient and its Hessian at `beta`, together: for a loss summed over
+    /// data rows, one pass over the data instead of two.
+    mutating func valueAndDerivatives(at beta: [Double]) throws -> NewtonEvaluation
+}
+
+/// An objective's value with its gradient and Hessian at one point.
+struct NewtonEvaluation {
+    var value: Double
+    var gradient: [Double]
+    var hessian: Matrix
 }
 
 /// The stopping rule of a Newton run.
@@ -46,59 +54,62 @@ struct NewtonOutcome {
 /// Cholesky (`dpotrf`/`dpotrs`). A Hessian that is not positive definite is thrown to the caller,
 /// which knows what it means for its loss (collinearity, separation).
 ///
-/// `evaluated` passes the value, gradient and Hessian at `start` when the caller already has them
-/// (the objective must then be positioned at `start`), saving a pass over the data.
+/// The full step (t = 1) is evaluated together with the derivatives there, speculatively: it
+/// is accepted in nearly every iteration, and then the next iteration needs no second pass over
+/// the data. Halved steps are evaluated for the value only.
+///
+/// `evaluated` passes the value, gradient and Hessian at `start` when the caller already has
+/// them (the objective must then be positioned at `start`), saving a pass over the data. On
+/// return the objective was last evaluated at the returned point.
 func minimizeByNewton<O: NewtonObjective>(
     _ objective: inout O, from start: [Double], settings: NewtonSettings,
-    evaluated: (value: Double, gradient: [Double], hessian: Matrix)? = nil
+    evaluated: NewtonEvaluation? = nil
 ) throws -> NewtonOutcome {
     var beta = start
-    var f: Double
-    var g: [Double]
-    var h: Matrix
-    if let evaluated {
-        (f, g, h) = evaluated
-    } else {
-        f = try objective.value(at: beta)
-        (g, h) = try objective.derivatives()
-    }
+    var current = try evaluated ?? objective.valueAndDerivatives(at: beta)
     var iterations = 0
     var converged = false
     var stalled = false
     while iterations < settings.maxIterations {
         iterations += 1
-        let chol = try Cholesky(h)
+        let f = current.value, g = current.gradient
+        let chol = try Cholesky(current.hessian)
         let step = try chol.solve(g)
         let decrement = zip(g, step).reduce(0) { $0 + $1.0 * $1.1 }
         var t = 1.0
         var candidate = beta
+        var next: NewtonEvaluation? = nil
         var fNew = f
         var accepted = false
-        for _ in 0...settings.maxHalvings {
+        for halving in 0...settings.maxHalvings {
             for j in beta.indices { candidate[j] = beta[j] - t * step[j] }
-            fNew = try objective.value(at: candidate)
+            if halving == 0 {
+                next = try objective.valueAndDerivatives(at: candidate)
+                fNew = next!.value
+            } else {
+                next = nil
+                fNew = try objective.value(at: candidate)
+            }
             // Accept a rise no larger than rounding noise so a converged run can take its last step.
             if fNew.isFinite && fNew <= f + 1e-12 * abs(f) { accepted = true; break }
             t *= 0.5
         }
         if !accepted {
-            // The objective is back at the last accepted point for the caller's derivatives.
-            f = try objective.value(at: beta)
-            (g, h) = try objective.derivatives()
+            // The objective is back at the last accepted point for the caller.
+            current = try objective.valueAndDerivatives(at: beta)
             // At the optimum rounding alone can make every step look uphill.
-            converged = abs(decrement) < settings.decrementTolerance * max(1, abs(f))
+            converged = abs(decrement) < settings.decrementTolerance * max(1, abs(current.value))
             stalled = !converged
             break
         }
         let relativeChange = abs(f - fNew) / (abs(fNew) + 0.1)
         beta = candidate
-        f = fNew
-        (g, h) = try objective.derivatives()
-        if relativeChange < settings.relativeTolerance && abs(decrement) < settings.decrementTolerance * max(1, abs(f)) {
+        current = try next ?? objective.valueAndDerivatives(at: candidate)
+        if relativeChange < settings.relativeTolerance && abs(decrement) < settings.decrementTolerance * max(1, abs(current.value)) {
             converged = true
             break
         }
     }
-    return NewtonOutcome(beta: beta, value: f, gradient: g, hessian: h, iterations: iterations,
-                         converged: converged, stalled: stalled)
+    return NewtonOutcome(beta: beta, value: current.value, gradient: current.gradient, hessian: current.hessian,
+                         iterations: iterations, converged: converged, stalled: stalled)
 }

@@ -10,8 +10,7 @@ public struct SpecFit: Sendable {
     public static func run(panel: Panel, rows: [Int]? = nil, ridge: Double? = nil, warmStart: LogisticFit? = nil) throws -> SpecFit {
         let spec = panel.spec
         let rows = rows ?? Array(0..<panel.rowCount)
-        let encoding = try FeatureEncoder.fit(panel, rows: rows, spec: spec)
-        let design = try encoding.design(panel, rows: rows)
+        let (encoding, design) = try FeatureEncoder.fitWithDesign(panel, rows: rows, spec: spec)
         let y = rows.map { panel.outcome[$0] }
         let w = panel.hasWeights ? rows.map { panel.weights[$0] } : nil
         var options = LogisticOptions(ridge: ridge ?? spec.model.ridge)
