@@ -60,6 +60,18 @@ struct EncodingTests {
         }
     }
 
+    /// The fit's path (encodings and design together, means from the design) gives the very
+    /// encoding and design of the two separate steps.
+    @Test func fitWithDesignEqualsFitThenDesign() throws {
+        let (panel, spec, expected) = try loadFixture()
+        let enc = try FeatureEncoder.fit(panel, rows: expected.train_rows, spec: spec)
+        let design = try enc.design(panel, rows: expected.train_rows)
+        let (together, togetherDesign) = try FeatureEncoder.fitWithDesign(panel, rows: expected.train_rows, spec: spec)
+        #expect(together == enc)
+        #expect(together.contributionMeans.map(\.bitPattern) == enc.contributionMeans.map(\.bitPattern))
+        #expect(togetherDesign.x.storage.map(\.bitPattern) == design.x.storage.map(\.bitPattern))
+    }
+
     @Test func fittedEncodingRoundTripsThroughJSON() throws {
         let (panel, spec, expected) = try loadFixture()
         let enc = try FeatureEncoder.fit(panel, rows: expected.train_rows, spec: spec)

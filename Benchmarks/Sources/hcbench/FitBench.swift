@@ -50,8 +50,8 @@ enum FitBench {
             print("read_and_validate_s \(ReadBench.format3(ReadBench.wallSeconds() - t))")
             t = ReadBench.wallSeconds()
             let rows = Array(0..<panel.rowCount)
-            let encoding = try FeatureEncoder.fit(panel, rows: rows, spec: spec)
-            let design = try encoding.design(panel, rows: rows)
+            // As `healthcal fit` does it (SpecFit): encodings fitted and the design built together.
+            let (_, design) = try FeatureEncoder.fitWithDesign(panel, rows: rows, spec: spec)
             print("encode_s \(ReadBench.format3(ReadBench.wallSeconds() - t))  (\(design.rowCount) x \(design.columnCount))")
             t = ReadBench.wallSeconds()
             let fit = try LogisticRegression.fit(design, y: rows.map { panel.outcome[$0] })

@@ -193,19 +193,30 @@ public enum LogisticRegression {
             x.storage.withUnsafeBufferPointer { xp in
                 y.withUnsafeBufferPointer { yp in
                     let col = xp.baseAddress! + j * n
-                    // Branch-free: each value updates both classes' bounds, the other class with
-                    // ±∞ (no change); v·0 is NaN exactly when v is not finite.
-                    var min0 = Double.infinity, max0 = -Double.infinity, min1 = Double.infinity, max1 = -Double.infinity
-                    var poison = 0.0
-                    for i in 0..<n {
-                        let v = col[i], one = yp[i] == 1
+                    // Branch-free, four rows at a time: each value updates both classes' bounds,
+                    // the other class with ±∞ (no change); v·0 is NaN exactly when v is not finite.
+                    typealias V = SIMD4<Double>
+                    let inf = V(repeating: .infinity), one = V(repeating: 1)
+                    var lo0 = inf, hi0 = -inf, lo1 = inf, hi1 = -inf, poison4 = V.zero
+                    var i = 0
+                    while i + 4 <= n {
+                        let v = V(col[i], col[i + 1], col[i + 2], col[i + 3])
+                        let churned = V(yp[i], yp[i + 1], yp[i + 2], yp[i + 3]) .== one
+                        poison4 += v * 0
+                        lo0 = pointwiseMin(lo0, v.replacing(with: inf, where: churned))
+                        hi0 = pointwiseMax(hi0, v.replacing(with: -inf, where: churned))
+                        lo1 = pointwiseMin(lo1, v.replacing(with: inf, where: .!churned))
+                        hi1 = pointwiseMax(hi1, v.replacing(with: -inf, where: .!churned))
+                        i += 4
+                    }
+                    var min0 = lo0.min(), max0 = hi0.max(), min1 = lo1.min(), max1 = hi1.max()
+                    var poison = poison4.sum()
+                    while i < n {
+                        let v = col[i], churned = yp[i] == 1
                         poison += v * 0
-                        let a = one ? Double.infinity : v, b = one ? -Double.infinity : v
-                        let c = one ? v : Double.infinity, d = one ? v : -Double.infinity
-                        min0 = a < min0 ? a : min0
-                        max0 = b > max0 ? b : max0
-                        min1 = c < min1 ? c : min1
-                        max1 = d > max1 ? d : max1
+                        if churned { min1 = Swift.min(min1, v); max1 = Swift.max(max1, v) }
+                        else { min0 = Swift.min(min0, v); max0 = Swift.max(max0, v) }
+                        i += 1
                     }
                     if poison.isNaN { bad = (0..<n).first { !col[$0].isFinite } }
                     r = ColumnRange(min0: min0, max0: max0, min1: min1, max1: max1)

@@ -1,0 +1,74 @@
+import LinearAlgebra
+import Testing
+import TestSupport
+@testable import HealthCal
+
+/// The one-pass pieces of the fit against plain reference computations.
+struct LogisticFitPassTests {
+    /// A design with n rows (not a multiple of 4) of pseudo-random values, intercept first.
+    func design(rows n: Int, cols p: Int, seed: UInt64) -> (Design, [Double]) {
+        var rng = SplitMix64(seed: seed)
+        var storage = [Double](repeating: 1, count: n * p)
+        for k in n..<(n * p) { storage[k] = Double(rng.next() % 10_000) / 100 - 50 }
+        let y = (0..<n).map { _ in rng.next() % 7 == 0 ? 1.0 : 0.0 }
+        let x = try! Matrix(rows: n, cols: p, columnMajor: storage)
+        return (Design(x: x, names: ["const"] + (1..<p).map { "x\($0)" }, hasIntercept: true), y)
+    }
+
+    @Test func columnRangesEqualAPlainScan() throws {
+        let (d, y) = design(rows: 1_003, cols: 5, seed: 7)
+        let ranges = try LogisticRegression.columnRanges(d, y: y)
+        for j in 0..<d.columnCount {
+            let col = Array(d.x.column(j))
+            let zeros = col.indices.filter { y[$0] == 0 }.map { col[$0] }
+            let ones = col.indices.filter { y[$0] == 1 }.map { col[$0] }
+            #expect(ranges[j].min0 == zeros.min() && ranges[j].max0 == zeros.max())
+            #expect(ranges[j].min1 == ones.min() && ranges[j].max1 == ones.max())
+        }
+    }
+
+    @Test func columnRangesNameTheFirstNonFiniteCell() throws {
+        var (d, y) = design(rows: 1_003, cols: 4, seed: 9)
+        d.x[1_001, 2] = .infinity   // in the scalar tail after the blocks of four
+        d.x[500, 3] = .nan
+        #expect(throws: FitError.nonFinite(column: "x2", row: 1_001, value: .infinity)) {
+            try LogisticRegression.columnRanges(d, y: y)
+        }
+        y[1_001] = 1 - y[1_001]   // the class does not matter
+        #expect(throws: FitError.nonFinite(column: "x2", row: 1_001, value: .infinity)) {
+            try LogisticRegression.columnRanges(d, y: y)
+        }
+    }
+
+    @Test func interceptOnlyValueEqualsAPass() throws {
+        let (d, y) = design(rows: 2_001, cols: 3, seed: 11)
+        let w = (0..<y.count).map { Double($0 % 3 + 1) }
+        let ranges = try LogisticRegression.columnRanges(d, y: y)
+        let start = [-1.7, 0, 0]
+        var objective = LogisticObjective(x: d.x, y: y, weights: w, ridge: 0.5, penalized: [false, true, true])
+        let analytic = try #require(LogisticRegression.interceptOnlyValue(d, ranges, y: y, weights: w, start: start))
+        #expect(relativeError(analytic, try objective.value(at: start)) < 1e-13)
+    }
+
+    @Test func valueAndDerivativesAgreeWithTheValueAndAReferenceHessian() throws {
+        let (d, y) = design(rows: 1_500, cols: 4, seed: 13)
+        let w = [Double](repeating: 1, count: y.count)
+        let beta = [-2.0, 0.01, -0.02, 0.005]
+        var objective = LogisticObjective(x: d.x, y: y, weights: w, ridge: 0, penalized: [false, true, true, true])
+        let all = try objective.valueAndDerivatives(at: beta)
+        #expect(all.value == (try objective.value(at: beta)))
+        // Reference: H = Σ μ(1−μ) x xᵀ, g = Σ (μ − y) x, row by row.
+        let p = beta.count
+        var h = [Double](repeating: 0, count: p * p), g = [Double](repeating: 0, count: p)
+        for i in 0..<y.count {
+            let x = (0..<p).map { d.x[i, $0] }
+            let mu = sigmoid(zip(x, beta).reduce(0) { $0 + $1.0 * $1.1 })
+            for a in 0..<p {
+                g[a] += (mu - y[i]) * x[a]
+                for b in 0..<p { h[a * p + b] += mu * (1 - mu) * x[a] * x[b] }
+            }
+        }
+        #expect(maxRelativeError(all.gradient, g) < 1e-10)
+        #expect(maxRelativeError((0..<p).flatMap { a in (0..<p).map { b in all.hessian[a, b] } }, h) < 1e-10)
+    }
+}
