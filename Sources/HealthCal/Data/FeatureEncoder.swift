@@ -90,46 +90,54 @@ public enum FeatureEncoder {
         let isNumeric = fs.type == .numeric
         let transform = isNumeric ? fs.effectiveTransform : .none
         let impute = fs.effectiveImpute
-        // One pass over the training rows: transform, fixed clip, and collect the present values.
-        // Statistics below are computed in training-row order; only quantiles and medians need
-        // order statistics, found by selection on one copy (never a full sort).
+        // One pass over the training rows: transform, fixed clip, and sum the present values.
+        // Only quantiles, medians and the mode need the values themselves: then they are kept
+        // (in training-row order) and order statistics found by selection on one copy, never a
+        // full sort; otherwise a second pass over the raw column gives the squares for the SD.
+        // Either way every sum runs over the same values in the same order.
         var lower: Double? = isNumeric ? fs.clip?.first : nil
         var upper: Double? = isNumeric ? fs.clip?.last : nil
         let clipLower = lower ?? -.infinity, clipUpper = upper ?? .infinity
         let log1p = transform == .log1p
-        var missingCount = 0
+        let winsorize = isNumeric ? fs.winsorize.flatMap { $0.count == 2 ? $0 : nil } : nil
+        let keep = winsorize != nil || impute == .median || impute == .mode
+        var missingCount = 0, presentCount = 0
+        var presentSum = 0.0
         var bad = false
-        var present = [Double](unsafeUninitializedCapacity: rows.count) { buffer, initialized in
-            var k = 0
+        /// The present value of raw `x` after transform and fixed clip (x not missing, > -1 under log1p).
+        @inline(__always) func cleaned(_ x: Double) -> Double {
+            var x = log1p ? x.log1pValue : x
+            if x < clipLower { x = clipLower }
+            if x > clipUpper { x = clipUpper }
+            return x
+        }
+        var present = [Double](unsafeUninitializedCapacity: keep ? rows.count : 0) { buffer, initialized in
             for r in rows {
-                var x = values[r]
-                if x.isNaN {
+                let raw = values[r]
+                if raw.isNaN {
                     missingCount += 1
                     if impute == .error { problem(r, "", "the value is missing and the spec says impute: error"); bad = true }
                     continue
                 }
-                if log1p {
-                    guard x > -1 else {
-                        problem(r, CellParsing.label(x), "log1p needs values > -1")
-                        bad = true
-                        continue
-                    }
-                    x = x.log1pValue
+                if log1p && !(raw > -1) {
+                    problem(r, CellParsing.label(raw), "log1p needs values > -1")
+                    bad = true
+                    continue
                 }
-                if x < clipLower { x = clipLower }
-                if x > clipUpper { x = clipUpper }
-                buffer[k] = x
-                k += 1
+                let x = cleaned(raw)
+                if keep { buffer[presentCount] = x }
+                presentSum += x
+                presentCount += 1
             }
-            initialized = k
+            initialized = keep ? presentCount : 0
         }
         if bad { return nil }
-        guard !present.isEmpty else {
+        guard presentCount > 0 else {
             problem(nil, nil, "every training row is missing this feature; nothing to fit")
             return nil
         }
         // Winsorize: quantiles of the clipped values, frozen as bounds.
-        if isNumeric, let w = fs.winsorize, w.count == 2 {
+        if let w = winsorize {
             var scratch = present
             let lo = OrderStatistics.quantile(selecting: &scratch, w[0])
             let hi = OrderStatistics.quantile(selecting: &scratch, w[1])
@@ -142,6 +150,7 @@ public enum FeatureEncoder {
                     if p[i] > u { p[i] = u }
                 }
             }
+            presentSum = present.reduce(0, +)
         }
         // Infinite fixed bounds cannot be written to JSON and clip nothing: drop them.
         if let l = lower, !l.isFinite { lower = nil }
@@ -152,7 +161,7 @@ public enum FeatureEncoder {
         case .median:
             var scratch = present
             imputeValue = OrderStatistics.median(selecting: &scratch)
-        case .mean: imputeValue = OrderStatistics.mean(present)
+        case .mean: imputeValue = presentSum / Double(presentCount)
         case .zero: imputeValue = 0
         case .constant: imputeValue = fs.imputeValue ?? 0
         case .error: imputeValue = nil
@@ -169,8 +178,21 @@ public enum FeatureEncoder {
         if fs.effectiveStandardize {
             // The imputed training values: the present ones, then each missing cell's imputed value.
             let extra = imputeValue == nil ? 0 : missingCount
-            let m = OrderStatistics.mean(present, plus: imputeValue ?? 0, count: extra)
-            let sd = OrderStatistics.populationSD(present, plus: imputeValue ?? 0, count: extra, mean: m)
+            let fill = imputeValue ?? 0
+            var total = presentSum
+            for _ in 0..<extra { total += fill }
+            let m = total / Double(presentCount + extra)
+            var squares = 0.0
+            if keep {
+                for x in present { squares += (x - m) * (x - m) }
+            } else {
+                for r in rows where !values[r].isNaN {
+                    let d = cleaned(values[r]) - m
+                    squares += d * d
+                }
+            }
+            for _ in 0..<extra { squares += (fill - m) * (fill - m) }
+            let sd = (squares / Double(presentCount + extra)).squareRoot()
             guard sd > 0 else {
                 problem(nil, CellParsing.label(m),
                         "the feature is constant on the training rows (every value is this one after transform, clipping and imputation), so it cannot be standardized and carries no information; drop it from the spec or set standardize: false")

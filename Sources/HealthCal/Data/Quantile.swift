@@ -119,24 +119,4 @@ extension OrderStatistics {
         for v in x[(from + 1)...] where v < m { m = v }
         return m
     }
-
-    /// The mean of `x` followed by `count` copies of `value`, summed in that order (as `mean`
-    /// of the concatenation, without building it).
-    static func mean(_ x: [Double], plus value: Double, count: Int) -> Double {
-        var s = x.reduce(0, +)
-        for _ in 0..<count { s += value }
-        return s / Double(x.count + count)
-    }
-
-    /// `populationSD` of `x` followed by `count` copies of `value`, without building it.
-    static func populationSD(_ x: [Double], plus value: Double, count: Int, mean: Double) -> Double {
-        var s = 0.0
-        for v in x {
-            let d = v - mean
-            s += d * d
-        }
-        let d = value - mean
-        for _ in 0..<count { s += d * d }
-        return (s / Double(x.count + count)).squareRoot()
-    }
 }

@@ -193,31 +193,38 @@ public enum LogisticRegression {
             x.storage.withUnsafeBufferPointer { xp in
                 y.withUnsafeBufferPointer { yp in
                     let col = xp.baseAddress! + j * n
-                    // Branch-free, four rows at a time: each value updates both classes' bounds,
-                    // the other class with ±∞ (no change); v·0 is NaN exactly when v is not finite.
-                    typealias V = SIMD4<Double>
-                    let inf = V(repeating: .infinity), one = V(repeating: 1)
-                    var lo0 = inf, hi0 = -inf, lo1 = inf, hi1 = -inf, poison4 = V.zero
+                    // Branch-free, two rows at a time in independent chains: each value updates
+                    // both classes' bounds, the other class with ±∞ (no change); v·0 is NaN
+                    // exactly when v is not finite.
+                    let inf = Double.infinity
+                    var min0 = inf, max0 = -inf, min1 = inf, max1 = -inf, poison = 0.0
+                    var min0b = inf, max0b = -inf, min1b = inf, max1b = -inf, poisonB = 0.0
                     var i = 0
-                    while i + 4 <= n {
-                        let v = V(col[i], col[i + 1], col[i + 2], col[i + 3])
-                        let churned = V(yp[i], yp[i + 1], yp[i + 2], yp[i + 3]) .== one
-                        poison4 += v * 0
-                        lo0 = pointwiseMin(lo0, v.replacing(with: inf, where: churned))
-                        hi0 = pointwiseMax(hi0, v.replacing(with: -inf, where: churned))
-                        lo1 = pointwiseMin(lo1, v.replacing(with: inf, where: .!churned))
-                        hi1 = pointwiseMax(hi1, v.replacing(with: -inf, where: .!churned))
-                        i += 4
-                    }
-                    var min0 = lo0.min(), max0 = hi0.max(), min1 = lo1.min(), max1 = hi1.max()
-                    var poison = poison4.sum()
-                    while i < n {
-                        let v = col[i], churned = yp[i] == 1
+                    while i + 2 <= n {
+                        let v = col[i], one = yp[i] == 1, u = col[i + 1], oneB = yp[i + 1] == 1
                         poison += v * 0
-                        if churned { min1 = Swift.min(min1, v); max1 = Swift.max(max1, v) }
-                        else { min0 = Swift.min(min0, v); max0 = Swift.max(max0, v) }
-                        i += 1
+                        poisonB += u * 0
+                        let a = one ? inf : v, b = one ? -inf : v, c = one ? v : inf, d = one ? v : -inf
+                        let a2 = oneB ? inf : u, b2 = oneB ? -inf : u, c2 = oneB ? u : inf, d2 = oneB ? u : -inf
+                        min0 = a < min0 ? a : min0
+                        max0 = b > max0 ? b : max0
+                        min1 = c < min1 ? c : min1
+                        max1 = d > max1 ? d : max1
+                        min0b = a2 < min0b ? a2 : min0b
+                        max0b = b2 > max0b ? b2 : max0b
+                        min1b = c2 < min1b ? c2 : min1b
+                        max1b = d2 > max1b ? d2 : max1b
+                        i += 2
                     }
+                    if i < n {
+                        let v = col[i], one = yp[i] == 1
+                        poison += v * 0
+                        if one { min1 = Swift.min(min1, v); max1 = Swift.max(max1, v) }
+                        else { min0 = Swift.min(min0, v); max0 = Swift.max(max0, v) }
+                    }
+                    poison += poisonB
+                    min0 = Swift.min(min0, min0b); max0 = Swift.max(max0, max0b)
+                    min1 = Swift.min(min1, min1b); max1 = Swift.max(max1, max1b)
                     if poison.isNaN { bad = (0..<n).first { !col[$0].isFinite } }
                     r = ColumnRange(min0: min0, max0: max0, min1: min1, max1: max1)
                 }
