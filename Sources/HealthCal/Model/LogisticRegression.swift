@@ -193,38 +193,35 @@ public enum LogisticRegression {
             x.storage.withUnsafeBufferPointer { xp in
                 y.withUnsafeBufferPointer { yp in
                     let col = xp.baseAddress! + j * n
-                    // Branch-free, two rows at a time in independent chains: each value updates
-                    // both classes' bounds, the other class with ±∞ (no change); v·0 is NaN
-                    // exactly when v is not finite.
-                    let inf = Double.infinity
-                    var min0 = inf, max0 = -inf, min1 = inf, max1 = -inf, poison = 0.0
-                    var min0b = inf, max0b = -inf, min1b = inf, max1b = -inf, poisonB = 0.0
+                    // Branch-free, four rows at a time: each value updates both classes' bounds,
+                    // the other class with ±∞ (no change); v·0 is NaN exactly when v is not finite.
+                    typealias V = SIMD4<Double>
+                    let inf = V(repeating: .infinity), ninf = V(repeating: -.infinity), one = V(repeating: 1)
+                    var lo0 = inf, hi0 = ninf, lo1 = inf, hi1 = ninf, poison4 = V.zero
+                    let cr = UnsafeRawPointer(col), yr = UnsafeRawPointer(yp.baseAddress!)
                     var i = 0
-                    while i + 2 <= n {
-                        let v = col[i], one = yp[i] == 1, u = col[i + 1], oneB = yp[i + 1] == 1
-                        poison += v * 0
-                        poisonB += u * 0
-                        let a = one ? inf : v, b = one ? -inf : v, c = one ? v : inf, d = one ? v : -inf
-                        let a2 = oneB ? inf : u, b2 = oneB ? -inf : u, c2 = oneB ? u : inf, d2 = oneB ? u : -inf
-                        min0 = a < min0 ? a : min0
-                        max0 = b > max0 ? b : max0
-                        min1 = c < min1 ? c : min1
-                        max1 = d > max1 ? d : max1
-                        min0b = a2 < min0b ? a2 : min0b
-                        max0b = b2 > max0b ? b2 : max0b
-                        min1b = c2 < min1b ? c2 : min1b
-                        max1b = d2 > max1b ? d2 : max1b
-                        i += 2
+                    while i + 4 <= n {
+                        let v = cr.loadUnaligned(fromByteOffset: i * 8, as: V.self)
+                        let churned = yr.loadUnaligned(fromByteOffset: i * 8, as: V.self) .== one
+                        poison4 += v * 0
+                        let a = v.replacing(with: inf, where: churned), b = v.replacing(with: ninf, where: churned)
+                        let c = v.replacing(with: inf, where: .!churned), d = v.replacing(with: ninf, where: .!churned)
+                        // Written as selects: the generic pointwiseMin/Max are not inlined here.
+                        lo0 = lo0.replacing(with: a, where: a .< lo0)
+                        hi0 = hi0.replacing(with: b, where: b .> hi0)
+                        lo1 = lo1.replacing(with: c, where: c .< lo1)
+                        hi1 = hi1.replacing(with: d, where: d .> hi1)
+                        i += 4
                     }
-                    if i < n {
-                        let v = col[i], one = yp[i] == 1
+                    var min0 = lo0.min(), max0 = hi0.max(), min1 = lo1.min(), max1 = hi1.max()
+                    var poison = poison4.sum()
+                    while i < n {
+                        let v = col[i]
                         poison += v * 0
-                        if one { min1 = Swift.min(min1, v); max1 = Swift.max(max1, v) }
+                        if yp[i] == 1 { min1 = Swift.min(min1, v); max1 = Swift.max(max1, v) }
                         else { min0 = Swift.min(min0, v); max0 = Swift.max(max0, v) }
+                        i += 1
                     }
-                    poison += poisonB
-                    min0 = Swift.min(min0, min0b); max0 = Swift.max(max0, max0b)
-                    min1 = Swift.min(min1, min1b); max1 = Swift.max(max1, max1b)
                     if poison.isNaN { bad = (0..<n).first { !col[$0].isFinite } }
                     r = ColumnRange(min0: min0, max0: max0, min1: min1, max1: max1)
                 }
