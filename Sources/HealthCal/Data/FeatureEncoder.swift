@@ -25,8 +25,8 @@ public enum FeatureEncoder {
     /// design's column means (the same sums in the same order), with no extra encoding pass.
     public static func fitWithDesign(_ panel: Panel, rows: [Int], spec: Spec) throws(DataValidationError) -> (FittedEncoding, Design) {
         var encoding = try fitFeatures(panel, rows: rows, spec: spec)
-        let design = try encoding.design(panel, rows: rows)
-        encoding.contributionMeans = design.columnMeans()
+        let (design, means) = try encoding.designAndMeans(panel, rows: rows)
+        encoding.contributionMeans = means
         return (encoding, design)
     }
 

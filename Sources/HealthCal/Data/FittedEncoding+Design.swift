@@ -14,6 +14,16 @@ extension FittedEncoding {
 
     /// `design(_:rows:)` on `workers` threads (1 or 2); the result, problems included, is the same.
     func design(_ panel: Panel, rows: [Int], workers requested: Int) throws(DataValidationError) -> Design {
+        try designAndMeans(panel, rows: rows, workers: requested).design
+    }
+
+    /// The design and the mean of each of its columns, each column summed in row order right
+    /// after it is written (while it is still in cache): the same sums as `Design.columnMeans`.
+    func designAndMeans(_ panel: Panel, rows: [Int]) throws(DataValidationError) -> (design: Design, means: [Double]) {
+        try designAndMeans(panel, rows: rows, workers: rows.count * names.count >= 1 << 20 ? 2 : 1)
+    }
+
+    private func designAndMeans(_ panel: Panel, rows: [Int], workers requested: Int) throws(DataValidationError) -> (design: Design, means: [Double]) {
         let n = rows.count, p = names.count
         // Each feature's first column and raw values, or the reason it cannot be encoded.
         var starts: [Int] = [], raws: [PanelFeature?] = [], unusable: [DataProblem?] = []
@@ -42,7 +52,7 @@ extension FittedEncoding {
         // alternate features; each feature's problems are kept apart and merged in order below.
         let features = self.features
         let workers = features.count > 1 ? min(max(requested, 1), 2) : 1
-        let jobs = DesignJobs(count: features.count)
+        let jobs = DesignJobs(count: features.count, columns: p)
         let storage = [Double](unsafeUninitializedCapacity: n * p) { buffer, initialized in
             jobs.base = buffer.baseAddress
             let work: @Sendable (Int) -> Void = { [starts, raws] w in
@@ -50,7 +60,10 @@ extension FittedEncoding {
                 func column(_ j: Int, width: Int = 1) -> UnsafeMutableBufferPointer<Double> {
                     UnsafeMutableBufferPointer(start: x.map { $0 + j * n }, count: width * n)
                 }
-                if w == 0 { column(0).initialize(repeating: 1) }
+                func sum(_ j: Int, width: Int = 1) {
+                    for c in j..<(j + width) { jobs.means[c] = column(c).reduce(0, +) / Double(n) }
+                }
+                if w == 0 { column(0).initialize(repeating: 1); sum(0) }
                 for k in stride(from: w, to: features.count, by: workers) {
                     let f = features[k], j = starts[k]
                     let columns = column(j, width: f.width)
@@ -74,6 +87,7 @@ extension FittedEncoding {
                         f.fillCategorical(text, rows: rows, report: report) { i, offset in columns[offset * n + i] = 1 }
                     }
                     jobs.problems[k] = found
+                    sum(j, width: f.width)
                 }
             }
             if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
@@ -86,7 +100,7 @@ extension FittedEncoding {
         }
         try problems.throwIfAny()
         do {
-            return Design(x: try Matrix(rows: n, cols: p, columnMajor: storage), names: names, hasIntercept: true)
+            return (Design(x: try Matrix(rows: n, cols: p, columnMajor: storage), names: names, hasIntercept: true), Array(jobs.means))
         } catch {
             throw DataValidationError(problems: [DataProblem(file: panel.source, message: "cannot build the design: \(error)")])
         }
@@ -220,20 +234,25 @@ extension FittedFeature {
 /// The design's buffer and one problem list per feature, shared with the worker threads.
 ///
 /// Unchecked because the compiler cannot see what makes it safe: worker w writes only the
-/// columns and the problem slots of features k with k % workers == w (and worker 0 the
-/// intercept), disjoint ranges of memory, and everything is read after `concurrentPerform`
+/// columns, means and problem slots of features k with k % workers == w (and worker 0 the
+/// intercept's), disjoint ranges of memory, and everything is read after `concurrentPerform`
 /// has returned.
 private final class DesignJobs: @unchecked Sendable {
     var base: UnsafeMutablePointer<Double>?
     let problems: UnsafeMutableBufferPointer<[DataProblem]>
+    /// One mean per design column, written by the worker that wrote the column.
+    let means: UnsafeMutableBufferPointer<Double>
 
-    init(count: Int) {
+    init(count: Int, columns: Int) {
         problems = .allocate(capacity: count)
         problems.initialize(repeating: [])
+        means = .allocate(capacity: columns)
+        means.initialize(repeating: 0)
     }
 
     deinit {
         problems.deinitialize()
         problems.deallocate()
+        means.deallocate()
     }
 }
