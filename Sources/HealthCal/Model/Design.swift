@@ -20,6 +20,23 @@ public struct Design: Sendable {
     public var rowCount: Int { x.rows }
     public var columnCount: Int { x.cols }
 
+    /// The design of the given rows, in that order.
+    public func subset(rows: [Int]) -> Design {
+        let n = rowCount, m = rows.count, p = columnCount
+        precondition(rows.allSatisfy { $0 >= 0 && $0 < n }, "subset rows outside the design")
+        let storage = [Double](unsafeUninitializedCapacity: m * p) { out, initialized in
+            x.storage.withUnsafeBufferPointer { xp in
+                for j in 0..<p {
+                    let base = j * n, o = j * m
+                    for (k, r) in rows.enumerated() { out[o + k] = xp[base + r] }
+                }
+            }
+            initialized = m * p
+        }
+        // The shape is consistent by construction.
+        return Design(x: try! Matrix(rows: m, cols: p, columnMajor: storage), names: names, hasIntercept: hasIntercept)
+    }
+
     /// The mean of each column, summed in row order (columns on all cores).
     public func columnMeans() -> [Double] {
         let n = rowCount, x = self.x

@@ -100,8 +100,8 @@ public enum LogisticRegression {
     }
 
     /// Rows above which a cold fit first solves a subsample of about `subsampleRows` rows.
-    static let subsampleThreshold = 400_000
-    static let subsampleRows = 100_000
+    public static let subsampleThreshold = 400_000
+    public static let subsampleRows = 100_000
 
     /// Weights fitted on a systematic subsample (deterministic), as a starting point for the full fit of
     /// a large design: Newton's early iterations are as good on 100k rows as on a million, and
@@ -109,31 +109,32 @@ public enum LogisticRegression {
     /// subsample cannot be fitted (then the full fit starts cold).
     static func subsampleStart(_ design: Design, y: [Double], weights w: [Double], options: LogisticOptions,
                                threshold: Int = subsampleThreshold, target: Int = subsampleRows) -> [Double]? {
-        let n = design.rowCount, p = design.columnCount
+        let n = design.rowCount
         guard n > threshold, target > 0 else { return nil }
-        // Runs of `run` consecutive rows, one every `step` rows: about one row in n/target, like
-        // every k-th row, but reading whole cache lines (every k-th row reads nearly all of them).
-        let run = 64, step = max(run, run * (n / target))
+        let rows = subsampleRowIndices(count: n, target: target)
+        // A subsample below the threshold starts from the intercept-only point: no recursion.
+        return try? fit(design.subset(rows: rows), y: rows.map { y[$0] }, weights: rows.map { w[$0] },
+                        options: subsampleOptions(options, rows: rows.count, of: n)).coefficients
+    }
+
+    /// The rows of the systematic subsample a large cold fit starts from: runs of 64
+    /// consecutive rows, one run every 64·⌊n/target⌋ rows. About one row in n/target, like every
+    /// k-th row, but reading whole cache lines (every k-th row would read nearly all of them).
+    public static func subsampleRowIndices(count n: Int, target: Int = subsampleRows) -> [Int] {
+        let run = 64, step = max(run, run * (n / max(1, target)))
         var rows: [Int] = []
         rows.reserveCapacity(n / step * run + run)
         for lo in stride(from: 0, to: n, by: step) { rows.append(contentsOf: lo..<min(n, lo + run)) }
-        var storage = [Double](repeating: 0, count: rows.count * p)
-        design.x.storage.withUnsafeBufferPointer { xp in
-            storage.withUnsafeMutableBufferPointer { out in
-                for j in 0..<p {
-                    let base = j * n, o = j * rows.count
-                    for (k, r) in rows.enumerated() { out[o + k] = xp[base + r] }
-                }
-            }
-        }
-        guard let x = try? Matrix(rows: rows.count, cols: p, columnMajor: storage) else { return nil }
-        let sub = Design(x: x, names: design.names, hasIntercept: design.hasIntercept)
-        // The penalty scales with the data: λ on n rows is like λ·(m/n) on m of them.
-        var subOptions = options
-        subOptions.ridge = options.ridge * Double(rows.count) / Double(n)
-        subOptions.newton.relativeTolerance = 1e-6
-        return try? fit(sub, y: rows.map { y[$0] }, weights: rows.map { w[$0] }, options: subOptions,
-                        start: [Double](repeating: 0, count: p)).coefficients
+        return rows
+    }
+
+    /// The options of the subsample fit: the penalty scales with the data (λ on n rows is like
+    /// λ·m/n on m of them), and a start needs no more than 1e-6 relative precision.
+    public static func subsampleOptions(_ options: LogisticOptions, rows m: Int, of n: Int) -> LogisticOptions {
+        var sub = options
+        sub.ridge = options.ridge * Double(m) / Double(n)
+        sub.newton.relativeTolerance = 1e-6
+        return sub
     }
 
     /// Log-likelihood of the intercept-only model (p̂ = weighted base rate), or of p = ½ without an intercept.
