@@ -84,7 +84,8 @@ public enum Recalibration {
         let backtest = BacktestReport(run: run, champion: comparison)
 
         say("fitting the final weights on all \(panel.rowCount) rows")
-        let segmented = try SegmentedFit.run(panel: panel, ridge: options.ridge)
+        // Warm-started from the last fold's weights (nearly the same rows): same optimum, fewer passes.
+        let segmented = try SegmentedFit.run(panel: panel, ridge: options.ridge, warmStart: run.models.last?.fit)
         let final = segmented.pooled
         let perSegment = spec.model.perSegment && !panel.segmentNames.isEmpty
         var fitNotes = segmented.notes.map { "final model: " + $0 }
