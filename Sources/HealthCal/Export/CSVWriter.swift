@@ -9,6 +9,10 @@ import Foundation
 /// as the number it is, so a negative contribution stays a number a spreadsheet can sum; only
 /// real `Double`s can be written that way, never text. A cell containing a comma, a quote, CR or
 /// LF is quoted, with quotes doubled. Lines end in CRLF, as RFC 4180 says.
+///
+/// The file is built as UTF-8 bytes (a flags file runs to tens of MB): cells are appended in
+/// place, numbers are formatted straight into the buffer, and plain ASCII text is checked and
+/// copied byte by byte; other text takes `field(_:separator:)`, the reference rule.
 public struct CSVWriter: Sendable {
     public enum Cell: Sendable, Equatable, ExpressibleByStringLiteral {
         case text(String)
@@ -25,17 +29,23 @@ public struct CSVWriter: Sendable {
         public static func optional(_ v: Double?, decimals: Int? = nil) -> Cell { v.map { .number($0, decimals: decimals) } ?? .empty }
     }
 
-    public private(set) var text = ""
+    /// The file so far, UTF-8.
+    public private(set) var bytes: [UInt8] = []
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
     public let separator: Character
+    /// The separator's byte when it is one ASCII character (the byte-wise text path needs it).
+    private let separatorByte: UInt8?
+    private var atRowStart = true
 
     public init(separator: Character = ",") {
         self.separator = separator
+        separatorByte = separator.utf8.count == 1 ? separator.utf8.first : nil
     }
 
     /// Appends one record.
     public mutating func row(_ cells: [Cell]) {
-        text += cells.map { Self.field($0, separator: separator) }.joined(separator: String(separator))
-        text += "\r\n"
+        for cell in cells { append(cell) }
+        endRow()
     }
 
     /// Appends one record of text cells (a header).
@@ -43,8 +53,73 @@ public struct CSVWriter: Sendable {
         row(cells.map { Cell.text($0) })
     }
 
+    /// Appends one cell to the current record.
+    public mutating func append(_ cell: Cell) {
+        startCell()
+        switch cell {
+        case .empty: return
+        case let .number(v, decimals):
+            guard v.isFinite else { return }
+            if let decimals {
+                Self.appendFixed(v, decimals: decimals, to: &bytes)
+            } else if v == v.rounded() && abs(v) < 1e15 {
+                Self.appendInteger(Int64(v), to: &bytes)
+            } else {
+                bytes.append(contentsOf: "\(v)".utf8)
+            }
+        case let .text(s):
+            var s = s
+            let done = s.withUTF8 { appendPlainText($0) }
+            if !done { bytes.append(contentsOf: Self.field(.text(s), separator: separator).utf8) }
+        }
+    }
+
+    /// Appends a text cell given as UTF-8 bytes (built in place by the caller); the same rule
+    /// as `.text`.
+    public mutating func appendText(utf8 text: [UInt8]) {
+        startCell()
+        let done = text.withUnsafeBufferPointer { appendPlainText($0) }
+        if !done { bytes.append(contentsOf: Self.field(.text(String(decoding: text, as: UTF8.self)), separator: separator).utf8) }
+    }
+
+    /// Ends the current record (CRLF).
+    public mutating func endRow() {
+        bytes.append(13)
+        bytes.append(10)
+        atRowStart = true
+    }
+
+    private mutating func startCell() {
+        if !atRowStart { bytes.append(contentsOf: separator.utf8) }
+        atRowStart = false
+    }
+
+    /// The `.text` rule for ASCII text without CR or LF, where every Character is one byte, so
+    /// checking bytes is checking Characters. false (nothing written) for any other text.
+    private mutating func appendPlainText(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let separatorByte else { return false }
+        var quoted = false
+        for b in s {
+            if b >= 0x80 || b == 13 || b == 10 { return false }
+            if b == 0x22 || b == separatorByte { quoted = true }
+        }
+        if quoted { bytes.append(0x22) }
+        if let first = s.first, Self.formulaTriggerBytes.contains(first) { bytes.append(0x27) }
+        if quoted {
+            for b in s {
+                if b == 0x22 { bytes.append(0x22) }
+                bytes.append(b)
+            }
+            bytes.append(0x22)
+        } else {
+            bytes.append(contentsOf: s)
+        }
+        return true
+    }
+
     /// Characters that make a spreadsheet treat a cell as a formula when they come first.
     public static let formulaTriggers: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
+    private static let formulaTriggerBytes: [UInt8] = [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D]
 
     /// One cell as it appears in the file.
     public static func field(_ cell: Cell, separator: Character = ",") -> String {
@@ -68,17 +143,45 @@ public struct CSVWriter: Sendable {
     /// `decimals` digits (enough for scores and log-odds shown to people; the JSON keeps full
     /// precision). Falls back to the shortest representation for magnitudes beyond 1e15.
     public static func format(_ v: Double, decimals: Int) -> String {
+        var out: [UInt8] = []
+        appendFixed(v, decimals: decimals, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `format(_:decimals:)` appended to `out` as UTF-8.
+    public static func appendFixed(_ v: Double, decimals: Int, to out: inout [UInt8]) {
         let d = max(0, min(decimals, 12))
         var scale = 1.0
         for _ in 0..<d { scale *= 10 }
         let scaled = (abs(v) * scale).rounded(.toNearestOrAwayFromZero)
-        guard scaled < 1e15 else { return "\(v)" }
+        guard scaled < 1e15 else {
+            out.append(contentsOf: "\(v)".utf8)
+            return
+        }
         let whole = Int64(scaled)
-        let intPart = whole / Int64(scale)
-        let frac = whole % Int64(scale)
-        let sign = v < 0 && whole != 0 ? "-" : ""
-        if d == 0 { return sign + String(intPart) }
-        let fracText = String(frac)
-        return sign + String(intPart) + "." + String(repeating: "0", count: d - fracText.count) + fracText
+        let unit = Int64(scale)
+        if v < 0 && whole != 0 { out.append(0x2D) }
+        appendInteger(whole / unit, to: &out)
+        guard d > 0 else { return }
+        out.append(0x2E)
+        // The fraction, zero-padded to d digits.
+        let frac = whole % unit
+        var power = unit / 10
+        while power > 0 {
+            out.append(0x30 + UInt8((frac / power) % 10))
+            power /= 10
+        }
+    }
+
+    /// `String(v)` appended to `out` as UTF-8.
+    static func appendInteger(_ v: Int64, to out: inout [UInt8]) {
+        if v < 0 { out.append(0x2D) }
+        let m = v.magnitude
+        var power: UInt64 = 1
+        while power <= m / 10 { power *= 10 }
+        while power > 0 {
+            out.append(0x30 + UInt8((m / power) % 10))
+            power /= 10
+        }
     }
 }

@@ -7,6 +7,11 @@ extension FlagReport {
     /// by " > "), the top contributions as feature/contribution/value column triples, the
     /// healthiest-looking features of false-healthy churners, and one sub-score column per group.
     public func flagsCSV() -> String {
+        String(decoding: flagsCSVBytes(), as: UTF8.self)
+    }
+
+    /// `flagsCSV()` as UTF-8 bytes, for writing without building a String of tens of MB.
+    public func flagsCSVBytes() -> [UInt8] {
         let n = max(0, options.topFeatures)
         let groups = Set(flags.flatMap { $0.subScores.keys }).sorted()
         var header = ["kind", "customer", "segment", "periods", "start_period", "end_period", "score", "band",
@@ -19,28 +24,41 @@ extension FlagReport {
         header += groups.map { "subscore_\($0)" }
         var csv = CSVWriter()
         csv.row(header)
+        var trajectory: [UInt8] = []
         for f in flags {
-            var cells: [CSVWriter.Cell] = [
+            for cell: CSVWriter.Cell in [
                 .text(f.kind.rawValue), .text(f.customer), f.segment.map { .text($0) } ?? .empty,
                 .text(f.periods.joined(separator: ";")), .text(f.startPeriod), .text(f.endPeriod),
                 .number(f.score, decimals: 2), .text(f.band), .optional(f.previousScore, decimals: 2),
                 .optional(f.drop, decimals: 2), f.streakLength.map { .integer($0) } ?? .empty,
                 .text(f.failedGate ? "yes" : "no"),
-                .text(f.trajectory.map { "\($0.period) \(CSVWriter.format($0.score, decimals: 1)) \($0.band)" }.joined(separator: " > ")),
-            ]
+            ] { csv.append(cell) }
+            // "period score band" per point, joined by " > ".
+            trajectory.removeAll(keepingCapacity: true)
+            for (k, point) in f.trajectory.enumerated() {
+                if k > 0 { trajectory.append(contentsOf: " > ".utf8) }
+                trajectory.append(contentsOf: point.period.utf8)
+                trajectory.append(0x20)
+                CSVWriter.appendFixed(point.score, decimals: 1, to: &trajectory)
+                trajectory.append(0x20)
+                trajectory.append(contentsOf: point.band.utf8)
+            }
+            csv.appendText(utf8: trajectory)
             for list in [f.topContributions, f.healthiestContributions] where n > 0 {
                 for k in 0..<n {
                     if k < list.count {
-                        cells += [.text(list[k].feature), .number(list[k].contribution, decimals: 4), Self.valueCell(list[k].value)]
+                        csv.append(.text(list[k].feature))
+                        csv.append(.number(list[k].contribution, decimals: 4))
+                        csv.append(Self.valueCell(list[k].value))
                     } else {
-                        cells += [.empty, .empty, .empty]
+                        for _ in 0..<3 { csv.append(.empty) }
                     }
                 }
             }
-            cells += groups.map { g in .optional(f.subScores[g], decimals: 4) }
-            csv.row(cells)
+            for g in groups { csv.append(.optional(f.subScores[g], decimals: 4)) }
+            csv.endRow()
         }
-        return csv.text
+        return csv.bytes
     }
 
     /// The band table: period ("all" = pooled), scheme, band, customers, churners, churn rate,

@@ -47,21 +47,30 @@ extension WeightFile {
     public static func make(panel: Panel, rows: [Int]? = nil, fit: SpecFit, calibration: CalibrationMap,
                             bands: BandAssignment?, inputBytes: [UInt8],
                             metrics: [String: Double]? = nil) throws -> WeightFile {
+        try make(panel: panel, rows: rows, fit: fit, calibration: calibration, bands: bands,
+                 inputSHA256: SHA256.hex(inputBytes), metrics: metrics)
+    }
+
+    /// `make(panel:rows:fit:...)` with the training file's SHA-256 (64 hex digits) computed by
+    /// the caller, e.g. by `SHA256.hex(contentsOf:)` without reading the file into memory.
+    public static func make(panel: Panel, rows: [Int]? = nil, fit: SpecFit, calibration: CalibrationMap,
+                            bands: BandAssignment?, inputSHA256: String,
+                            metrics: [String: Double]? = nil) throws -> WeightFile {
         let rows = rows ?? Array(0..<panel.rowCount)
         guard fit.fit.names == fit.encoding.names else {
             throw WeightFileError.invalid("the fit's coefficient names do not match the encoding's columns")
         }
-        var periodSet = Set<Int32>()
+        var periodSeen = [Bool](repeating: false, count: panel.periods.count)
         var wSum = 0.0, yw = 0.0
         for r in rows {
-            if !panel.isSnapshot { periodSet.insert(panel.periodOfRow[r]) }
+            if !panel.isSnapshot, case let p = Int(panel.periodOfRow[r]), periodSeen.indices.contains(p) { periodSeen[p] = true }
             let w = panel.hasWeights ? panel.weights[r] : 1
             wSum += w
             yw += w * panel.outcome[r]
         }
-        let periods = periodSet.sorted().map { panel.periods[Int($0)].label }
+        let periods = periodSeen.indices.filter { periodSeen[$0] }.map { panel.periods[$0].label }
         let metadata = Metadata(trainingPeriods: periods, rows: rows.count, churnRate: wSum > 0 ? yw / wSum : 0,
-                                inputSHA256: SHA256.hex(inputBytes), spec: panel.spec, metrics: metrics)
+                                inputSHA256: inputSHA256, spec: panel.spec, metrics: metrics)
         let sds = try contributionSDs(panel: panel, rows: rows, fit: fit, calibration: calibration)
         return try make(encoding: fit.encoding, coefficients: fit.fit.coefficients, calibration: calibration,
                         bands: bands, metadata: metadata, contributionSDs: sds)
@@ -74,9 +83,17 @@ extension WeightFile {
     public static func make(panel: Panel, rows: [Int]? = nil, segmented: SegmentedFit, calibration: CalibrationMap,
                             bands: BandAssignment?, inputBytes: [UInt8],
                             metrics: [String: Double]? = nil) throws -> WeightFile {
+        try make(panel: panel, rows: rows, segmented: segmented, calibration: calibration, bands: bands,
+                 inputSHA256: SHA256.hex(inputBytes), metrics: metrics)
+    }
+
+    /// `make(panel:rows:segmented:...)` with the training file's SHA-256 computed by the caller.
+    public static func make(panel: Panel, rows: [Int]? = nil, segmented: SegmentedFit, calibration: CalibrationMap,
+                            bands: BandAssignment?, inputSHA256: String,
+                            metrics: [String: Double]? = nil) throws -> WeightFile {
         let rows = rows ?? Array(0..<panel.rowCount)
         let pooled = try make(panel: panel, rows: rows, fit: segmented.pooled, calibration: calibration, bands: bands,
-                              inputBytes: inputBytes, metrics: metrics)
+                              inputSHA256: inputSHA256, metrics: metrics)
         guard !segmented.segments.isEmpty else { return pooled }
         guard let segmentColumn = panel.spec.data.segment else {
             throw WeightFileError.invalid("per-segment models need the segment column's name")
@@ -93,40 +110,6 @@ extension WeightFile {
         return try make(encoding: pooled.encoding, coefficients: segmented.pooled.fit.coefficients, calibration: calibration,
                         bands: bands, metadata: pooled.metadata, segmentColumn: segmentColumn, segments: segments,
                         contributionSDs: pooled.model.contributionSDs)
-    }
-
-    /// Contribution SDs of `fit` over `rows`, with the final (calibration-folded) weights.
-    static func contributionSDs(panel: Panel, rows: [Int], fit: SpecFit, calibration: CalibrationMap) throws -> [String: Double] {
-        let finalWeights: [Double]
-        if calibration.isFoldable {
-            finalWeights = try calibration.folded(intercept: fit.fit.coefficients[0],
-                                                  weights: Array(fit.fit.coefficients.dropFirst())).weights
-        } else {
-            finalWeights = Array(fit.fit.coefficients.dropFirst())
-        }
-        let design = try fit.encoding.design(panel, rows: rows)
-        return contributionSDs(encoding: fit.encoding, columns: (1..<design.x.cols).map { Array(design.x.column($0)) },
-                               weights: finalWeights)
-    }
-
-    /// Population SD (ddof 0) over rows of each feature's contribution Σⱼ wⱼ xⱼ (the feature's
-    /// columns j). `columns[k]` is design column k + 1 (after "const"), `weights` aligned with it.
-    public static func contributionSDs(encoding: FittedEncoding, columns: [[Double]], weights: [Double]) -> [String: Double] {
-        var out: [String: Double] = [:]
-        var j = 0
-        let n = columns.first?.count ?? 0
-        for f in encoding.features {
-            var c = [Double](repeating: 0, count: n)
-            for k in j..<(j + f.width) where k < columns.count {
-                for i in 0..<n { c[i] += weights[k] * columns[k][i] }
-            }
-            j += f.width
-            guard n > 0 else { out[f.name] = 0; continue }
-            let mean = c.reduce(0, +) / Double(n)
-            let variance = c.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n)
-            out[f.name] = variance.squareRoot()
-        }
-        return out
     }
 
     static func linearModel(encoding: FittedEncoding, coefficients: [Double], calibration: CalibrationMap,

@@ -94,6 +94,7 @@ public enum Recalibration {
         }
 
         say("bands and flags")
+        let inputHash = BackgroundFileHash(path: options.dataPath)
         let scored = try ScoredPanel.make(panel: panel, run: run)
         var flags = FlagDetection.run(scored: scored, panel: panel, models: run.models, options: spec.flags)
         flags.notes = run.notes + fitNotes + flags.notes
@@ -111,9 +112,9 @@ public enum Recalibration {
                                           "oos_churn_rate": m.churnRate, "oos_mean_predicted": m.meanPredicted]
         if let auc = m.rocAUC { headline["oos_auc"] = auc }
         if let slope = m.cox?.slope { headline["oos_calibration_slope"] = slope }
-        let inputBytes = try readBytes(options.dataPath)
         let weightFile = try WeightFile.make(panel: panel, segmented: segmented, calibration: run.finalCalibration,
-                                             bands: bandAssignment(flags), inputBytes: inputBytes, metrics: headline)
+                                             bands: bandAssignment(flags), inputSHA256: try inputSHA256(inputHash, path: options.dataPath),
+                                             metrics: headline)
         try OutputFile.write(try weightFile.data(), to: path("weights.json"), overwrite: options.force)
         files["weight file"] = path("weights.json")
         try OutputFile.write(try SQLExport.query(weightFile), to: path("exports/score.sql"), overwrite: true)
@@ -136,7 +137,7 @@ public enum Recalibration {
             notes.append("scorecard not written: \(error.description)")
         }
 
-        try OutputFile.write(flags.flagsCSV(), to: path("flags/flags.csv"), overwrite: true)
+        try OutputFile.write(Data(flags.flagsCSVBytes()), to: path("flags/flags.csv"), overwrite: true)
         try OutputFile.write(flags.bandsCSV(), to: path("flags/bands.csv"), overwrite: true)
         // The summary only: every flag is in flags.csv, and the full record with trajectories and
         // contributions (which runs to hundreds of MB on a million rows) is `healthcal flags`'s.
@@ -184,11 +185,13 @@ public enum Recalibration {
         enum CodingKeys: String, CodingKey { case referencePeriod = "reference_period", summary, notes }
     }
 
-    static func readBytes(_ path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
+    /// The training file's fingerprint, hashed in chunks (not read whole into memory) on a
+    /// second thread while the flags are found.
+    static func inputSHA256(_ hash: BackgroundFileHash, path: String) throws -> String {
+        guard let hex = hash.hex else {
             throw DataValidationError(problems: [DataProblem(file: path, message: "cannot read the file")])
         }
-        return [UInt8](data)
+        return hex
     }
 
     /// The band rule the flags used (frozen cut points, per-segment schemes, the gate), for the
@@ -226,20 +229,24 @@ public enum Recalibration {
     /// The flag counts a leader reads and the dozen customers most worth a look.
     static func flagDigest(_ report: FlagReport) -> FlagDigest {
         let s = report.summary
-        let count = { (kind: FlagKind) in report.flags.filter { $0.kind == kind }.count }
+        // Indices rather than copies of the (many) flags.
+        let all = report.flags
+        let byKind = Dictionary(grouping: all.indices, by: { all[$0].kind })
+        let count = { (kind: FlagKind) in byKind[kind]?.count ?? 0 }
         let kindLabel: [FlagKind: String] = [.falseHealthyChurner: "Called healthy, churned",
                                              .persistentAtRisk: "Red for quarters, stayed", .scoreDrop: "Sudden drop"]
         var top: [FlagDigest.Customer] = []
         for kind in FlagKind.allCases {
-            let flags = report.flags.filter { $0.kind == kind }
+            let flags = byKind[kind] ?? []
             // The most confident mistakes first: healthiest-scored churners, longest red streaks, biggest drops.
-            let ordered: [CustomerFlag]
+            let ordered: [Int]
             switch kind {
-            case .falseHealthyChurner: ordered = flags.sorted { $0.score > $1.score }
-            case .persistentAtRisk: ordered = flags.sorted { ($0.streakLength ?? 0, -$0.score) > ($1.streakLength ?? 0, -$1.score) }
-            case .scoreDrop: ordered = flags.sorted { ($0.drop ?? 0) > ($1.drop ?? 0) }
+            case .falseHealthyChurner: ordered = flags.sorted { all[$0].score > all[$1].score }
+            case .persistentAtRisk:
+                ordered = flags.sorted { (all[$0].streakLength ?? 0, -all[$0].score) > (all[$1].streakLength ?? 0, -all[$1].score) }
+            case .scoreDrop: ordered = flags.sorted { (all[$0].drop ?? 0) > (all[$1].drop ?? 0) }
             }
-            for f in ordered.prefix(4) {
+            for f in ordered.prefix(4).map({ all[$0] }) {
                 let reasons = (kind == .falseHealthyChurner ? f.healthiestContributions : f.topContributions).prefix(3)
                     .map { "\($0.feature) = \($0.value) (\($0.contribution >= 0 ? "+" : "")\(MetricsText.num($0.contribution, 2)))" }
                     .joined(separator: "; ")

@@ -51,22 +51,6 @@ extension RowExplanation {
     /// their order nor (for b > 0) their sign. Returns nil when the row cannot be encoded
     /// (it was scored, so that would be a bug, not bad data) or the model's shape differs.
     public static func explain(panel: Panel, row r: Int, encoding: FittedEncoding, coefficients: [Double]) -> RowExplanation? {
-        let raw = encoding.rawRow(panel, row: r)
-        guard let x = try? encoding.encode(raw), x.count == coefficients.count,
-              encoding.contributionMeans.count == coefficients.count else { return nil }
-        var baseline = coefficients[0]
-        for j in 1..<coefficients.count { baseline += coefficients[j] * encoding.contributionMeans[j] }
-        var out: [FeatureContribution] = []
-        out.reserveCapacity(encoding.features.count)
-        var j = 1
-        for (f, value) in zip(encoding.features, raw) {
-            var c = 0.0
-            for k in j..<min(j + f.width, coefficients.count) {
-                c += coefficients[k] * (x[k] - encoding.contributionMeans[k])
-            }
-            j += f.width
-            out.append(FeatureContribution(feature: f.name, group: f.group ?? ungrouped, contribution: c, value: value.shown))
-        }
-        return RowExplanation(contributions: out, baseline: baseline)
+        RowExplainer(panel: panel, encoding: encoding, coefficients: coefficients).explain(row: r)?.full
     }
 }

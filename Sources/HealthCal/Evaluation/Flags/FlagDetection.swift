@@ -26,19 +26,30 @@ public enum FlagDetection {
         var flagsByKind: [FlagKind: [CustomerFlag]] = [:]
         var inStreak = [Bool](repeating: false, count: scored.count)
         var unexplained = 0
-        var cache: [Int: RowExplanation] = [:]
+        var cache: [Int: ExplainedRow] = [:]
+        // One explainer per fold and segment model, built on first use.
+        var explainers: [Int: RowExplainer] = [:]
+        let segmentSlots = panel.segmentNames.count + 1
 
-        func explain(_ i: Int) -> RowExplanation? {
+        func explain(_ i: Int) -> ExplainedRow? {
             if let e = cache[i] { return e }
             let f = Int(scored.fold[i])
             guard models.indices.contains(f) else {
                 unexplained += 1
                 return nil
             }
-            // The row's own segment model when the fold had one, else the pooled model.
-            let model = models[f].model(forSegment: panel.segment(ofRow: scored.row[i]))
-            guard let e = RowExplanation.explain(panel: panel, row: scored.row[i], encoding: model.encoding,
-                                                 coefficients: model.fit.coefficients) else {
+            let r = scored.row[i]
+            let key = f * segmentSlots + (panel.segmentCodes.isEmpty ? 0 : Int(panel.segmentCodes[r]) + 1)
+            let explainer: RowExplainer
+            if let known = explainers[key] {
+                explainer = known
+            } else {
+                // The row's own segment model when the fold had one, else the pooled model.
+                let model = models[f].model(forSegment: panel.segment(ofRow: r))
+                explainer = RowExplainer(panel: panel, encoding: model.encoding, coefficients: model.fit.coefficients)
+                explainers[key] = explainer
+            }
+            guard let e = explainer.explain(row: r) else {
                 unexplained += 1
                 return nil
             }

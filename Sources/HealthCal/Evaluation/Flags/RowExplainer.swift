@@ -1,0 +1,90 @@
+/// Explains many rows of one panel with one model, for the flags: the panel column of each
+/// encoded feature is looked up once (not by name for every row), and a contribution's raw
+/// value is written out as text only for the few contributions a flag lists, not for every
+/// feature of every explained row. The arithmetic is `RowExplanation.explain`'s, which is built
+/// on this type.
+struct RowExplainer {
+    let encoding: FittedEncoding
+    let coefficients: [Double]
+    /// The panel's column of each of `encoding.features` (nil: the panel lacks it, so missing).
+    let columns: [Column?]
+    let groups: [String]
+
+    init(panel: Panel, encoding: FittedEncoding, coefficients: [Double]) {
+        self.encoding = encoding
+        self.coefficients = coefficients
+        columns = encoding.features.map { f in panel.features.first { $0.name == f.name }?.values }
+        groups = encoding.features.map { $0.group ?? RowExplanation.ungrouped }
+    }
+
+    /// Row `r`'s contributions; nil when the row cannot be encoded or the model's shape differs.
+    func explain(row r: Int) -> ExplainedRow? {
+        let raw = columns.map { column -> RawValue in
+            switch column {
+            case nil: return .missing
+            case let .numeric(v)?: return v[r].isNaN ? .missing : .number(v[r])
+            case let .text(t)?: return t.value(at: r).map { .text($0) } ?? .missing
+            }
+        }
+        let means = encoding.contributionMeans
+        guard let x = try? encoding.encode(raw), x.count == coefficients.count, means.count == coefficients.count else { return nil }
+        var baseline = coefficients[0]
+        for j in 1..<coefficients.count { baseline += coefficients[j] * means[j] }
+        var contributions: [Double] = []
+        contributions.reserveCapacity(encoding.features.count)
+        var j = 1
+        for f in encoding.features {
+            var c = 0.0
+            for k in j..<min(j + f.width, coefficients.count) {
+                c += coefficients[k] * (x[k] - means[k])
+            }
+            j += f.width
+            contributions.append(c)
+        }
+        return ExplainedRow(explainer: self, raw: raw, contributions: contributions, baseline: baseline)
+    }
+}
+
+/// One explained row: a contribution per feature (spec order), the raw values still unformatted.
+struct ExplainedRow {
+    let explainer: RowExplainer
+    let raw: [RawValue]
+    let contributions: [Double]
+    let baseline: Double
+
+    func contribution(_ k: Int) -> FeatureContribution {
+        FeatureContribution(feature: explainer.encoding.features[k].name, group: explainer.groups[k],
+                            contribution: contributions[k], value: raw[k].shown)
+    }
+
+    /// Every contribution, values included.
+    var full: RowExplanation {
+        RowExplanation(contributions: contributions.indices.map(contribution), baseline: baseline)
+    }
+
+    /// `RowExplanation.top(_:)`, formatting only the values it returns.
+    func top(_ n: Int) -> [FeatureContribution] {
+        let names = explainer.encoding.features
+        let order = contributions.indices.sorted { a, b in
+            let (x, y) = (abs(contributions[a]), abs(contributions[b]))
+            return x != y ? x > y : names[a].name < names[b].name
+        }
+        return order.prefix(max(0, n)).map(contribution)
+    }
+
+    /// `RowExplanation.healthiest(_:)`, formatting only the values it returns.
+    func healthiest(_ n: Int) -> [FeatureContribution] {
+        let names = explainer.encoding.features
+        let order = contributions.indices.filter { contributions[$0] < 0 }.sorted { a, b in
+            contributions[a] != contributions[b] ? contributions[a] < contributions[b] : names[a].name < names[b].name
+        }
+        return order.prefix(max(0, n)).map(contribution)
+    }
+
+    /// `RowExplanation.groupSums`: summed in feature order, as there.
+    var groupSums: [String: Double] {
+        var sums: [String: Double] = [:]
+        for (g, c) in zip(explainer.groups, contributions) { sums[g, default: 0] += c }
+        return sums
+    }
+}
