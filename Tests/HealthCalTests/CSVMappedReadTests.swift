@@ -15,19 +15,6 @@ import Testing
         return o
     }
 
-    func assertSame(_ a: Table, _ b: Table, _ note: String) {
-        #expect(a.names == b.names, "\(note)")
-        #expect(a.rowCount == b.rowCount, "\(note)")
-        #expect(a.rowLines == b.rowLines, "\(note)")
-        for (x, y) in zip(a.columns, b.columns) {
-            switch (x, y) {
-            case (.numeric(let u), .numeric(let v)): #expect(sameBits(u, v), "\(note)")
-            case (.text(let u), .text(let v)): #expect(u == v, "\(note)")
-            default: Issue.record("column kinds differ: \(note)")
-            }
-        }
-    }
-
     /// Rows with long-ish numbers, ids, a quoted text column and some missing cells.
     func generated(rows: Int, ending: String = "\n", quotedNewlineEvery: Int? = nil) -> String {
         var rng = SplitMix64(seed: 11)
@@ -58,7 +45,7 @@ import Testing
                     // Releases every row (1 byte) and every few pages.
                     for release in [1, 3 * 4096 + 5] {
                         let table = try CSVReader.read(path: path, options: options(threads: threads, release: release))
-                        assertSame(reference, table, "threads \(threads), release \(release), quoted \(String(describing: quoted))")
+                        expectSameTable(reference, table, "threads \(threads), release \(release), quoted \(String(describing: quoted))")
                     }
                 }
             }
@@ -74,7 +61,7 @@ import Testing
         try withFile(text) { path in
             for threads in [2, 4] {
                 let table = try CSVReader.read(path: path, options: options(threads: threads, release: 1))
-                assertSame(reference, table, "threads \(threads)")
+                expectSameTable(reference, table, "threads \(threads)")
                 #expect(texts(table, "b") == ["p", inner, "q"])
             }
         }
@@ -87,7 +74,7 @@ import Testing
                 let one = try readCSV(text, options: options(threads: 1))
                 #expect(one.rowCount == 5_000)
                 for threads in [2, 3, 7] {
-                    assertSame(one, try readCSV(text, options: options(threads: threads)),
+                    expectSameTable(one, try readCSV(text, options: options(threads: threads)),
                                "ending \(Array(ending.utf8)), threads \(threads), quoted \(String(describing: quoted))")
                 }
             }
