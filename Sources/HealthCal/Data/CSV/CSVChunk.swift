@@ -33,7 +33,7 @@ struct CSVChunk {
     var problems: [DataProblem] = []
     /// Reused for quoted cells whose doubled quotes must be collapsed.
     private var scratch: [UInt8] = []
-    /// Cells of the rows not yet appended to the columns (see `RowBatch`).
+    /// Cells of the rows not yet copied to the columns (see `RowBatch`).
     private let batch: RowBatch
     /// Whether `plainNumber` may be used: not when a missing token is itself a number (it must
     /// be matched first), nor when the delimiter could be part of a number (`.` or a digit).
@@ -318,9 +318,11 @@ struct CSVChunk {
 
 /// Cells of up to `rows` rows, column by column, written through raw pointers.
 ///
-/// Appending each cell to its column's Array costs a uniqueness check and a capacity check per
-/// cell (a third of the parse time on the benchmark panel); batching turns those into one bulk
-/// copy per column every `rows` rows. A class so the buffers are freed exactly once.
+/// Appending each cell to its column's Array cost a uniqueness check and a capacity check per
+/// cell (a third of the parse time on the benchmark panel); batching turned those into one bulk
+/// copy per column every `rows` rows. The final columns are raw pointers now, but the batch
+/// still keeps a row's writes in one small buffer instead of one stream per column. A class so
+/// the buffers are freed exactly once.
 final class RowBatch {
     static let rows = 1024
     var row = 0
