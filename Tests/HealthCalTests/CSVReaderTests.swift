@@ -24,6 +24,21 @@ func sameBits(_ a: [Double], _ b: [Double]) -> Bool {
     a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
 }
 
+/// Two reads of the same data agree exactly: names, rows, row lines, numbers bit for bit and
+/// text codes and levels.
+func expectSameTable(_ a: Table, _ b: Table, _ note: String = "") {
+    #expect(a.names == b.names, "\(note)")
+    #expect(a.rowCount == b.rowCount, "\(note)")
+    #expect(a.rowLines == b.rowLines, "\(note)")
+    for (x, y) in zip(a.columns, b.columns) {
+        switch (x, y) {
+        case (.numeric(let u), .numeric(let v)): #expect(sameBits(u, v), "\(note)")
+        case (.text(let u), .text(let v)): #expect(u == v, "\(note)")
+        default: Issue.record("column kinds differ \(note)")
+        }
+    }
+}
+
 @Suite struct CSVReaderTests {
     @Test func readsNumbersAndTextWithInferredKinds() throws {
         let t = try readCSV("id,score,segment\nC1,0.5,smb\nC2, 3 ,ent\nC1,1e-5,smb\n")

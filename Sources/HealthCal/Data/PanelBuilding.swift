@@ -106,7 +106,9 @@ struct PanelBuilder {
         let n = table.rowCount
         switch table.columns[col] {
         case let .numeric(v):
-            for r in 0..<n where v[r].isInfinite { problem(row: r, column: col, name, value: "\(v[r])", "expected a finite number") }
+            if Self.containsInfinity(v) {
+                for r in 0..<n where v[r].isInfinite { problem(row: r, column: col, name, value: "\(v[r])", "expected a finite number") }
+            }
             if missingIsProblem { for r in 0..<n where v[r].isNaN { problem(row: r, column: col, name, value: "", "the value is missing; expected a number") } }
             return v
         case let .text(raw):
@@ -124,6 +126,16 @@ struct PanelBuilder {
                 }
             }
             return out
+        }
+    }
+
+    /// Whether any value is ±infinity (the reader never gives one, but a `Table` can be built
+    /// by hand): branch-free over the bits, so the compiler can check several values at once.
+    static func containsInfinity(_ values: [Double]) -> Bool {
+        values.withUnsafeBufferPointer { b in
+            var found: UInt64 = 0
+            for x in b { found |= (x.bitPattern & ~(1 << 63)) == Double.infinity.bitPattern ? 1 : 0 }
+            return found != 0
         }
     }
 

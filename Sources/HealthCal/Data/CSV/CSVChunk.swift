@@ -16,8 +16,9 @@ struct CSVChunk {
     /// 1-based line of `position` (for a chunk after the first: counted from 0 at `start`).
     var line: Int
 
-    var numeric: [[Double]]
-    var codes: [[Int32]]
+    /// The final columns; this chunk's rows go to `firstRow...` in them.
+    let columns: CSVColumnBuffers
+    let firstRow: Int
     var dictionaries: [TextDictionary]
     /// The line on which each row starts, kept only once some row does not start on
     /// `firstLine + row` (a quoted field spanned lines, or a blank line was skipped): in the
@@ -32,16 +33,21 @@ struct CSVChunk {
     var problems: [DataProblem] = []
     /// Reused for quoted cells whose doubled quotes must be collapsed.
     private var scratch: [UInt8] = []
-    /// Cells of the rows not yet appended to the columns (see `RowBatch`).
+    /// Cells of the rows not yet copied to the columns (see `RowBatch`).
     private let batch: RowBatch
     /// Whether `plainNumber` may be used: not when a missing token is itself a number (it must
     /// be matched first), nor when the delimiter could be part of a number (`.` or a digit).
     private let numbersInOnePass: Bool
+    /// Whether the bytes are a `MappedFile`'s, whose pages are released once parsed (see
+    /// `MappedFile.releasePages`), every how many bytes, and how far they have been.
+    private let releasesPages: Bool
+    private let releaseStep: Int
+    private var releasedUpTo: Int
 
     var isStopped: Bool { problems.count > DataValidationError.limit }
 
     init(scanner: CSVFieldScanner, layout: CSVLayout, missing: MissingTokens, source: String,
-         start: Int, line: Int, reservedRows: Int) {
+         start: Int, line: Int, columns: CSVColumnBuffers, firstRow: Int, releaseStep: Int? = nil) {
         self.scanner = scanner
         self.layout = layout
         self.missing = missing
@@ -50,18 +56,11 @@ struct CSVChunk {
         self.position = start
         self.line = line
         self.firstLine = line
-        let reserve = max(reservedRows, 0)
-        numeric = (0..<layout.numericCount).map { _ in
-            var column = [Double]()
-            column.reserveCapacity(reserve)
-            adviseHugePages(&column)
-            return column
-        }
-        codes = (0..<layout.textCount).map { _ in
-            var column = [Int32]()
-            column.reserveCapacity(reserve)
-            return column
-        }
+        self.columns = columns
+        self.firstRow = firstRow
+        self.releasesPages = releaseStep != nil
+        self.releaseStep = max(releaseStep ?? 0, 1)
+        self.releasedUpTo = start
         dictionaries = Array(repeating: TextDictionary(), count: layout.textCount)
         batch = RowBatch(numericColumns: layout.numericCount, textColumns: layout.textCount)
         numbersInOnePass = !missing.includesNumbers && !"0123456789.+-eE".utf8.contains(scanner.delimiter)
@@ -73,6 +72,7 @@ struct CSVChunk {
         let base = scanner.base
         let columnCount = layout.columnCount
         while position < limit, !isStopped {
+            if releasesPages, position - releasedUpTo >= releaseStep { releasePassedPages() }
             let first = base[position]
             if first == CSVFieldScanner.lf || first == CSVFieldScanner.cr {
                 // A blank line is not a row (as in pandas); rowLines keeps later rows' lines right.
@@ -124,6 +124,12 @@ struct CSVChunk {
             position = p
         }
         flush()
+        if releasesPages { releasePassedPages() }
+    }
+
+    private mutating func releasePassedPages() {
+        MappedFile.releasePages(scanner.base, from: releasedUpTo, to: position)
+        releasedUpTo = position
     }
 
     /// The common numeric cell, an unquoted finite number right up to the delimiter, parsed in
@@ -162,15 +168,17 @@ struct CSVChunk {
         rowLinesAreImplicit = false
     }
 
-    /// Moves the batched cells into the column arrays, one bulk copy per column.
+    /// Copies the batched cells into the final columns, one bulk copy per column.
     private mutating func flush() {
         let n = batch.row
         guard n > 0 else { return }
-        for slot in numeric.indices {
-            numeric[slot].append(contentsOf: UnsafeBufferPointer(start: batch.numeric(slot), count: n))
+        let row = firstRow + rowCount - n
+        precondition(row + n <= columns.capacity, "more rows than line endings")
+        for (slot, column) in columns.numeric.enumerated() {
+            (column + row).initialize(from: batch.numeric(slot), count: n)
         }
-        for slot in codes.indices {
-            codes[slot].append(contentsOf: UnsafeBufferPointer(start: batch.codes(slot), count: n))
+        for (slot, column) in columns.codes.enumerated() {
+            (column + row).initialize(from: batch.codes(slot), count: n)
         }
         batch.row = 0
     }
@@ -310,9 +318,11 @@ struct CSVChunk {
 
 /// Cells of up to `rows` rows, column by column, written through raw pointers.
 ///
-/// Appending each cell to its column's Array costs a uniqueness check and a capacity check per
-/// cell (a third of the parse time on the benchmark panel); batching turns those into one bulk
-/// copy per column every `rows` rows. A class so the buffers are freed exactly once.
+/// Appending each cell to its column's Array cost a uniqueness check and a capacity check per
+/// cell (a third of the parse time on the benchmark panel); batching turned those into one bulk
+/// copy per column every `rows` rows. The final columns are raw pointers now, but the batch
+/// still keeps a row's writes in one small buffer instead of one stream per column. A class so
+/// the buffers are freed exactly once.
 final class RowBatch {
     static let rows = 1024
     var row = 0

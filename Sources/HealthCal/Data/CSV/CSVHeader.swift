@@ -70,9 +70,9 @@ enum CSVHeader {
     /// Kinds for every column: the caller's where given, otherwise numeric when every
     /// non-missing cell of the first `options.inferenceRows` rows reads as a number (spellings
     /// of infinity and NaN count as numbers here, so they are reported rather than silently
-    /// turning the column into text). Also returns the mean bytes per row seen, for reserving.
+    /// turning the column into text).
     static func inferKinds(_ scanner: CSVFieldScanner, names: [String], from start: Int,
-                           options: CSVOptions, missing: MissingTokens) -> (layout: CSVLayout, bytesPerRow: Double) {
+                           options: CSVOptions, missing: MissingTokens) -> CSVLayout {
         let given = names.map { options.columnKinds[$0] }
         var numeric = given.map { $0 == nil }
         let base = scanner.base
@@ -96,10 +96,8 @@ enum CSVHeader {
             rows += 1
         }
         let kinds = names.indices.map { c in given[c] ?? (numeric[c] ? ColumnKind.numeric : .text) }
-        let layout = CSVLayout(names: names, kinds: kinds, inferred: given.map { $0 == nil },
-                               inferenceRows: options.inferenceRows)
-        let bytesPerRow = rows > 0 ? Double(p - start) / Double(rows) : 64
-        return (layout, bytesPerRow)
+        return CSVLayout(names: names, kinds: kinds, inferred: given.map { $0 == nil },
+                         inferenceRows: options.inferenceRows)
     }
 
     private static func cellIsNumberLike(_ scanner: CSVFieldScanner, _ field: ScannedField, missing: MissingTokens) -> Bool {

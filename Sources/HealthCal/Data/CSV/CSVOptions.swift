@@ -24,6 +24,9 @@ public struct CSVOptions: Sendable {
     /// Below this many bytes per thread, parsing stays single-threaded (tests lower it to
     /// exercise the split on small inputs).
     var minimumBytesPerThread: Int = 1 << 20
+    /// Bytes parsed between releases of a mapped file's parsed pages (tests lower it to
+    /// exercise the release on small files).
+    var bytesPerPageRelease: Int = 4 << 20
 
     public static let defaultMissingTokens = ["", "NA", "N/A", "null", "NaN"]
 

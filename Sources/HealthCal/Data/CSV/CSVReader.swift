@@ -19,7 +19,7 @@ public enum CSVReader {
     public static func read(path: String, options: CSVOptions = CSVOptions()) throws(DataValidationError) -> Table {
         if let file = MappedFile(path: path) {
             return try withExtendedLifetime(file) { () throws(DataValidationError) -> Table in
-                try read(base: file.base, count: file.count, source: path, options: options)
+                try read(base: file.base, count: file.count, source: path, options: options, mapped: true)
             }
         }
         let bytes = try readFile(path)
@@ -40,7 +40,9 @@ public enum CSVReader {
         return try result.get()
     }
 
-    static func read(base: UnsafePointer<UInt8>, count: Int, source: String, options: CSVOptions) throws(DataValidationError) -> Table {
+    /// `mapped`: the bytes are a `MappedFile`'s, whose pages may be released once parsed.
+    static func read(base: UnsafePointer<UInt8>, count: Int, source: String, options: CSVOptions,
+                     mapped: Bool = false) throws(DataValidationError) -> Table {
         let scanner = CSVFieldScanner(base: base, count: count, delimiter: options.delimiter)
         var start = 0
         if count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { start = 3 }
@@ -50,47 +52,51 @@ public enum CSVReader {
         try headerProblems.throwIfAny()
         let bodyStart = header.end
         let missing = MissingTokens(options.missingTokens)
-        let inference = CSVHeader.inferKinds(scanner, names: header.names, from: bodyStart,
-                                             options: options, missing: missing)
-        let layout = inference.layout
+        let layout = CSVHeader.inferKinds(scanner, names: header.names, from: bodyStart,
+                                          options: options, missing: missing)
 
         let splits = splitPoints(scanner, from: bodyStart, options: options)
         let bounds = [bodyStart] + splits + [count]
         let chunkCount = bounds.count - 1
-        let estimatedRows = Int(Double(count - bodyStart) / max(inference.bytesPerRow, 1) * 1.05) + 16
+        let lineEndings = PerChunk<Int>(count: chunkCount) { k in
+            CSVRowSlots.lineEndings(scanner, from: bounds[k], to: bounds[k + 1])
+        }.runAll()
+        let slots = CSVRowSlots.firstRows(lineEndings: lineEndings)
 
-        // The first chunk reserves room for the whole file, so that joining the others appends
-        // in place (untouched reserved pages cost address space, not memory).
-        func makeChunk(_ k: Int) -> CSVChunk {
-            let share = k == 0 ? estimatedRows : estimatedRows / chunkCount + 16
-            var chunk = CSVChunk(scanner: scanner, layout: layout, missing: missing, source: source,
-                                 start: bounds[k], line: k == 0 ? header.nextLine : 0, reservedRows: share)
-            chunk.parse(until: bounds[k + 1])
-            return chunk
-        }
-
-        var merged: CSVChunk
-        if chunkCount == 1 {
-            merged = makeChunk(0)
-        } else {
-            let jobs = ChunkJobs(count: chunkCount, make: makeChunk)
-            DispatchQueue.concurrentPerform(iterations: chunkCount) { k in
-                jobs.run(k)
+        var merged: CSVChunk?
+        let built = CSVColumnBuffers.build(numericCount: layout.numericCount, codeCount: layout.textCount,
+                                           capacity: slots.capacity) { columns in
+            func makeChunk(_ k: Int) -> CSVChunk {
+                var chunk = CSVChunk(scanner: scanner, layout: layout, missing: missing, source: source,
+                                     start: bounds[k], line: k == 0 ? header.nextLine : 0,
+                                     columns: columns, firstRow: slots.firstRows[k],
+                                     releaseStep: mapped ? options.bytesPerPageRelease : nil)
+                chunk.parse(until: bounds[k + 1])
+                return chunk
             }
-            // Moved, not copied, so that appending the other chunks finds its columns unshared.
-            merged = jobs.take(0) ?? makeChunk(0)
-            for k in 1..<chunkCount {
-                if merged.isStopped { break }
-                guard let next = jobs.take(k) else { continue }
-                if merged.position == next.start {
-                    merged.absorb(next)
-                } else {
-                    // The split fell inside a quoted field: this chunk's rows are wrong, so the
-                    // one before it carries on serially over that stretch instead.
-                    merged.parse(until: bounds[k + 1])
+            var first: CSVChunk
+            if chunkCount == 1 {
+                first = makeChunk(0)
+            } else {
+                let chunks = PerChunk<CSVChunk>(count: chunkCount, make: makeChunk).runAll()
+                first = chunks[0]
+                for k in 1..<chunkCount {
+                    if first.isStopped { break }
+                    let next = chunks[k]
+                    if first.position == next.start {
+                        first.absorb(next)
+                    } else {
+                        // The split fell inside a quoted field: this chunk's rows are wrong, so the
+                        // one before it carries on serially over that stretch instead (writing
+                        // over the rows it left, which the line-ending count leaves room for).
+                        first.parse(until: bounds[k + 1])
+                    }
                 }
             }
+            merged = first
+            return first.rowCount
         }
+        guard var merged else { preconditionFailure("the columns were built without parsing") }
 
         var problems = ProblemCollector()
         for problem in merged.problems { problems.add(problem) }
@@ -99,7 +105,14 @@ public enum CSVReader {
         // Table's convention: no row lines means row r starts on line r + 2.
         if merged.firstLine != 2 { merged.makeRowLinesExplicit() }
         let regular = merged.rowLinesAreImplicit || merged.rowLines.enumerated().allSatisfy { $0.element == $0.offset + 2 }
-        return Table(source: source, names: layout.names, columns: merged.columns(),
+        let columns: [Column] = layout.kinds.indices.map { c in
+            let slot = layout.slots[c]
+            switch layout.kinds[c] {
+            case .numeric: return .numeric(built.numeric[slot])
+            case .text: return .text(TextColumn(codes: built.codes[slot], levels: merged.dictionaries[slot].levels))
+            }
+        }
+        return Table(source: source, names: layout.names, columns: columns,
                      rowCount: merged.rowCount, rowLines: regular ? [] : merged.rowLines)
     }
 
@@ -158,24 +171,35 @@ private let systemRead = Musl.read
 private let systemRead = Darwin.read
 #endif
 
-/// Hands the chunk parser and one result slot per chunk to the worker threads.
+/// Runs one job per chunk on the cores and collects the results in chunk order.
 ///
-/// Unchecked because the compiler cannot see two facts that make it safe: the bytes the
-/// parser reads are not mutated while the workers run, and worker k writes only slot k, which
-/// is read after `concurrentPerform` has returned.
-private final class ChunkJobs: @unchecked Sendable {
-    private let make: (Int) -> CSVChunk
-    private let slots: UnsafeMutableBufferPointer<CSVChunk?>
+/// Unchecked because the compiler cannot see two facts that make it safe: the bytes the jobs
+/// read are not mutated while they run, and job k writes only slot k, which is read after
+/// `concurrentPerform` has returned.
+private final class PerChunk<Result>: @unchecked Sendable {
+    private let make: (Int) -> Result
+    private let slots: UnsafeMutableBufferPointer<Result?>
 
-    init(count: Int, make: @escaping (Int) -> CSVChunk) {
+    init(count: Int, make: @escaping (Int) -> Result) {
         self.make = make
         slots = .allocate(capacity: count)
         slots.initialize(repeating: nil)
     }
 
-    func run(_ k: Int) { slots[k] = make(k) }
-
-    func take(_ k: Int) -> CSVChunk? { slots[k].take() }
+    /// Every chunk's result; concurrently when there is more than one chunk.
+    func runAll() -> [Result] {
+        if slots.count == 1 {
+            slots[0] = make(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: slots.count) { k in
+                slots[k] = make(k)
+            }
+        }
+        return slots.indices.map { k in
+            guard let result = slots[k].take() else { preconditionFailure("chunk \(k) did not run") }
+            return result
+        }
+    }
 
     deinit {
         slots.deinitialize()

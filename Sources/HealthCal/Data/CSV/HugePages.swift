@@ -6,22 +6,18 @@ import Musl
 import Darwin
 #endif
 
-/// Asks the kernel to back a large array's reserved capacity with 2 MiB pages.
+/// Asks the kernel to back a large column buffer with 2 MiB pages.
 ///
 /// Filling 300 MB of column buffers otherwise costs one page fault (and one zeroed 4 KiB page)
 /// per 512 doubles, about a quarter of the read time on two cores. This is advice only: the
-/// contents and the array's behaviour are unchanged whether or not the kernel follows it.
-func adviseHugePages<Element>(_ array: inout [Element]) {
+/// contents and the buffer's behaviour are unchanged whether or not the kernel follows it.
+func adviseHugePages(_ base: UnsafeMutableRawPointer, bytes: Int) {
     #if os(Linux)
-    let bytes = array.capacity * MemoryLayout<Element>.stride
     let huge = 2 << 20
     guard bytes >= 2 * huge else { return }
-    array.withUnsafeMutableBufferPointer { buffer in
-        guard let base = buffer.baseAddress else { return }
-        let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
-        let end = (Int(bitPattern: base) + bytes) & ~(huge - 1)
-        guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        _ = madvise(aligned, end - start, MADV_HUGEPAGE)
-    }
+    let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
+    let end = (Int(bitPattern: base) + bytes) & ~(huge - 1)
+    guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
+    _ = madvise(aligned, end - start, MADV_HUGEPAGE)
     #endif
 }

@@ -35,6 +35,20 @@ final class MappedFile {
         count = size
     }
 
+    /// Drops the pages wholly inside `base[start..<end]` from this process's memory, where `base`
+    /// is a `MappedFile`'s (and so page-aligned; never anonymous memory, which this would zero), for
+    /// bytes already parsed: file-backed pages count in the resident set once touched, and the
+    /// file is as big as the columns made from it. Reading them again is still correct (the
+    /// mapping is private and never written, so they come back from the file), only slower.
+    static func releasePages(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) {
+        #if os(Linux)
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let from = (start + page - 1) / page * page, to = end / page * page
+        guard to > from else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + from), to - from, MADV_DONTNEED)
+        #endif
+    }
+
     deinit {
         munmap(mapping, count)
     }

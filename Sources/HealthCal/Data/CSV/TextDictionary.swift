@@ -23,13 +23,14 @@ struct TextDictionary {
     /// every extra cache miss shows in the read time.
     private var slots: [UInt64] = Array(repeating: 0, count: 64)
 
-    /// The code returned last, and the last code found rather than added. Panels are usually
-    /// sorted by period and then by customer, so a cell often repeats the previous row's value
-    /// (period, segment) or holds the level first seen right after the last one found (the next
-    /// customer id, in the same order as last period, with new customers interleaved). Checking
-    /// those two first, in memory just touched, avoids a cache miss in a table of ~10^5 ids.
+    /// The code returned last, and for each level the code that followed it last time (-1 until
+    /// one has). Panels are usually sorted by period and then by customer, so a cell often
+    /// repeats the previous row's value (period, segment), or holds the customer that followed
+    /// the previous row's customer last period too. Checking those two first, in memory just
+    /// touched, avoids a cache miss in a table of ~10^5 ids; only churned and new customers, and
+    /// the start of a period, need the table.
     private var lastCode = -1
-    private var lastFound = -1
+    private var successors: [Int32] = []
 
     var count: Int { levels.count }
 
@@ -39,13 +40,15 @@ struct TextDictionary {
     @inline(__always)
     mutating func code(of bytes: UnsafePointer<UInt8>, count n: Int) -> (code: Int32, isNew: Bool, isValidUTF8: Bool) {
         if isLevel(lastCode, bytes, n) {
-            lastFound = lastCode
             return (Int32(truncatingIfNeeded: lastCode), false, true)
         }
-        if isLevel(lastFound + 1, bytes, n) {
-            lastFound += 1
-            lastCode = lastFound
-            return (Int32(truncatingIfNeeded: lastFound), false, true)
+        let previous = lastCode
+        if previous >= 0 {
+            let predicted = Int(successors[previous])
+            if isLevel(predicted, bytes, n) {
+                lastCode = predicted
+                return (Int32(truncatingIfNeeded: predicted), false, true)
+            }
         }
         let h = Self.hash(bytes, n)
         let mask = slots.count - 1
@@ -57,15 +60,15 @@ struct TextDictionary {
             if entry & 0xFFFF_FFFF_0000_0000 == tag {
                 let k = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
                 if offsets[k + 1] - offsets[k] == n, equalBytes(level: k, bytes, n) {
-                    lastCode = k
-                    lastFound = k
+                    follow(previous, with: k)
                     return (Int32(truncatingIfNeeded: k), false, true)
                 }
             }
             slot = (slot + 1) & mask
         }
         let code = Int32(levels.count)
-        lastCode = levels.count
+        successors.append(-1)
+        follow(previous, with: levels.count)
         let buffer = UnsafeBufferPointer(start: bytes, count: n)
         let valid = Self.isValidUTF8(buffer)
         levels.append(String(decoding: buffer, as: UTF8.self))
@@ -75,6 +78,13 @@ struct TextDictionary {
         slots[slot] = tag | UInt64(truncatingIfNeeded: code + 1)
         if levels.count * 2 > slots.count { grow() }
         return (code, true, valid)
+    }
+
+    /// Records that level `k` came right after level `previous` (when there was one).
+    @inline(__always)
+    private mutating func follow(_ previous: Int, with k: Int) {
+        if previous >= 0 { successors[previous] = Int32(truncatingIfNeeded: k) }
+        lastCode = k
     }
 
     @inline(__always)
