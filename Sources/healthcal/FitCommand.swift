@@ -60,8 +60,14 @@ struct FitCommand: ParsableCommand {
                     throw CLIError(description: "--outcome, --id and --features belong to the quick path; with --spec the spec names the columns")
                 }
                 let spec = try Spec.load(path: specPath)
-                let panel = try PanelLoading.load(path: data, spec: spec)
-                let segmented = try SegmentedFit.run(panel: panel, ridge: ridge)
+                var panel = try PanelLoading.load(path: data, spec: spec)
+                let segmented: SegmentedFit
+                if weightsOut == nil && !(spec.model.perSegment && !panel.segmentNames.isEmpty) {
+                    // One pooled fit and nothing else reads the raw columns: free them as the design is built.
+                    segmented = SegmentedFit(pooled: try SpecFit.run(releasing: &panel, ridge: ridge))
+                } else {
+                    segmented = try SegmentedFit.run(panel: panel, ridge: ridge)
+                }
                 let result = segmented.pooled
                 for line in segmented.notes { note(line) }
                 if let weightsOut {

@@ -72,6 +72,19 @@ struct EncodingTests {
         #expect(togetherDesign.x.storage.map(\.bitPattern) == design.x.storage.map(\.bitPattern))
     }
 
+    /// Freeing the raw columns while building the design changes nothing but the panel.
+    @Test func releasingTheRawColumnsGivesTheSameEncodingAndDesign() throws {
+        let (panel, spec, _) = try loadFixture()
+        let all = Array(0..<panel.rowCount)
+        let (enc, design) = try FeatureEncoder.fitWithDesign(panel, rows: all, spec: spec)
+        var consumed = panel
+        let (released, releasedDesign) = try FeatureEncoder.fitWithDesign(releasing: &consumed, rows: all, spec: spec)
+        #expect(released == enc)
+        #expect(releasedDesign.x.storage.map(\.bitPattern) == design.x.storage.map(\.bitPattern))
+        #expect(consumed.features.isEmpty && !panel.features.isEmpty)
+        #expect(consumed.outcome == panel.outcome)
+    }
+
     @Test func fittedEncodingRoundTripsThroughJSON() throws {
         let (panel, spec, expected) = try loadFixture()
         let enc = try FeatureEncoder.fit(panel, rows: expected.train_rows, spec: spec)

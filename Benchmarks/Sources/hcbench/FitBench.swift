@@ -46,12 +46,13 @@ enum FitBench {
         do {
             let spec = try spec(for: path)
             var t = ReadBench.wallSeconds()
-            let panel = try PanelLoading.load(path: path, spec: spec)
+            var panel = try PanelLoading.load(path: path, spec: spec)
             print("read_and_validate_s \(ReadBench.format3(ReadBench.wallSeconds() - t))")
             t = ReadBench.wallSeconds()
             let rows = Array(0..<panel.rowCount)
-            // As `healthcal fit` does it (SpecFit): encodings fitted and the design built together.
-            let (_, design) = try FeatureEncoder.fitWithDesign(panel, rows: rows, spec: spec)
+            // As `healthcal fit` does it (SpecFit): encodings fitted and the design built together,
+            // each raw column freed once encoded.
+            let (_, design) = try FeatureEncoder.fitWithDesign(releasing: &panel, rows: rows, spec: spec)
             print("encode_s \(ReadBench.format3(ReadBench.wallSeconds() - t))  (\(design.rowCount) x \(design.columnCount))")
             t = ReadBench.wallSeconds()
             let fit = try LogisticRegression.fit(design, y: rows.map { panel.outcome[$0] })

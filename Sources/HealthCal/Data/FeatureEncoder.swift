@@ -30,6 +30,17 @@ public enum FeatureEncoder {
         return (encoding, design)
     }
 
+    /// `fitWithDesign` for a one-off fit whose caller is done with the panel's feature columns
+    /// (`healthcal fit`): each raw column is freed once its design columns are written, so the
+    /// peak memory of the data path is about one design, not raw columns plus design. The
+    /// panel is left without feature columns (its outcome, weights and keys stay).
+    public static func fitWithDesign(releasing panel: inout Panel, rows: [Int], spec: Spec) throws(DataValidationError) -> (FittedEncoding, Design) {
+        var encoding = try fitFeatures(panel, rows: rows, spec: spec)
+        let (design, means) = try encoding.designAndMeans(releasing: &panel, rows: rows)
+        encoding.contributionMeans = means
+        return (encoding, design)
+    }
+
     /// Each feature's encoding fitted on `rows` (features on all cores; problems in spec order),
     /// without the contribution means.
     static func fitFeatures(_ panel: Panel, rows: [Int], spec: Spec) throws(DataValidationError) -> FittedEncoding {

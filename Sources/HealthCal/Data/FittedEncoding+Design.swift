@@ -8,8 +8,7 @@ extension FittedEncoding {
     /// <= -1, an unseen level under `unseen: error`) are collected as problems naming the file
     /// line, column and value, up to `DataValidationError.limit`.
     public func design(_ panel: Panel, rows: [Int]) throws(DataValidationError) -> Design {
-        // Two threads only when there is enough work (a million cells) to pay for them.
-        try design(panel, rows: rows, workers: rows.count * names.count >= 1 << 20 ? 2 : 1)
+        try design(panel, rows: rows, workers: Self.workers(rows: rows.count, columns: names.count))
     }
 
     /// `design(_:rows:)` on `workers` threads (1 or 2); the result, problems included, is the same.
@@ -20,10 +19,30 @@ extension FittedEncoding {
     /// The design and the mean of each of its columns, each column summed in row order right
     /// after it is written (while it is still in cache): the same sums as `Design.columnMeans`.
     func designAndMeans(_ panel: Panel, rows: [Int]) throws(DataValidationError) -> (design: Design, means: [Double]) {
-        try designAndMeans(panel, rows: rows, workers: rows.count * names.count >= 1 << 20 ? 2 : 1)
+        try designAndMeans(panel.features, source: panel.source, lines: panel.lines, rows: rows,
+                           workers: Self.workers(rows: rows.count, columns: names.count), release: false)
     }
 
+    /// `designAndMeans` for a caller that is done with the panel's feature columns: each raw
+    /// column is freed as soon as its design columns are written, so the raw columns and the
+    /// design are never both whole in memory. The panel is left without feature columns.
+    func designAndMeans(releasing panel: inout Panel, rows: [Int]) throws(DataValidationError) -> (design: Design, means: [Double]) {
+        let raw = panel.features
+        panel.features = []
+        return try designAndMeans(consume raw, source: panel.source, lines: panel.lines, rows: rows,
+                                  workers: Self.workers(rows: rows.count, columns: names.count), release: true)
+    }
+
+    /// Two threads only when there is enough work (a million cells) to pay for them.
+    static func workers(rows: Int, columns: Int) -> Int { rows * columns >= 1 << 20 ? 2 : 1 }
+
     private func designAndMeans(_ panel: Panel, rows: [Int], workers requested: Int) throws(DataValidationError) -> (design: Design, means: [Double]) {
+        try designAndMeans(panel.features, source: panel.source, lines: panel.lines, rows: rows, workers: requested, release: false)
+    }
+
+    private func designAndMeans(
+        _ panelFeatures: consuming [PanelFeature], source: String, lines: [Int], rows: [Int], workers requested: Int, release: Bool
+    ) throws(DataValidationError) -> (design: Design, means: [Double]) {
         let n = rows.count, p = names.count
         // Each feature's first column and raw values, or the reason it cannot be encoded.
         var starts: [Int] = [], raws: [PanelFeature?] = [], unusable: [DataProblem?] = []
@@ -31,31 +50,35 @@ extension FittedEncoding {
         for f in features {
             starts.append(j)
             j += f.width
-            guard let raw = panel.features.first(where: { $0.name == f.name }) else {
+            guard let raw = panelFeatures.first(where: { $0.name == f.name }) else {
                 raws.append(nil)
-                unusable.append(DataProblem(file: panel.source, columnName: f.name,
+                unusable.append(DataProblem(file: source, columnName: f.name,
                                             message: "the panel has no feature \"\(f.name)\", which the encoding was fitted with"))
                 continue
             }
             let isText: Bool = if case .text = raw.values { true } else { false }
             guard isText == (f.type == .categorical) else {
                 raws.append(nil)
-                unusable.append(DataProblem(file: panel.source, columnName: f.name,
+                unusable.append(DataProblem(file: source, columnName: f.name,
                                             message: "the encoding was fitted with \(f.name) as \(f.type.rawValue), but the panel reads it as \(raw.spec.type.rawValue)"))
                 continue
             }
             raws.append(raw)
             unusable.append(nil)
         }
+        // From here on the raw columns are held only by `jobs` (which frees each after use
+        // when releasing).
+        _ = consume panelFeatures
+        let jobs = DesignJobs(count: features.count, columns: p, raws: raws)
+        raws = []
         // Column by column into one column-major buffer; every cell is written exactly once
         // (so the buffer need not be zeroed first). On large designs two threads take
         // alternate features; each feature's problems are kept apart and merged in order below.
         let features = self.features
         let workers = features.count > 1 ? min(max(requested, 1), 2) : 1
-        let jobs = DesignJobs(count: features.count, columns: p)
         let storage = [Double](unsafeUninitializedCapacity: n * p) { buffer, initialized in
             jobs.base = buffer.baseAddress
-            let work: @Sendable (Int) -> Void = { [starts, raws] w in
+            let work: @Sendable (Int) -> Void = { [starts] w in
                 let x = jobs.base
                 func column(_ j: Int, width: Int = 1) -> UnsafeMutableBufferPointer<Double> {
                     UnsafeMutableBufferPointer(start: x.map { $0 + j * n }, count: width * n)
@@ -67,7 +90,7 @@ extension FittedEncoding {
                 for k in stride(from: w, to: features.count, by: workers) {
                     let f = features[k], j = starts[k]
                     let columns = column(j, width: f.width)
-                    guard let raw = raws[k] else {
+                    guard let raw = jobs.raws[k] else {
                         columns.initialize(repeating: 0)
                         continue
                     }
@@ -75,7 +98,7 @@ extension FittedEncoding {
                     func report(_ r: Int, _ p: EncodingProblem) {
                         // One more than the limit is enough for the merge to know there were more.
                         guard found.count <= DataValidationError.limit else { return }
-                        found.append(DataProblem(file: panel.source, line: panel.lines[r], column: raw.columnNumber,
+                        found.append(DataProblem(file: source, line: lines[r], column: raw.columnNumber,
                                                  columnName: f.name, value: p.value, message: p.message))
                     }
                     switch raw.values {
@@ -88,6 +111,7 @@ extension FittedEncoding {
                     }
                     jobs.problems[k] = found
                     sum(j, width: f.width)
+                    if release { jobs.raws[k] = nil }
                 }
             }
             if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
@@ -102,7 +126,7 @@ extension FittedEncoding {
         do {
             return (Design(x: try Matrix(rows: n, cols: p, columnMajor: storage), names: names, hasIntercept: true), Array(jobs.means))
         } catch {
-            throw DataValidationError(problems: [DataProblem(file: panel.source, message: "cannot build the design: \(error)")])
+            throw DataValidationError(problems: [DataProblem(file: source, message: "cannot build the design: \(error)")])
         }
     }
 
@@ -234,7 +258,7 @@ extension FittedFeature {
 /// The design's buffer and one problem list per feature, shared with the worker threads.
 ///
 /// Unchecked because the compiler cannot see what makes it safe: worker w writes only the
-/// columns, means and problem slots of features k with k % workers == w (and worker 0 the
+/// columns, means, raw-column and problem slots of features k with k % workers == w (and worker 0 the
 /// intercept's), disjoint ranges of memory, and everything is read after `concurrentPerform`
 /// has returned.
 private final class DesignJobs: @unchecked Sendable {
@@ -242,17 +266,23 @@ private final class DesignJobs: @unchecked Sendable {
     let problems: UnsafeMutableBufferPointer<[DataProblem]>
     /// One mean per design column, written by the worker that wrote the column.
     let means: UnsafeMutableBufferPointer<Double>
+    /// Each feature's raw column, read (and, when releasing, dropped) by the worker of that feature.
+    let raws: UnsafeMutableBufferPointer<PanelFeature?>
 
-    init(count: Int, columns: Int) {
+    init(count: Int, columns: Int, raws found: [PanelFeature?]) {
         problems = .allocate(capacity: count)
         problems.initialize(repeating: [])
         means = .allocate(capacity: columns)
         means.initialize(repeating: 0)
+        raws = .allocate(capacity: found.count)
+        _ = raws.initialize(from: found)
     }
 
     deinit {
         problems.deinitialize()
         problems.deallocate()
         means.deallocate()
+        raws.deinitialize()
+        raws.deallocate()
     }
 }

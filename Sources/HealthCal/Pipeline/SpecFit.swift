@@ -8,9 +8,23 @@ public struct SpecFit: Sendable {
     /// `warmStart` (an earlier fit, e.g. the previous backtest fold's) starts the Newton
     /// iterations from its weights when its columns are the same; the optimum does not change.
     public static func run(panel: Panel, rows: [Int]? = nil, ridge: Double? = nil, warmStart: LogisticFit? = nil) throws -> SpecFit {
-        let spec = panel.spec
         let rows = rows ?? Array(0..<panel.rowCount)
-        let (encoding, design) = try FeatureEncoder.fitWithDesign(panel, rows: rows, spec: spec)
+        let (encoding, design) = try FeatureEncoder.fitWithDesign(panel, rows: rows, spec: panel.spec)
+        return try fitted(encoding, design, panel: panel, rows: rows, ridge: ridge, warmStart: warmStart)
+    }
+
+    /// `run` on all rows for a caller that is done with the panel's feature columns (a one-off
+    /// fit): the raw columns are freed while the design is built, so the data path peaks at
+    /// about one design in memory. The panel is left without feature columns.
+    public static func run(releasing panel: inout Panel, ridge: Double? = nil) throws -> SpecFit {
+        let rows = Array(0..<panel.rowCount)
+        let (encoding, design) = try FeatureEncoder.fitWithDesign(releasing: &panel, rows: rows, spec: panel.spec)
+        return try fitted(encoding, design, panel: panel, rows: rows, ridge: ridge, warmStart: nil)
+    }
+
+    private static func fitted(_ encoding: FittedEncoding, _ design: Design, panel: Panel, rows: [Int],
+                               ridge: Double?, warmStart: LogisticFit?) throws -> SpecFit {
+        let spec = panel.spec
         let y = rows.map { panel.outcome[$0] }
         let w = panel.hasWeights ? rows.map { panel.weights[$0] } : nil
         var options = LogisticOptions(ridge: ridge ?? spec.model.ridge)
