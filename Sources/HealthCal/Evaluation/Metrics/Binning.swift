@@ -12,6 +12,11 @@ public enum BinStrategy: String, Sendable, Codable, CaseIterable {
 enum Binning {
     /// Bin edges as `sklearn.calibration.calibration_curve` computes them.
     static func edges(p: [Double], bins k: Int, strategy: BinStrategy) -> [Double] {
+        edges(sortedP: strategy == .quantile ? SortOrder.sorted(p) : [], bins: k, strategy: strategy)
+    }
+
+    /// The same from p sorted ascending (only the quantile strategy reads it).
+    static func edges(sortedP sorted: [Double], bins k: Int, strategy: BinStrategy) -> [Double] {
         let step = 1.0 / Double(k)
         switch strategy {
         case .uniform:
@@ -20,7 +25,6 @@ enum Binning {
             e[k] = 1
             return e
         case .quantile:
-            let sorted = p.sorted()
             var e = (0...k).map { i -> Double in
                 // sklearn passes linspace(0,1,k+1)*100 to np.percentile, which divides by 100.
                 let q = (i == k ? 1.0 : Double(i) * step) * 100 / 100
@@ -100,10 +104,16 @@ public enum CalibrationCurve {
     /// sample_weight here); edges do not depend on the weights.
     public static func reliability(p: [Double], y: [Double], w: [Double]? = nil, bins: Int = 10,
                                    strategy: BinStrategy = .uniform) throws(MetricError) -> ReliabilityCurve {
-        let weights = try validatedWeights(p: p, y: y, w: w)
+        let rows = try ScoredRows(p: p, y: y, w: w)
         try Binning.checkBins(bins)
         let edges = Binning.edges(p: p, bins: bins, strategy: strategy)
-        let ids = Binning.assign(p: p, edges: edges)
+        return reliability(rows, edges: edges, bins: Binning.assign(p: p, edges: edges), strategy: strategy)
+    }
+
+    /// The curve of validated rows whose bin edges and bin of each row (`Binning`) are known.
+    static func reliability(_ r: ScoredRows, edges: [Double], bins ids: [Int], strategy: BinStrategy) -> ReliabilityCurve {
+        let bins = edges.count - 1
+        let p = r.p, y = r.y, weights = r.weights
         var sp = [Double](repeating: 0, count: bins), sy = sp, sw = sp
         var counts = [Int](repeating: 0, count: bins)
         var total = 0.0

@@ -44,7 +44,13 @@ public struct DeLongComparison: Sendable, Codable, Equatable {
 public enum DeLong {
     /// AUC, variance and 95% interval of one score.
     public static func auc(p: [Double], y: [Double]) throws(MetricError) -> DeLongAUC {
-        let s = try structuralComponents(scores: [p], y: y)
+        _ = try validatedWeights(p: p, y: y, w: nil)
+        return try auc(p: p, y: y, descending: SortOrder.rows(by: p, descending: true))
+    }
+
+    /// The same for validated rows whose order by p, highest first, is already known.
+    static func auc(p: [Double], y: [Double], descending: [Int]) throws(MetricError) -> DeLongAUC {
+        let s = try structuralComponents(scores: [p], y: y, orders: [descending])
         let variance = s.s10[0][0] / Double(s.m) + s.s01[0][0] / Double(s.n)
         return interval(auc: s.aucs[0], variance: variance)
     }
@@ -54,7 +60,9 @@ public enum DeLong {
         guard p2.count == p1.count else {
             throw .lengthMismatch(name: "second score", expected: p1.count, actual: p2.count)
         }
-        let s = try structuralComponents(scores: [p1, p2], y: y)
+        for p in [p1, p2] { _ = try validatedWeights(p: p, y: y, w: nil) }
+        let s = try structuralComponents(scores: [p1, p2], y: y,
+                                         orders: [p1, p2].map { SortOrder.rows(by: $0, descending: true) })
         let m = Double(s.m), n = Double(s.n)
         func cov(_ a: Int, _ b: Int) -> Double { s.s10[a][b] / m + s.s01[a][b] / n }
         let v1 = cov(0, 0), v2 = cov(1, 1), c12 = cov(0, 1)
@@ -81,9 +89,10 @@ public enum DeLong {
     /// T_X, T_Y, T_Z are midranks within X, within Y and within X∪Y; the placement values are
     /// V10ᵢ = (T_Zᵢ − T_Xᵢ)/n and V01ⱼ = 1 − (T_Zⱼ − T_Yⱼ)/m; AUC = mean V10; S10, S01 are the
     /// sample covariance matrices (denominator m−1, n−1) of the placement values across scores.
-    static func structuralComponents(scores: [[Double]], y: [Double]) throws(MetricError)
+    /// The scores must be validated; `orders[k]` is every row ordered by `scores[k]`, highest first,
+    /// and gives all three midranks without sorting again.
+    static func structuralComponents(scores: [[Double]], y: [Double], orders: [[Int]]) throws(MetricError)
         -> (aucs: [Double], s10: [[Double]], s01: [[Double]], m: Int, n: Int) {
-        for p in scores { _ = try validatedWeights(p: p, y: y, w: nil) }
         let pos = y.indices.filter { y[$0] == 1 }
         let neg = y.indices.filter { y[$0] == 0 }
         if pos.isEmpty { throw .singleClass(outcome: 0) }
@@ -93,12 +102,15 @@ public enum DeLong {
         }
         let m = pos.count, n = neg.count
         var v10 = [[Double]](), v01 = [[Double]](), aucs = [Double]()
-        for p in scores {
-            let x = pos.map { p[$0] }, yv = neg.map { p[$0] }
-            let tx = midranks(x), ty = midranks(yv), tz = midranks(x + yv)
+        for (p, order) in zip(scores, orders) {
+            // tz: rank among all rows; tc: rank within the row's own class.
+            var tz = [Double](repeating: 0, count: y.count), tc = tz
+            midranks(of: p, descending: order, into: &tz)
+            midranks(of: p, descending: order.filter { y[$0] == 1 }, into: &tc)
+            midranks(of: p, descending: order.filter { y[$0] == 0 }, into: &tc)
             var a = [Double](repeating: 0, count: m), b = [Double](repeating: 0, count: n)
-            for i in 0..<m { a[i] = (tz[i] - tx[i]) / Double(n) }
-            for j in 0..<n { b[j] = 1 - (tz[m + j] - ty[j]) / Double(m) }
+            for (i, row) in pos.enumerated() { a[i] = (tz[row] - tc[row]) / Double(n) }
+            for (j, row) in neg.enumerated() { b[j] = 1 - (tz[row] - tc[row]) / Double(m) }
             aucs.append(a.reduce(0, +) / Double(m))
             v10.append(a)
             v01.append(b)
@@ -108,17 +120,24 @@ public enum DeLong {
 
     /// 1-based ranks with ties given the mean of the ranks they span (midranks).
     static func midranks(_ x: [Double]) -> [Double] {
-        let order = SortOrder.rows(by: x, descending: false)
         var ranks = [Double](repeating: 0, count: x.count)
+        midranks(of: x, descending: SortOrder.rows(by: x, descending: true), into: &ranks)
+        return ranks
+    }
+
+    /// Midranks among the rows of `order` (ordered by x, highest first), written at
+    /// `ranks[row]`. A tie block at descending positions i...j of k rows spans the ascending
+    /// ranks k − j ... k − i, whose mean k − (i + j)/2 is exact in floating point.
+    static func midranks(of x: [Double], descending order: [Int], into ranks: inout [Double]) {
+        let k = order.count
         var i = 0
-        while i < order.count {
+        while i < k {
             var j = i
-            while j + 1 < order.count && x[order[j + 1]] == x[order[i]] { j += 1 }
-            let mid = Double(i + j) / 2 + 1
-            for k in i...j { ranks[order[k]] = mid }
+            while j + 1 < k && x[order[j + 1]] == x[order[i]] { j += 1 }
+            let mid = Double(k) - Double(i + j) / 2
+            for t in i...j { ranks[order[t]] = mid }
             i = j + 1
         }
-        return ranks
     }
 
     /// Sample covariance matrix (denominator count − 1) of rows `v[k]` (one row per score).

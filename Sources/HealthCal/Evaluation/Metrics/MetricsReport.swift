@@ -49,7 +49,7 @@ public struct MetricsReport: Sendable, Codable, Equatable {
     /// the logit scale, perfect separation, too few distinct p) is left nil and explained in `notes`.
     public static func compute(p: [Double], y: [Double], w: [Double]? = nil, bands: [String]? = nil,
                                bandOrder: [String] = [], bins: Int = 10) throws(MetricError) -> MetricsReport {
-        let weights = try validatedWeights(p: p, y: y, w: w)
+        let rows = try ScoredRows(p: p, y: y, w: w)
         if let bands, bands.count != p.count {
             throw .lengthMismatch(name: "band labels", expected: p.count, actual: bands.count)
         }
@@ -58,31 +58,51 @@ public struct MetricsReport: Sendable, Codable, Equatable {
         func attempt<T>(_ name: String, _ body: () throws(MetricError) -> T) -> T? {
             do { return try body() } catch { notes.append("\(name): \(error.description)"); return nil }
         }
-        let rocAUC = attempt("rocAUC") { () throws(MetricError) in try RankingMetrics.rocAUC(p: p, y: y, w: w) }
+        let weights = rows.weights
+        // Shared by every metric below: one order of p (ranks, thresholds, lift, quantile bins),
+        // the bins of each row, and the logits.
+        let descending = SortOrder.rows(by: p, descending: true)
+        let counts = ThresholdCounts(p: p, y: y, w: weights, descending: descending)
+        let uniformEdges = Binning.edges(sortedP: [], bins: bins, strategy: .uniform)
+        let uniformBins = Binning.assign(p: p, edges: uniformEdges)
+        let quantileEdges = Binning.edges(sortedP: descending.reversed().map { p[$0] }, bins: bins, strategy: .quantile)
+        let quantileBins = Binning.assign(p: p, edges: quantileEdges)
+        let logits = Result { () throws(MetricError) in try CalibrationFit.logits(p) }
+
+        let rocAUC = attempt("rocAUC") { () throws(MetricError) in
+            try requireBothClasses(y: y, w: weights)
+            return RankingMetrics.rocAUC(counts)
+        }
         var deLong: DeLongAUC?
         if w == nil {
-            deLong = attempt("rocAUCDeLong") { () throws(MetricError) in try DeLong.auc(p: p, y: y) }
+            deLong = attempt("rocAUCDeLong") { () throws(MetricError) in try DeLong.auc(p: p, y: y, descending: descending) }
         } else {
             notes.append("rocAUCDeLong: not computed for weighted rows (DeLong's variance has no weighted form)")
         }
-        let ap = attempt("averagePrecision") { () throws(MetricError) in try RankingMetrics.averagePrecision(p: p, y: y, w: w) }
-        let lift = attempt("topDecileLift") { () throws(MetricError) in try LiftMetrics.topLift(p: p, y: y, w: w) }
-        let citl = attempt("calibrationInTheLarge") { () throws(MetricError) in try CalibrationFit.calibrationInTheLarge(p: p, y: y, w: w) }
-        let cox = attempt("cox") { () throws(MetricError) in try CalibrationFit.cox(p: p, y: y, w: w) }
-        let hl = attempt("hosmerLemeshow") { () throws(MetricError) in try HosmerLemeshowTest.test(p: p, y: y, w: w, groups: bins) }
+        let ap = attempt("averagePrecision") { () throws(MetricError) in try RankingMetrics.averagePrecision(counts) }
+        let lift = attempt("topDecileLift") { () throws(MetricError) in try LiftMetrics.topLift(rows, descending: descending, fraction: 0.1) }
+        let citl = attempt("calibrationInTheLarge") { () throws(MetricError) in
+            try requireBothClasses(y: y, w: weights)
+            return try CalibrationFit.calibrationInTheLarge(rows, logits: try logits.get())
+        }
+        let cox = attempt("cox") { () throws(MetricError) in
+            try requireBothClasses(y: y, w: weights)
+            return try CalibrationFit.cox(x: try logits.get(), y: y, w: weights, rows: p.indices)
+        }
+        let hl = attempt("hosmerLemeshow") { () throws(MetricError) in try HosmerLemeshowTest.test(rows, groups: bins, ids: quantileBins) }
         var bandRates: [BandChurn]?
         if let bands {
-            bandRates = try LiftMetrics.churnByBand(p: p, y: y, w: w, bands: bands, order: bandOrder)
+            bandRates = try LiftMetrics.churnByBand(rows, bands: bands, order: bandOrder)
         }
         return MetricsReport(
             rowCount: p.count, totalWeight: weights.reduce(0, +), weighted: w != nil,
             churnRate: weightedMean(y, weights), meanPredicted: weightedMean(p, weights),
             rocAUC: rocAUC, rocAUCDeLong: deLong, averagePrecision: ap, topDecileLift: lift,
-            logLoss: try ProbabilisticScores.logLoss(p: p, y: y, w: w),
-            brier: try ProbabilisticScores.brier(p: p, y: y, w: w),
-            brierDecomposition: try ProbabilisticScores.brierDecomposition(p: p, y: y, w: w, bins: bins),
-            reliabilityUniform: try CalibrationCurve.reliability(p: p, y: y, w: w, bins: bins, strategy: .uniform),
-            reliabilityQuantile: try CalibrationCurve.reliability(p: p, y: y, w: w, bins: bins, strategy: .quantile),
+            logLoss: ProbabilisticScores.logLoss(rows),
+            brier: ProbabilisticScores.brier(rows),
+            brierDecomposition: ProbabilisticScores.brierDecomposition(rows, bins: bins, ids: uniformBins, strategy: .uniform),
+            reliabilityUniform: CalibrationCurve.reliability(rows, edges: uniformEdges, bins: uniformBins, strategy: .uniform),
+            reliabilityQuantile: CalibrationCurve.reliability(rows, edges: quantileEdges, bins: quantileBins, strategy: .quantile),
             calibrationInTheLarge: citl, cox: cox, hosmerLemeshow: hl, bands: bandRates, notes: notes)
     }
 }

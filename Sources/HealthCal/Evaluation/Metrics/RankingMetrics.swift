@@ -8,10 +8,15 @@ struct ThresholdCounts {
     /// Weight of non-churners (false positives) with score >= threshold.
     var falsePositives: [Double]
 
-    /// One O(n log n) sort, then one pass; tied scores are one threshold, so tie order never matters.
+    /// One sort, then one pass; tied scores are one threshold, so tie order never matters.
     /// Rows of weight 0 are left out (as sklearn does), so they create no threshold.
     init(p: [Double], y: [Double], w: [Double]) {
-        let order = SortOrder.rows(by: p, descending: true, rows: p.indices.filter { w[$0] != 0 })
+        self.init(p: p, y: y, w: w, descending: SortOrder.rows(by: p, descending: true))
+    }
+
+    /// The same from `descending`, every row ordered by p from the highest (`SortOrder`).
+    init(p: [Double], y: [Double], w: [Double], descending: [Int]) {
+        let order = w.contains(0) ? descending.filter { w[$0] != 0 } : descending
         thresholds = []
         truePositives = []
         falsePositives = []
@@ -78,11 +83,22 @@ public enum RankingMetrics {
     /// counts one half (the Mann-Whitney convention). Unitless, in [0, 1]; 0.5 is chance.
     /// O(n log n). Throws `.singleClass` when only one outcome occurs (AUC is undefined).
     public static func rocAUC(p: [Double], y: [Double], w: [Double]? = nil) throws(MetricError) -> Double {
-        let curve = try rocCurve(p: p, y: y, w: w, dropIntermediate: false)
-        var area = 0.0
-        for i in 1..<curve.falsePositiveRate.count {
-            let dx = curve.falsePositiveRate[i] - curve.falsePositiveRate[i - 1]
-            area += dx * (curve.truePositiveRate[i] + curve.truePositiveRate[i - 1]) / 2
+        let weights = try validatedWeights(p: p, y: y, w: w)
+        try requireBothClasses(y: y, w: weights)
+        return rocAUC(ThresholdCounts(p: p, y: y, w: weights))
+    }
+
+    /// The trapezoid area over the points (0, 0), (FPRᵢ, TPRᵢ) of every threshold, in the same
+    /// arithmetic as `rocCurve(dropIntermediate: false)`; both classes must carry weight.
+    static func rocAUC(_ c: ThresholdCounts) -> Double {
+        let totalFP = c.falsePositives[c.falsePositives.count - 1]
+        let totalTP = c.truePositives[c.truePositives.count - 1]
+        var area = 0.0, fpr = 0.0, tpr = 0.0
+        for i in c.thresholds.indices {
+            let nextFPR = c.falsePositives[i] / totalFP, nextTPR = c.truePositives[i] / totalTP
+            area += (nextFPR - fpr) * (nextTPR + tpr) / 2
+            fpr = nextFPR
+            tpr = nextTPR
         }
         return area
     }
@@ -95,7 +111,10 @@ public enum RankingMetrics {
     /// Throws `.singleClass(outcome: 0)` when there is no churner (recall undefined).
     public static func averagePrecision(p: [Double], y: [Double], w: [Double]? = nil) throws(MetricError) -> Double {
         let weights = try validatedWeights(p: p, y: y, w: w)
-        let c = ThresholdCounts(p: p, y: y, w: weights)
+        return try averagePrecision(ThresholdCounts(p: p, y: y, w: weights))
+    }
+
+    static func averagePrecision(_ c: ThresholdCounts) throws(MetricError) -> Double {
         let totalTP = c.truePositives[c.truePositives.count - 1]
         guard totalTP > 0 else { throw .singleClass(outcome: 0) }
         var ap = 0.0, previousRecall = 0.0
