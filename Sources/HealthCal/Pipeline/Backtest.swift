@@ -151,10 +151,19 @@ public enum Backtest {
         var calibrated = p
         var assessment: CalibrationAssessment? = nil
         if method != .none {
+            progress?("calibration (\(method.rawValue)) assessed period by period on \(p.count) out-of-sample rows")
+        }
+        // The assessment and the final map (below) are independent: one core each.
+        let horizon = panel.isSnapshot ? 1 : spec.backtest.horizon, raw = p
+        let (assessed, finalFit) = concurrently({ () -> Result<CalibrationAssessment, CalibrationError>? in
+            guard method != .none else { return nil }
+            return Result { () throws(CalibrationError) in
+                try CalibrationAssessment.assess(p: raw, y: y, w: w, period: periodKey, method: method, mode: .rolling, horizon: horizon)
+            }
+        }, { Result { () throws(CalibrationError) in method == .none ? .identity : try CalibrationMap.fit(method, p: raw, y: y, w: w) } })
+        if let assessed {
             do {
-                progress?("calibration (\(method.rawValue)) assessed period by period on \(p.count) out-of-sample rows")
-                let a = try CalibrationAssessment.assess(p: p, y: y, w: w, period: periodKey, method: method,
-                                                         mode: .rolling, horizon: panel.isSnapshot ? 1 : spec.backtest.horizon)
+                let a = try assessed.get()
                 assessment = a
                 var mapOfKey: [Int: CalibrationMap] = [:]
                 for step in a.steps { for t in step.evaluationPeriods { mapOfKey[t] = step.map } }
@@ -168,7 +177,7 @@ public enum Backtest {
             }
         }
         let finalMap: CalibrationMap
-        do { finalMap = method == .none ? .identity : try CalibrationMap.fit(method, p: p, y: y, w: w) } catch {
+        do { finalMap = try finalFit.get() } catch {
             notes.append("calibration map could not be estimated (\(error)); scores are left uncalibrated")
             finalMap = .identity
         }

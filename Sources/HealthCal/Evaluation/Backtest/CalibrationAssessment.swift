@@ -74,12 +74,9 @@ public struct CalibrationAssessment: Sendable, Codable, Equatable {
         // Estimation sets are always the first k scored periods, so their rows are one prefix
         // of the grouped rows, and the maps are fitted there without copying any rows.
         let prepared = try CalibrationRows(p: grouped.gather(p), y: grouped.gather(y), w: w.map(grouped.gather), method: method)
-        func step(estimated k: Int, evaluation: [Int]) throws(CalibrationError) -> Step {
-            Step(estimationPeriods: Array(scored.prefix(k)), evaluationPeriods: evaluation,
-                 map: try prepared.fit(method, rows: 0..<grouped.start[k]))
-        }
-
-        var steps: [Step] = []
+        // Each step: the number k of first scored periods it is estimated on, and the periods
+        // it is evaluated on.
+        var plan: [(estimated: Int, evaluation: [Int])] = []
         switch mode {
         case .split(let holdout):
             let h = holdout ?? max(1, scored.count / 3)
@@ -93,66 +90,81 @@ public struct CalibrationAssessment: Sendable, Codable, Equatable {
                 throw .notEnoughPeriods(scored: scored, needed: h + horizon,
                                         reason: "\(h) held out and, with horizon \(horizon), one estimated on at least \(horizon) period(s) before them")
             }
-            steps.append(try step(estimated: k, evaluation: evaluation))
+            plan = [(k, evaluation)]
         case .rolling:
             for t in scored {
                 let k = scored.count(where: { $0 <= t - horizon })
-                guard k > 0 else { continue }
-                steps.append(try step(estimated: k, evaluation: [t]))
+                if k > 0 { plan.append((k, [t])) }
             }
-            guard !steps.isEmpty else {
+            guard !plan.isEmpty else {
                 throw .notEnoughPeriods(scored: scored, needed: 2, reason: "one to estimate on and a later one, at least \(horizon) period(s) on, to evaluate")
             }
         }
 
-        // Pool the evaluation rows of all steps, raw and recalibrated, each step's rows in
-        // their input order.
+        // The evaluation rows of all steps, pooled; each step's rows in their input order.
         let r = prepared.rows
-        var rows: [Int] = [], after: [Double] = []
-        for s in steps {
-            var positions = s.evaluationPeriods.flatMap { Array(grouped.rows(ofPeriod: $0)) }
-            if s.evaluationPeriods.count > 1 { positions.sort { grouped.order[$0] < grouped.order[$1] } }
-            for i in positions { rows.append(i); after.append(s.map.apply(r.p[i])) }
+        var rows: [Int] = [], stepOfRow: [Int] = []
+        for (s, item) in plan.enumerated() {
+            var positions = item.evaluation.flatMap { Array(grouped.rows(ofPeriod: $0)) }
+            if item.evaluation.count > 1 { positions.sort { grouped.order[$0] < grouped.order[$1] } }
+            rows += positions
+            stepOfRow += Array(repeating: s, count: positions.count)
         }
         let ey = rows.map { r.y[$0] }, ew = r.isWeighted ? rows.map { r.weights[$0] } : nil
-        var notes: [String] = []
-        let beforeSummary = try summarize(p: rows.map { r.p[$0] }, y: ey, w: ew, label: "before", notes: &notes)
-        let afterSummary = try summarize(p: after, y: ey, w: ew, label: "after", notes: &notes)
+        let raw = rows.map { r.p[$0] }
+
+        // The maps (independent of each other) and the "before" summary, spread over the cores.
+        let starts = plan.map { grouped.start[$0.estimated] }
+        let (maps, before) = concurrently(
+            { concurrentMap(starts.count) { s in Result { () throws(CalibrationError) in try prepared.fit(method, rows: 0..<starts[s]) } } },
+            { Result { () throws(CalibrationError) in try summarize(p: raw, y: ey, w: ew, label: "before") } })
+        var steps: [Step] = []
+        for (s, item) in plan.enumerated() {
+            steps.append(Step(estimationPeriods: Array(scored.prefix(item.estimated)), evaluationPeriods: item.evaluation,
+                              map: try maps[s].get()))
+        }
+        let after = rows.indices.map { steps[stepOfRow[$0]].map.apply(raw[$0]) }
+        let beforeSummary = try before.get()
+        let afterSummary = try summarize(p: after, y: ey, w: ew, label: "after")
         return CalibrationAssessment(method: method, mode: mode, steps: steps,
                                      evaluationPeriods: steps.flatMap(\.evaluationPeriods).sorted(),
-                                     before: beforeSummary, after: afterSummary, notes: notes)
+                                     before: beforeSummary.summary, after: afterSummary.summary,
+                                     notes: beforeSummary.notes + afterSummary.notes)
     }
 
     /// The metrics of `p` on the evaluation rows; logit-scale metrics that are undefined here
     /// become nil with a note rather than failing the whole assessment. The rows are validated
-    /// once and the logits shared by the two logit-scale fits.
-    static func summarize(p: [Double], y: [Double], w: [Double]?, label: String, notes: inout [String]) throws(CalibrationError) -> CalibrationSummary {
+    /// once; the Cox fit runs beside the rest, which shares the logits.
+    static func summarize(p: [Double], y: [Double], w: [Double]?, label: String) throws(CalibrationError)
+        -> (summary: CalibrationSummary, notes: [String]) {
         let r: ScoredRows
         do { r = try ScoredRows(p: p, y: y, w: w) } catch { throw .metric(error) }
-        let edges = Binning.edges(sortedP: SortOrder.sorted(p), bins: 10, strategy: .quantile)
-        var s = CalibrationSummary(rows: p.count, weight: r.weights.reduce(0, +),
-                                   logLoss: ProbabilisticScores.logLoss(r), brier: ProbabilisticScores.brier(r),
-                                   calibrationInTheLarge: weightedMean(y, r.weights) - weightedMean(p, r.weights))
-        s.ece = CalibrationCurve.reliability(r, edges: edges, bins: Binning.assign(p: p, edges: edges), strategy: .quantile)
-            .expectedCalibrationError
-        let logits: [Double]
-        do {
+        let logits = Result { () throws(MetricError) in
             try requireBothClasses(y: y, w: r.weights)
-            logits = try CalibrationFit.logits(p)
-        } catch {
-            notes.append("\(label): Cox slope and intercept undefined: \(error)")
-            notes.append("\(label): logistic calibration-in-the-large undefined: \(error)")
-            return s
+            return try CalibrationFit.logits(p)
         }
-        do {
-            let cox = try CalibrationFit.cox(x: logits, y: y, w: r.weights, rows: p.indices)
-            s.coxIntercept = cox.intercept; s.coxSlope = cox.slope
-            s.coxInterceptStandardError = cox.interceptStandardError; s.coxSlopeStandardError = cox.slopeStandardError
-        } catch { notes.append("\(label): Cox slope and intercept undefined: \(error)") }
-        do { s.calibrationInTheLargeLogit = try CalibrationFit.calibrationInTheLarge(r, logits: logits).logisticIntercept } catch {
-            notes.append("\(label): logistic calibration-in-the-large undefined: \(error)")
+        let (cox, rest) = concurrently({ logits.flatMap { x in Result { () throws(MetricError) in try CalibrationFit.cox(x: x, y: y, w: r.weights, rows: p.indices) } } }, {
+            let edges = Binning.edges(sortedP: SortOrder.sorted(p), bins: 10, strategy: .quantile)
+            var s = CalibrationSummary(rows: p.count, weight: r.weights.reduce(0, +),
+                                       logLoss: ProbabilisticScores.logLoss(r), brier: ProbabilisticScores.brier(r),
+                                       calibrationInTheLarge: weightedMean(y, r.weights) - weightedMean(p, r.weights))
+            s.ece = CalibrationCurve.reliability(r, edges: edges, bins: Binning.assign(p: p, edges: edges), strategy: .quantile)
+                .expectedCalibrationError
+            let citl = logits.flatMap { x in Result { () throws(MetricError) in try CalibrationFit.calibrationInTheLarge(r, logits: x) } }
+            return (s, citl)
+        })
+        var (s, notes) = (rest.0, [String]())
+        switch cox {
+        case .success(let c):
+            s.coxIntercept = c.intercept; s.coxSlope = c.slope
+            s.coxInterceptStandardError = c.interceptStandardError; s.coxSlopeStandardError = c.slopeStandardError
+        case .failure(let error): notes.append("\(label): Cox slope and intercept undefined: \(error)")
         }
-        return s
+        switch rest.1 {
+        case .success(let c): s.calibrationInTheLargeLogit = c.logisticIntercept
+        case .failure(let error): notes.append("\(label): logistic calibration-in-the-large undefined: \(error)")
+        }
+        return (s, notes)
     }
 }
 

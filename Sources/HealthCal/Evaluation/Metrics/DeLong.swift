@@ -44,13 +44,12 @@ public struct DeLongComparison: Sendable, Codable, Equatable {
 public enum DeLong {
     /// AUC, variance and 95% interval of one score.
     public static func auc(p: [Double], y: [Double]) throws(MetricError) -> DeLongAUC {
-        _ = try validatedWeights(p: p, y: y, w: nil)
-        return try auc(p: p, y: y, descending: SortOrder.rows(by: p, descending: true))
+        try auc(RankedRows(ScoredRows(p: p, y: y, w: nil)))
     }
 
-    /// The same for validated rows whose order by p, highest first, is already known.
-    static func auc(p: [Double], y: [Double], descending: [Int]) throws(MetricError) -> DeLongAUC {
-        let s = try structuralComponents(scores: [p], y: y, orders: [descending])
+    /// The same for validated rows already ranked by p (their weights are ignored).
+    static func auc(_ ranked: RankedRows) throws(MetricError) -> DeLongAUC {
+        let s = try structuralComponents([ranked])
         let variance = s.s10[0][0] / Double(s.m) + s.s01[0][0] / Double(s.n)
         return interval(auc: s.aucs[0], variance: variance)
     }
@@ -60,9 +59,8 @@ public enum DeLong {
         guard p2.count == p1.count else {
             throw .lengthMismatch(name: "second score", expected: p1.count, actual: p2.count)
         }
-        for p in [p1, p2] { _ = try validatedWeights(p: p, y: y, w: nil) }
-        let s = try structuralComponents(scores: [p1, p2], y: y,
-                                         orders: [p1, p2].map { SortOrder.rows(by: $0, descending: true) })
+        let rows = [try ScoredRows(p: p1, y: y, w: nil), try ScoredRows(p: p2, y: y, w: nil)]
+        let s = try structuralComponents(rows.map(RankedRows.init))
         let m = Double(s.m), n = Double(s.n)
         func cov(_ a: Int, _ b: Int) -> Double { s.s10[a][b] / m + s.s01[a][b] / n }
         let v1 = cov(0, 0), v2 = cov(1, 1), c12 = cov(0, 1)
@@ -89,28 +87,49 @@ public enum DeLong {
     /// T_X, T_Y, T_Z are midranks within X, within Y and within X∪Y; the placement values are
     /// V10ᵢ = (T_Zᵢ − T_Xᵢ)/n and V01ⱼ = 1 − (T_Zⱼ − T_Yⱼ)/m; AUC = mean V10; S10, S01 are the
     /// sample covariance matrices (denominator m−1, n−1) of the placement values across scores.
-    /// The scores must be validated; `orders[k]` is every row ordered by `scores[k]`, highest first,
-    /// and gives all three midranks without sorting again.
-    static func structuralComponents(scores: [[Double]], y: [Double], orders: [[Int]]) throws(MetricError)
+    ///
+    /// All three midranks come from one walk down the ranked rows: a block of k tied rows at
+    /// ranks i...j (from the top, of N) spans the ascending ranks N − j ... N − i, whose mean
+    /// N − (i + j)/2 is exact in floating point; within a class, the same with the class's own
+    /// running count. Placement values are stored in row order, as the definition lists them.
+    static func structuralComponents(_ scores: [RankedRows]) throws(MetricError)
         -> (aucs: [Double], s10: [[Double]], s01: [[Double]], m: Int, n: Int) {
-        let pos = y.indices.filter { y[$0] == 1 }
-        let neg = y.indices.filter { y[$0] == 0 }
-        if pos.isEmpty { throw .singleClass(outcome: 0) }
-        if neg.isEmpty { throw .singleClass(outcome: 1) }
-        guard pos.count >= 2, neg.count >= 2 else {
-            throw .invalidArgument("DeLong variance needs at least 2 churners and 2 non-churners (got \(pos.count) and \(neg.count))")
+        let y = scores[0].rows.y
+        // Each row's position among the rows of its own class, in row order.
+        var classIndex = [Int](repeating: 0, count: y.count)
+        var m = 0, n = 0
+        for i in y.indices {
+            if y[i] == 1 { classIndex[i] = m; m += 1 } else { classIndex[i] = n; n += 1 }
         }
-        let m = pos.count, n = neg.count
+        if m == 0 { throw .singleClass(outcome: 0) }
+        if n == 0 { throw .singleClass(outcome: 1) }
+        guard m >= 2, n >= 2 else {
+            throw .invalidArgument("DeLong variance needs at least 2 churners and 2 non-churners (got \(m) and \(n))")
+        }
         var v10 = [[Double]](), v01 = [[Double]](), aucs = [Double]()
-        for (p, order) in zip(scores, orders) {
-            // tz: rank among all rows; tc: rank within the row's own class.
-            var tz = [Double](repeating: 0, count: y.count), tc = tz
-            midranks(of: p, descending: order, into: &tz)
-            midranks(of: p, descending: order.filter { y[$0] == 1 }, into: &tc)
-            midranks(of: p, descending: order.filter { y[$0] == 0 }, into: &tc)
+        for r in scores {
             var a = [Double](repeating: 0, count: m), b = [Double](repeating: 0, count: n)
-            for (i, row) in pos.enumerated() { a[i] = (tz[row] - tc[row]) / Double(n) }
-            for (j, row) in neg.enumerated() { b[j] = 1 - (tz[row] - tc[row]) / Double(m) }
+            let total = r.p.count
+            var start = 0, posBefore = 0, negBefore = 0
+            while start < total {
+                var end = start
+                var pos = r.y[start] == 1 ? 1 : 0
+                while end + 1 < total && r.p[end + 1] == r.p[start] {
+                    end += 1
+                    if r.y[end] == 1 { pos += 1 }
+                }
+                let neg = end - start + 1 - pos
+                let tz = Double(total) - Double(start + end) / 2
+                let tx = Double(m) - Double(2 * posBefore + pos - 1) / 2
+                let ty = Double(n) - Double(2 * negBefore + neg - 1) / 2
+                for k in start...end {
+                    let row = r.order[k]
+                    if r.y[k] == 1 { a[classIndex[row]] = (tz - tx) / Double(n) } else { b[classIndex[row]] = 1 - (tz - ty) / Double(m) }
+                }
+                posBefore += pos
+                negBefore += neg
+                start = end + 1
+            }
             aucs.append(a.reduce(0, +) / Double(m))
             v10.append(a)
             v01.append(b)
@@ -118,26 +137,19 @@ public enum DeLong {
         return (aucs, covarianceMatrix(v10), covarianceMatrix(v01), m, n)
     }
 
-    /// 1-based ranks with ties given the mean of the ranks they span (midranks).
+    /// 1-based ranks with ties given the mean of the ranks they span (midranks), computed as in
+    /// `structuralComponents` from the order highest first.
     static func midranks(_ x: [Double]) -> [Double] {
+        let order = SortOrder.rows(by: x, descending: true)
         var ranks = [Double](repeating: 0, count: x.count)
-        midranks(of: x, descending: SortOrder.rows(by: x, descending: true), into: &ranks)
-        return ranks
-    }
-
-    /// Midranks among the rows of `order` (ordered by x, highest first), written at
-    /// `ranks[row]`. A tie block at descending positions i...j of k rows spans the ascending
-    /// ranks k − j ... k − i, whose mean k − (i + j)/2 is exact in floating point.
-    static func midranks(of x: [Double], descending order: [Int], into ranks: inout [Double]) {
-        let k = order.count
         var i = 0
-        while i < k {
+        while i < order.count {
             var j = i
-            while j + 1 < k && x[order[j + 1]] == x[order[i]] { j += 1 }
-            let mid = Double(k) - Double(i + j) / 2
-            for t in i...j { ranks[order[t]] = mid }
+            while j + 1 < order.count && x[order[j + 1]] == x[order[i]] { j += 1 }
+            for t in i...j { ranks[order[t]] = Double(order.count) - Double(i + j) / 2 }
             i = j + 1
         }
+        return ranks
     }
 
     /// Sample covariance matrix (denominator count − 1) of rows `v[k]` (one row per score).

@@ -34,24 +34,24 @@ public enum LiftMetrics {
     public static func topLift(p: [Double], y: [Double], w: [Double]? = nil, fraction: Double = 0.1) throws(MetricError) -> TopLift {
         let rows = try ScoredRows(p: p, y: y, w: w)
         guard fraction > 0, fraction <= 1 else { throw .invalidArgument("lift fraction must be in (0, 1] (got \(fraction))") }
-        return try topLift(rows, descending: SortOrder.rows(by: p, descending: true), fraction: fraction)
+        return try topLift(RankedRows(rows), fraction: fraction)
     }
 
-    /// The same on validated rows, given every row ordered by p from the highest.
-    static func topLift(_ rows: ScoredRows, descending order: [Int], fraction: Double) throws(MetricError) -> TopLift {
-        let p = rows.p, y = rows.y, weights = rows.weights
-        let total = weights.reduce(0, +)
-        let churn = p.indices.reduce(0.0) { $0 + weights[$1] * y[$1] }
+    /// The same on validated rows ranked by p.
+    static func topLift(_ ranked: RankedRows, fraction: Double) throws(MetricError) -> TopLift {
+        let rows = ranked.rows, p = ranked.p, y = ranked.y, w = ranked.weights
+        let total = rows.weights.reduce(0, +)
+        let churn = rows.p.indices.reduce(0.0) { $0 + rows.weights[$1] * rows.y[$1] }
         guard churn > 0 else { throw .singleClass(outcome: 0) }
         let target = fraction * total
         var taken = 0.0, takenChurn = 0.0
         var k = 0
-        while k < order.count && taken < target {
+        while k < p.count && taken < target {
             var j = k
             var blockW = 0.0, blockC = 0.0
-            while j < order.count && p[order[j]] == p[order[k]] {
-                blockW += weights[order[j]]
-                blockC += weights[order[j]] * y[order[j]]
+            while j < p.count && p[j] == p[k] {
+                blockW += w[j]
+                blockC += w[j] * y[j]
                 j += 1
             }
             let share = blockW > 0 ? min(1, (target - taken) / blockW) : 1

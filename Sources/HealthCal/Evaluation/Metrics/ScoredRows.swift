@@ -18,3 +18,27 @@ struct ScoredRows {
 
     var count: Int { p.count }
 }
+
+/// Validated rows in decreasing order of p (ties in row order, `SortOrder`), with p, y and the
+/// weights gathered into that order once, so that every rank metric of a report (thresholds,
+/// DeLong's midranks, lift, quantile bins) reads them sequentially instead of through `order`.
+struct RankedRows {
+    let rows: ScoredRows
+    /// The row at each rank.
+    let order: [Int]
+    /// p, y and the weight at each rank.
+    let p: [Double]
+    let y: [Double]
+    let weights: [Double]
+
+    init(_ rows: ScoredRows) {
+        self.rows = rows
+        order = SortOrder.rows(by: rows.p, descending: true)
+        p = order.map { rows.p[$0] }
+        y = order.map { rows.y[$0] }
+        weights = rows.isWeighted ? order.map { rows.weights[$0] } : rows.weights
+    }
+
+    /// p sorted ascending.
+    var ascendingP: [Double] { p.reversed() }
+}
