@@ -35,21 +35,44 @@ struct MetricsFastPathTests {
             #expect(RadixSort.rows(by: x, descending: descending, rows: subset)
                 == SortOrder.comparisonSorted(by: x, descending: descending, rows: subset))
         }
-        #expect(SortOrder.sorted(x).map(\.bitPattern) == SortOrder.comparisonSorted(by: x, descending: false).map { x[$0].bitPattern })
     }
 
-    @Test("midranks from the shared order equal ranks from an ascending sort")
+    @Test("selection finds the values a sort puts at each position", arguments: [1, 2, 33, 1000, 5000])
+    func quickSelect(n: Int) {
+        var rng = SplitMix64(seed: UInt64(n) + 1)
+        // Heavy ties (20 distinct values), then all distinct.
+        for x in [(0..<n).map { _ in (rng.uniform() * 20).rounded() }, (0..<n).map { _ in rng.uniform() }] {
+            let sorted = x.sorted()
+            #expect(QuickSelect.values(x, at: Array(x.indices)) == sorted)
+            let some = [n - 1, 0, n / 2, n / 3, n / 2]
+            #expect(QuickSelect.values(x, at: some) == some.map { sorted[$0] })
+            #expect(Binning.edges(p: x, bins: 10, strategy: .quantile) == Binning.edges(sortedP: sorted, bins: 10, strategy: .quantile))
+        }
+    }
+
+    @Test("counting the edges below p gives the binary search's bin")
+    func binAssignment() {
+        let p = Self.rows(5000).p
+        for k in [1, 3, 10, 17, 40] {
+            let edges = Binning.edges(p: p, bins: k, strategy: .quantile)
+            let inner = Array(edges.dropFirst().dropLast())
+            // numpy.searchsorted(inner, p, side="left"): the first inner edge >= p.
+            #expect(Binning.assign(p: p, edges: edges) == p.map { v in inner.firstIndex { $0 >= v } ?? inner.count })
+        }
+    }
+
+    @Test("midranks equal (rows below + rows at or below + 1) / 2, counted in the sorted values")
     func midranks() {
         let x = Self.rows(5000).p
-        let order = SortOrder.comparisonSorted(by: x, descending: false)
-        var expected = [Double](repeating: 0, count: x.count)
-        var i = 0
-        while i < order.count {
-            var j = i
-            while j + 1 < order.count && x[order[j + 1]] == x[order[i]] { j += 1 }
-            for k in i...j { expected[order[k]] = Double(i + j) / 2 + 1 }
-            i = j + 1
+        let sorted = x.sorted()
+        /// The number of sorted values for which `below` holds (they come first).
+        func count(_ below: (Double) -> Bool) -> Int {
+            var lo = 0, hi = sorted.count
+            while lo < hi { let mid = (lo + hi) / 2; if below(sorted[mid]) { lo = mid + 1 } else { hi = mid } }
+            return lo
         }
+        // A value with `less` rows below it and `tied` equal to it spans ranks less+1 ... less+tied.
+        let expected = x.map { v in Double(count { $0 < v } + count { $0 <= v } + 1) / 2 }
         #expect(DeLong.midranks(x) == expected)
     }
 

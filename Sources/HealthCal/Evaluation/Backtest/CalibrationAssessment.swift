@@ -144,7 +144,7 @@ public struct CalibrationAssessment: Sendable, Codable, Equatable {
             return try CalibrationFit.logits(p)
         }
         let (cox, rest) = concurrently({ logits.flatMap { x in Result { () throws(MetricError) in try CalibrationFit.cox(x: x, y: y, w: r.weights, rows: p.indices) } } }, {
-            let edges = Binning.edges(sortedP: SortOrder.sorted(p), bins: 10, strategy: .quantile)
+            let edges = Binning.edges(p: p, bins: 10, strategy: .quantile)
             var s = CalibrationSummary(rows: p.count, weight: r.weights.reduce(0, +),
                                        logLoss: ProbabilisticScores.logLoss(r), brier: ProbabilisticScores.brier(r),
                                        calibrationInTheLarge: weightedMean(y, r.weights) - weightedMean(p, r.weights))

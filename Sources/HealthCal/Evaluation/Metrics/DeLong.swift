@@ -95,12 +95,7 @@ public enum DeLong {
     static func structuralComponents(_ scores: [RankedRows]) throws(MetricError)
         -> (aucs: [Double], s10: [[Double]], s01: [[Double]], m: Int, n: Int) {
         let y = scores[0].rows.y
-        // Each row's position among the rows of its own class, in row order.
-        var classIndex = [Int](repeating: 0, count: y.count)
-        var m = 0, n = 0
-        for i in y.indices {
-            if y[i] == 1 { classIndex[i] = m; m += 1 } else { classIndex[i] = n; n += 1 }
-        }
+        let m = y.count(where: { $0 == 1 }), n = y.count - m
         if m == 0 { throw .singleClass(outcome: 0) }
         if n == 0 { throw .singleClass(outcome: 1) }
         guard m >= 2, n >= 2 else {
@@ -108,7 +103,9 @@ public enum DeLong {
         }
         var v10 = [[Double]](), v01 = [[Double]](), aucs = [Double]()
         for r in scores {
-            var a = [Double](repeating: 0, count: m), b = [Double](repeating: 0, count: n)
+            // Each row's placement value, stored by row (a scattered store, which unlike a
+            // scattered load does not stall), then split by class in row order.
+            var placement = [Double](repeating: 0, count: y.count)
             let total = r.p.count
             var start = 0, posBefore = 0, negBefore = 0
             while start < total {
@@ -123,13 +120,16 @@ public enum DeLong {
                 let tx = Double(m) - Double(2 * posBefore + pos - 1) / 2
                 let ty = Double(n) - Double(2 * negBefore + neg - 1) / 2
                 for k in start...end {
-                    let row = r.order[k]
-                    if r.y[k] == 1 { a[classIndex[row]] = (tz - tx) / Double(n) } else { b[classIndex[row]] = 1 - (tz - ty) / Double(m) }
+                    placement[r.order[k]] = r.y[k] == 1 ? (tz - tx) / Double(n) : 1 - (tz - ty) / Double(m)
                 }
                 posBefore += pos
                 negBefore += neg
                 start = end + 1
             }
+            var a: [Double] = [], b: [Double] = []
+            a.reserveCapacity(m)
+            b.reserveCapacity(n)
+            for i in y.indices { if y[i] == 1 { a.append(placement[i]) } else { b.append(placement[i]) } }
             aucs.append(a.reduce(0, +) / Double(m))
             v10.append(a)
             v01.append(b)

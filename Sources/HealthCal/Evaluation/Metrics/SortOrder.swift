@@ -16,11 +16,6 @@ enum SortOrder {
         return comparisonSorted(by: x, descending: descending, rows: rows)
     }
 
-    /// `x` sorted ascending, as `x.sorted()` (tied values are equal, so their order is moot).
-    static func sorted(_ x: [Double]) -> [Double] {
-        rows(by: x, descending: false).map { x[$0] }
-    }
-
     /// The comparison sort; kept callable so tests can check the radix sort against it.
     /// Sorting contiguous pairs avoids a random read of `x` on every comparison.
     static func comparisonSorted(by x: [Double], descending: Bool, rows: [Int]? = nil) -> [Int] {
