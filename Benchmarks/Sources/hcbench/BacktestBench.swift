@@ -3,7 +3,8 @@ import HealthCal
 
 /// `hcbench spec FILE`: prints the benchmark spec (for `healthcal recalibrate --spec`).
 /// `hcbench backtest FILE`: read + validate, then the 8-fold walk-forward backtest with Platt
-/// calibration (py_pipeline.py's "backtest" and "calibrate" stages), timed separately.
+/// calibration (py_pipeline.py's "backtest" and "calibrate" stages), timed separately; with
+/// `--reports`, also `MetricsReport.compute` alone on the first fold's rows and on all of them.
 enum BacktestBench {
     static func printSpec(_ args: [String]) -> Int32 {
         guard let path = args.first, let yaml = try? FitBench.specYAML(for: path) else { print("usage: hcbench spec FILE"); return 2 }
@@ -12,7 +13,7 @@ enum BacktestBench {
     }
 
     static func run(_ args: [String]) -> Int32 {
-        guard let path = args.first else { print("usage: hcbench backtest FILE"); return 2 }
+        guard let path = args.first else { print("usage: hcbench backtest FILE [--reports]"); return 2 }
         do {
             let spec = try FitBench.spec(for: path)
             var t = ReadBench.wallSeconds()
@@ -32,7 +33,7 @@ enum BacktestBench {
             if let (w, c) = postFold.value {
                 print("post_fold_block_s \(ReadBench.format3(wall - w))  cpu \(ReadBench.format3(cpu - c))")
             }
-            timeReports(run, panel: panel)
+            if args.contains("--reports") { timeReports(run, panel: panel) }
             print("peak_rss_mib \(ReadBench.peakRSSMiB())")
             return 0
         } catch {
