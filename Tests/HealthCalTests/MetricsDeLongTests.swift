@@ -5,8 +5,8 @@ import TestSupport
 @Suite("Metrics: DeLong AUC variance and test")
 struct MetricsDeLongTests {
     // Reference: make_metrics_fixtures.py `delong_bruteforce`, DeLong et al. (1988) placement
-    // values by the O(m·n) kernel ψ = 1, ½, 0 in numpy (no published aSAH data was available
-    // offline, so this independent straightforward implementation is the reference).
+    // values by the O(m·n) kernel ψ = 1, ½, 0 in numpy (an independent straightforward
+    // implementation; the published pROC figures are in MetricsDeLongPublishedTests).
     @Test("fast midrank algorithm equals the O(m·n) definition", arguments: MetricsReference.unweightedCaseNames)
     func againstBruteForce(name: String) throws {
         let c = try MetricsReference.named(name)

@@ -1,8 +1,10 @@
+import Foundation
 import HealthCal
 
 /// `hcbench spec FILE`: prints the benchmark spec (for `healthcal recalibrate --spec`).
 /// `hcbench backtest FILE`: read + validate, then the 8-fold walk-forward backtest with Platt
-/// calibration (py_pipeline.py's "backtest" and "calibrate" stages), timed separately.
+/// calibration (py_pipeline.py's "backtest" and "calibrate" stages), timed separately; with
+/// `--reports`, also `MetricsReport.compute` alone on the first fold's rows and on all of them.
 enum BacktestBench {
     static func printSpec(_ args: [String]) -> Int32 {
         guard let path = args.first, let yaml = try? FitBench.specYAML(for: path) else { print("usage: hcbench spec FILE"); return 2 }
@@ -11,18 +13,27 @@ enum BacktestBench {
     }
 
     static func run(_ args: [String]) -> Int32 {
-        guard let path = args.first else { print("usage: hcbench backtest FILE"); return 2 }
+        guard let path = args.first else { print("usage: hcbench backtest FILE [--reports]"); return 2 }
         do {
             let spec = try FitBench.spec(for: path)
             var t = ReadBench.wallSeconds()
             let panel = try PanelLoading.load(path: path, spec: spec)
             print("read_and_validate_s \(ReadBench.format3(ReadBench.wallSeconds() - t))")
             t = ReadBench.wallSeconds()
-            let t0 = t
+            let t0 = t, c0 = cpuSeconds()
+            // Wall and process CPU (all threads) at the first post-fold line.
+            let postFold = Mark()
             let run = try Backtest.run(panel: panel, progress: { line in
-                print("  +\(ReadBench.format3(ReadBench.wallSeconds() - t0)) s  \(line)")
+                let wall = ReadBench.wallSeconds() - t0, cpu = cpuSeconds() - c0
+                if line.hasPrefix("calibration") { postFold.set(wall, cpu) }
+                print("  +\(ReadBench.format3(wall)) s (cpu \(ReadBench.format3(cpu)) s)  \(line)")
             })
-            print("backtest_with_calibration_s \(ReadBench.format3(ReadBench.wallSeconds() - t))  folds \(run.folds.count)  oos_rows \(run.rows.count)  auc \(run.pooled.rocAUC ?? .nan)")
+            let wall = ReadBench.wallSeconds() - t0, cpu = cpuSeconds() - c0
+            print("backtest_with_calibration_s \(ReadBench.format3(wall))  folds \(run.folds.count)  oos_rows \(run.rows.count)  auc \(run.pooled.rocAUC ?? .nan)")
+            if let (w, c) = postFold.value {
+                print("post_fold_block_s \(ReadBench.format3(wall - w))  cpu \(ReadBench.format3(cpu - c))")
+            }
+            if args.contains("--reports") { timeReports(run, panel: panel) }
             print("peak_rss_mib \(ReadBench.peakRSSMiB())")
             return 0
         } catch {
@@ -30,4 +41,34 @@ enum BacktestBench {
             return 1
         }
     }
+
+    /// Best of 3 wall and CPU seconds of `MetricsReport.compute` on the first fold's rows and on
+    /// all out-of-sample rows (the per-fold and the pooled report).
+    static func timeReports(_ run: BacktestRun, panel: Panel) {
+        let foldRows = run.foldOfRow.firstIndex { $0 != 0 } ?? run.rows.count
+        let outcome = run.rows.map { panel.outcome[$0] }
+        for (name, n) in [("metrics_report_fold1", foldRows), ("metrics_report_pooled", run.rows.count)] {
+            let p = Array(run.probability.prefix(n)), y = Array(outcome.prefix(n))
+            var best = (Double.infinity, Double.infinity)
+            for _ in 0..<3 {
+                let t = ReadBench.wallSeconds(), c = cpuSeconds()
+                _ = try? MetricsReport.compute(p: p, y: y)
+                best = (min(best.0, ReadBench.wallSeconds() - t), min(best.1, cpuSeconds() - c))
+            }
+            print("\(name)_s \(ReadBench.format3(best.0))  cpu \(ReadBench.format3(best.1))  rows \(n)")
+        }
+    }
+
+    /// This process's CPU time over all threads.
+    static func cpuSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+}
+
+/// A value set once from the progress callback.
+final class Mark: @unchecked Sendable {
+    private(set) var value: (Double, Double)?
+    func set(_ a: Double, _ b: Double) { if value == nil { value = (a, b) } }
 }

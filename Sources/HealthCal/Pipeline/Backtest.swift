@@ -151,10 +151,23 @@ public enum Backtest {
         var calibrated = p
         var assessment: CalibrationAssessment? = nil
         if method != .none {
+            progress?("calibration (\(method.rawValue)) assessed period by period on \(p.count) out-of-sample rows")
+        }
+        // Independent of each other, one core each: the assessment; the final map (below) and
+        // the pooled metrics of the raw scores.
+        let horizon = panel.isSnapshot ? 1 : spec.backtest.horizon, raw = p
+        let (assessed, (finalFit, pooledRaw)) = concurrently({ () -> Result<CalibrationAssessment, CalibrationError>? in
+            guard method != .none else { return nil }
+            return Result { () throws(CalibrationError) in
+                try CalibrationAssessment.assess(p: raw, y: y, w: w, period: periodKey, method: method, mode: .rolling, horizon: horizon)
+            }
+        }, {
+            (Result { () throws(CalibrationError) in method == .none ? .identity : try CalibrationMap.fit(method, p: raw, y: y, w: w) },
+             Result { () throws(MetricError) in try MetricsReport.compute(p: raw, y: y, w: w) })
+        })
+        if let assessed {
             do {
-                progress?("calibration (\(method.rawValue)) assessed period by period on \(p.count) out-of-sample rows")
-                let a = try CalibrationAssessment.assess(p: p, y: y, w: w, period: periodKey, method: method,
-                                                         mode: .rolling, horizon: panel.isSnapshot ? 1 : spec.backtest.horizon)
+                let a = try assessed.get()
                 assessment = a
                 var mapOfKey: [Int: CalibrationMap] = [:]
                 for step in a.steps { for t in step.evaluationPeriods { mapOfKey[t] = step.map } }
@@ -168,22 +181,30 @@ public enum Backtest {
             }
         }
         let finalMap: CalibrationMap
-        do { finalMap = method == .none ? .identity : try CalibrationMap.fit(method, p: p, y: y, w: w) } catch {
+        do { finalMap = try finalFit.get() } catch {
             notes.append("calibration map could not be estimated (\(error)); scores are left uncalibrated")
             finalMap = .identity
         }
 
         progress?("pooled and per-segment metrics")
-        let pooled = try MetricsReport.compute(p: p, y: y, w: w)
-        let pooledCalibrated = try MetricsReport.compute(p: calibrated, y: y, w: w)
-        var perSegment: [String: MetricsReport] = [:]
-        if !panel.segmentNames.isEmpty {
-            for (s, name) in panel.segmentNames.enumerated() {
-                let idx = rows.indices.filter { panel.segmentCodes[rows[$0]] == Int32(s) }
-                guard !idx.isEmpty else { continue }
-                perSegment[name] = try? MetricsReport.compute(p: idx.map { calibrated[$0] }, y: idx.map { y[$0] },
-                                                             w: w.map { ws in idx.map { ws[$0] } })
+        let pooled = try pooledRaw.get()
+        // The calibrated reports, pooled and per segment, are independent: spread over the cores.
+        var segmentRows = [[Int]](repeating: [], count: panel.segmentNames.count)
+        for i in rows.indices where !segmentRows.isEmpty {
+            let s = Int(panel.segmentCodes[rows[i]])
+            if segmentRows.indices.contains(s) { segmentRows[s].append(i) }
+        }
+        let scores = calibrated, parts = [Array(rows.indices)] + segmentRows
+        let reports = concurrentMap(parts.count) { k in
+            let idx = parts[k]
+            return Result { () throws(MetricError) in
+                try MetricsReport.compute(p: idx.map { scores[$0] }, y: idx.map { y[$0] }, w: w.map { ws in idx.map { ws[$0] } })
             }
+        }
+        let pooledCalibrated = try reports[0].get()
+        var perSegment: [String: MetricsReport] = [:]
+        for (s, name) in panel.segmentNames.enumerated() where !segmentRows[s].isEmpty {
+            perSegment[name] = try? reports[s + 1].get()
         }
         return BacktestRun(folds: folds, models: models, rows: rows, foldOfRow: foldOfRow, linearPredictor: eta,
                            probability: p, calibratedProbability: calibrated, pooled: pooled,

@@ -69,9 +69,14 @@ public struct CalibrationAssessment: Sendable, Codable, Equatable {
             throw .metric(.lengthMismatch(name: "periods", expected: p.count, actual: period.count))
         }
         guard horizon >= 1 else { throw .invalidArgument("calibration assessment: horizon is \(horizon); it must be at least 1") }
-        let scored = Array(Set(period)).sorted()
-
-        var steps: [Step] = []
+        let grouped = PeriodBlocks(period: period)
+        let scored = grouped.periods
+        // Estimation sets are always the first k scored periods, so their rows are one prefix
+        // of the grouped rows, and the maps are fitted there without copying any rows.
+        let prepared = try CalibrationRows(p: grouped.gather(p), y: grouped.gather(y), w: w.map(grouped.gather), method: method)
+        // Each step: the number k of first scored periods it is estimated on, and the periods
+        // it is evaluated on.
+        var plan: [(estimated: Int, evaluation: [Int])] = []
         switch mode {
         case .split(let holdout):
             let h = holdout ?? max(1, scored.count / 3)
@@ -80,69 +85,121 @@ public struct CalibrationAssessment: Sendable, Codable, Equatable {
                 throw .notEnoughPeriods(scored: scored, needed: h + 1, reason: "\(h) held out plus at least one to estimate on")
             }
             let evaluation = Array(scored.suffix(h))
-            let estimation = scored.filter { $0 <= evaluation[0] - horizon }
-            guard !estimation.isEmpty else {
+            let k = scored.count(where: { $0 <= evaluation[0] - horizon })
+            guard k > 0 else {
                 throw .notEnoughPeriods(scored: scored, needed: h + horizon,
                                         reason: "\(h) held out and, with horizon \(horizon), one estimated on at least \(horizon) period(s) before them")
             }
-            steps.append(try step(p: p, y: y, w: w, period: period, method: method, estimation: estimation, evaluation: evaluation))
+            plan = [(k, evaluation)]
         case .rolling:
             for t in scored {
-                let estimation = scored.filter { $0 <= t - horizon }
-                guard !estimation.isEmpty else { continue }
-                steps.append(try step(p: p, y: y, w: w, period: period, method: method, estimation: estimation, evaluation: [t]))
+                let k = scored.count(where: { $0 <= t - horizon })
+                if k > 0 { plan.append((k, [t])) }
             }
-            guard !steps.isEmpty else {
+            guard !plan.isEmpty else {
                 throw .notEnoughPeriods(scored: scored, needed: 2, reason: "one to estimate on and a later one, at least \(horizon) period(s) on, to evaluate")
             }
         }
 
-        // Pool the evaluation rows of all steps, raw and recalibrated.
-        var rows: [Int] = [], after: [Double] = []
-        for s in steps {
-            let eval = Set(s.evaluationPeriods)
-            for i in period.indices where eval.contains(period[i]) {
-                rows.append(i); after.append(s.map.apply(p[i]))
-            }
+        // The evaluation rows of all steps, pooled; each step's rows in their input order.
+        let r = prepared.rows
+        var rows: [Int] = [], stepOfRow: [Int] = []
+        for (s, item) in plan.enumerated() {
+            var positions = item.evaluation.flatMap { Array(grouped.rows(ofPeriod: $0)) }
+            if item.evaluation.count > 1 { positions.sort { grouped.order[$0] < grouped.order[$1] } }
+            rows += positions
+            stepOfRow += Array(repeating: s, count: positions.count)
         }
-        let ey = rows.map { y[$0] }, ew = w.map { w in rows.map { w[$0] } }
-        var notes: [String] = []
-        let beforeSummary = try summarize(p: rows.map { p[$0] }, y: ey, w: ew, label: "before", notes: &notes)
-        let afterSummary = try summarize(p: after, y: ey, w: ew, label: "after", notes: &notes)
+        let ey = rows.map { r.y[$0] }, ew = r.isWeighted ? rows.map { r.weights[$0] } : nil
+        let raw = rows.map { r.p[$0] }
+
+        // The maps (independent of each other) and the "before" summary, spread over the cores.
+        let starts = plan.map { grouped.start[$0.estimated] }
+        let (maps, before) = concurrently(
+            { concurrentMap(starts.count) { s in Result { () throws(CalibrationError) in try prepared.fit(method, rows: 0..<starts[s]) } } },
+            { Result { () throws(CalibrationError) in try summarize(p: raw, y: ey, w: ew, label: "before") } })
+        var steps: [Step] = []
+        for (s, item) in plan.enumerated() {
+            steps.append(Step(estimationPeriods: Array(scored.prefix(item.estimated)), evaluationPeriods: item.evaluation,
+                              map: try maps[s].get()))
+        }
+        let after = rows.indices.map { steps[stepOfRow[$0]].map.apply(raw[$0]) }
+        let beforeSummary = try before.get()
+        let afterSummary = try summarize(p: after, y: ey, w: ew, label: "after")
         return CalibrationAssessment(method: method, mode: mode, steps: steps,
                                      evaluationPeriods: steps.flatMap(\.evaluationPeriods).sorted(),
-                                     before: beforeSummary, after: afterSummary, notes: notes)
+                                     before: beforeSummary.summary, after: afterSummary.summary,
+                                     notes: beforeSummary.notes + afterSummary.notes)
     }
 
-    static func step(p: [Double], y: [Double], w: [Double]?, period: [Int], method: CalibrationOptions.Method,
-                     estimation: [Int], evaluation: [Int]) throws(CalibrationError) -> Step {
-        let est = Set(estimation)
-        let rows = period.indices.filter { est.contains(period[$0]) }
-        let map = try CalibrationMap.fit(method, p: rows.map { p[$0] }, y: rows.map { y[$0] }, w: w.map { w in rows.map { w[$0] } })
-        return Step(estimationPeriods: estimation, evaluationPeriods: evaluation, map: map)
+    /// The metrics of `p` on the evaluation rows; logit-scale metrics that are undefined here
+    /// become nil with a note rather than failing the whole assessment. The rows are validated
+    /// once; the Cox fit runs beside the rest, which shares the logits.
+    static func summarize(p: [Double], y: [Double], w: [Double]?, label: String) throws(CalibrationError)
+        -> (summary: CalibrationSummary, notes: [String]) {
+        let r: ScoredRows
+        do { r = try ScoredRows(p: p, y: y, w: w) } catch { throw .metric(error) }
+        let logits = Result { () throws(MetricError) in
+            try requireBothClasses(y: y, w: r.weights)
+            return try CalibrationFit.logits(p)
+        }
+        let (cox, rest) = concurrently({ logits.flatMap { x in Result { () throws(MetricError) in try CalibrationFit.cox(x: x, y: y, w: r.weights, rows: p.indices) } } }, {
+            let edges = Binning.edges(p: p, bins: 10, strategy: .quantile)
+            var s = CalibrationSummary(rows: p.count, weight: r.weights.reduce(0, +),
+                                       logLoss: ProbabilisticScores.logLoss(r), brier: ProbabilisticScores.brier(r),
+                                       calibrationInTheLarge: weightedMean(y, r.weights) - weightedMean(p, r.weights))
+            s.ece = CalibrationCurve.reliability(r, edges: edges, bins: Binning.assign(p: p, edges: edges), strategy: .quantile)
+                .expectedCalibrationError
+            let citl = logits.flatMap { x in Result { () throws(MetricError) in try CalibrationFit.calibrationInTheLarge(r, logits: x) } }
+            return (s, citl)
+        })
+        var (s, notes) = (rest.0, [String]())
+        switch cox {
+        case .success(let c):
+            s.coxIntercept = c.intercept; s.coxSlope = c.slope
+            s.coxInterceptStandardError = c.interceptStandardError; s.coxSlopeStandardError = c.slopeStandardError
+        case .failure(let error): notes.append("\(label): Cox slope and intercept undefined: \(error)")
+        }
+        switch rest.1 {
+        case .success(let c): s.calibrationInTheLargeLogit = c.logisticIntercept
+        case .failure(let error): notes.append("\(label): logistic calibration-in-the-large undefined: \(error)")
+        }
+        return (s, notes)
+    }
+}
+
+/// Row indices grouped by period ordinal: periods ascending, each block in row order (a stable
+/// counting sort), so the rows of the first k periods are the first `start[k]` grouped rows.
+struct PeriodBlocks {
+    /// The distinct periods, ascending.
+    let periods: [Int]
+    /// Grouped position → original row.
+    let order: [Int]
+    /// Block k holds grouped positions start[k] ..< start[k + 1].
+    let start: [Int]
+
+    init(period: [Int]) {
+        periods = Array(Set(period)).sorted()
+        let blockOf = Dictionary(uniqueKeysWithValues: periods.enumerated().map { ($1, $0) })
+        let block = period.map { blockOf[$0] ?? 0 }
+        var start = [Int](repeating: 0, count: periods.count + 1)
+        for b in block { start[b + 1] += 1 }
+        for k in periods.indices { start[k + 1] += start[k] }
+        var next = start, order = [Int](repeating: 0, count: period.count)
+        for (i, b) in block.enumerated() {
+            order[next[b]] = i
+            next[b] += 1
+        }
+        self.order = order
+        self.start = start
     }
 
-    /// The metrics of `p` on the evaluation rows; logit-scale and binned metrics that are
-    /// undefined here become nil with a note rather than failing the whole assessment.
-    static func summarize(p: [Double], y: [Double], w: [Double]?, label: String, notes: inout [String]) throws(CalibrationError) -> CalibrationSummary {
-        do {
-            let weights = try validatedWeights(p: p, y: y, w: w)
-            var s = CalibrationSummary(rows: p.count, weight: weights.reduce(0, +),
-                                       logLoss: try ProbabilisticScores.logLoss(p: p, y: y, w: w),
-                                       brier: try ProbabilisticScores.brier(p: p, y: y, w: w),
-                                       calibrationInTheLarge: weightedMean(y, weights) - weightedMean(p, weights))
-            do { s.ece = try CalibrationCurve.expectedCalibrationError(p: p, y: y, w: w, bins: 10, strategy: .quantile) } catch {
-                notes.append("\(label): ECE undefined: \(error)")
-            }
-            do {
-                let cox = try CalibrationFit.cox(p: p, y: y, w: w)
-                s.coxIntercept = cox.intercept; s.coxSlope = cox.slope
-                s.coxInterceptStandardError = cox.interceptStandardError; s.coxSlopeStandardError = cox.slopeStandardError
-            } catch { notes.append("\(label): Cox slope and intercept undefined: \(error)") }
-            do { s.calibrationInTheLargeLogit = try CalibrationFit.calibrationInTheLarge(p: p, y: y, w: w).logisticIntercept } catch {
-                notes.append("\(label): logistic calibration-in-the-large undefined: \(error)")
-            }
-            return s
-        } catch { throw .metric(error) }
+    /// `x` in grouped order.
+    func gather(_ x: [Double]) -> [Double] { order.map { x[$0] } }
+
+    /// Grouped positions of the rows of period `t` (empty when it has none).
+    func rows(ofPeriod t: Int) -> Range<Int> {
+        guard let k = periods.firstIndex(of: t) else { return 0..<0 }
+        return start[k]..<start[k + 1]
     }
 }

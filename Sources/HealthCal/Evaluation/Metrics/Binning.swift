@@ -10,38 +10,58 @@ public enum BinStrategy: String, Sendable, Codable, CaseIterable {
 }
 
 enum Binning {
-    /// Bin edges as `sklearn.calibration.calibration_curve` computes them.
+    /// Bin edges as `sklearn.calibration.calibration_curve` computes them. Quantile edges read
+    /// only a few order statistics of p, found by selection (`QuickSelect`) instead of a sort.
     static func edges(p: [Double], bins k: Int, strategy: BinStrategy) -> [Double] {
-        let step = 1.0 / Double(k)
+        guard strategy == .quantile else { return edges(sortedP: [], bins: k, strategy: .uniform) }
+        let positions = quantilePositions(count: p.count, bins: k)
+        let values = Dictionary(uniqueKeysWithValues: zip(positions, QuickSelect.values(p, at: positions)))
+        return quantileEdges(count: p.count, bins: k) { values[$0] ?? .nan }
+    }
+
+    /// The same from p sorted ascending (only the quantile strategy reads it).
+    static func edges(sortedP sorted: [Double], bins k: Int, strategy: BinStrategy) -> [Double] {
         switch strategy {
         case .uniform:
             // numpy.linspace: i * step, with the last edge set to exactly 1.
+            let step = 1.0 / Double(k)
             var e = (0...k).map { Double($0) * step }
             e[k] = 1
             return e
         case .quantile:
-            let sorted = p.sorted()
-            var e = (0...k).map { i -> Double in
-                // sklearn passes linspace(0,1,k+1)*100 to np.percentile, which divides by 100.
-                let q = (i == k ? 1.0 : Double(i) * step) * 100 / 100
-                return quantileLinear(sorted, q)
-            }
-            e[0] = sorted[0]
-            return e
+            return quantileEdges(count: sorted.count, bins: k) { sorted[$0] }
         }
     }
 
-    /// numpy.quantile(method="linear") on sorted data, reproducing numpy's `_lerp` rounding
-    /// (it interpolates from the upper neighbour when the fraction is >= 0.5).
-    static func quantileLinear(_ sorted: [Double], _ q: Double) -> Double {
-        let n = sorted.count
+    /// Quantile edges of n values, reading the i-th smallest through `sorted(i)`.
+    static func quantileEdges(count n: Int, bins k: Int, sorted: (Int) -> Double) -> [Double] {
+        let step = 1.0 / Double(k)
+        var e = (0...k).map { i -> Double in
+            // sklearn passes linspace(0,1,k+1)*100 to np.percentile, which divides by 100.
+            let q = (i == k ? 1.0 : Double(i) * step) * 100 / 100
+            return quantileLinear(count: n, q, sorted)
+        }
+        e[0] = sorted(0)
+        return e
+    }
+
+    /// The sorted positions `quantileEdges` reads: they depend on the count alone.
+    static func quantilePositions(count n: Int, bins k: Int) -> [Int] {
+        var read = Set<Int>()
+        _ = quantileEdges(count: n, bins: k) { read.insert($0); return 0 }
+        return read.sorted()
+    }
+
+    /// numpy.quantile(method="linear") of n sorted values (the i-th smallest is `sorted(i)`),
+    /// reproducing numpy's `_lerp` rounding (from the upper neighbour when the fraction is >= 0.5).
+    static func quantileLinear(count n: Int, _ q: Double, _ sorted: (Int) -> Double) -> Double {
         let virtual = Double(n - 1) * q
-        if virtual >= Double(n - 1) { return sorted[n - 1] }
-        if virtual < 0 { return sorted[0] }
+        if virtual >= Double(n - 1) { return sorted(n - 1) }
+        if virtual < 0 { return sorted(0) }
         let lo = virtual.rounded(.down)
         let i = Int(lo)
         let gamma = virtual - lo
-        let a = sorted[i], b = sorted[i + 1]
+        let a = sorted(i), b = sorted(i + 1)
         let diff = b - a
         return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma
     }
@@ -49,8 +69,13 @@ enum Binning {
     /// Bin index of each row: the number of inner edges strictly below p
     /// (`numpy.searchsorted(edges[1:-1], p, side="left")`), so a p equal to an edge falls in
     /// the lower bin, and bin 0 also holds p = 0.
+    /// With few edges (10 bins: 9 inner edges) counting the edges below p without branches is
+    /// faster than a binary search and gives the same index, the edges being sorted.
     static func assign(p: [Double], edges: [Double]) -> [Int] {
         let inner = Array(edges.dropFirst().dropLast())
+        if inner.count <= 16 {
+            return p.map { v in inner.reduce(0) { $0 + ($1 < v ? 1 : 0) } }
+        }
         return p.map { v in
             var lo = 0, hi = inner.count
             while lo < hi {
@@ -100,10 +125,16 @@ public enum CalibrationCurve {
     /// sample_weight here); edges do not depend on the weights.
     public static func reliability(p: [Double], y: [Double], w: [Double]? = nil, bins: Int = 10,
                                    strategy: BinStrategy = .uniform) throws(MetricError) -> ReliabilityCurve {
-        let weights = try validatedWeights(p: p, y: y, w: w)
+        let rows = try ScoredRows(p: p, y: y, w: w)
         try Binning.checkBins(bins)
         let edges = Binning.edges(p: p, bins: bins, strategy: strategy)
-        let ids = Binning.assign(p: p, edges: edges)
+        return reliability(rows, edges: edges, bins: Binning.assign(p: p, edges: edges), strategy: strategy)
+    }
+
+    /// The curve of validated rows whose bin edges and bin of each row (`Binning`) are known.
+    static func reliability(_ r: ScoredRows, edges: [Double], bins ids: [Int], strategy: BinStrategy) -> ReliabilityCurve {
+        let bins = edges.count - 1
+        let p = r.p, y = r.y, weights = r.weights
         var sp = [Double](repeating: 0, count: bins), sy = sp, sw = sp
         var counts = [Int](repeating: 0, count: bins)
         var total = 0.0

@@ -36,28 +36,40 @@ public enum CalibrationFit {
     /// Mean difference and logistic (offset) intercept. The logistic one needs 0 < p < 1
     /// (throws `.logitUndefined`) and both outcomes (else the intercept is infinite).
     public static func calibrationInTheLarge(p: [Double], y: [Double], w: [Double]? = nil) throws(MetricError) -> CalibrationInTheLarge {
-        let weights = try validatedWeights(p: p, y: y, w: w)
-        try requireBothClasses(y: y, w: weights)
-        let x = try logits(p)
+        let rows = try ScoredRows(p: p, y: y, w: w)
+        try requireBothClasses(y: y, w: rows.weights)
+        return try calibrationInTheLarge(rows, logits: try logits(p))
+    }
+
+    /// The same on validated rows with both outcomes, given `logits` = `logits(rows.p)`.
+    static func calibrationInTheLarge(_ r: ScoredRows, logits x: [Double]) throws(MetricError) -> CalibrationInTheLarge {
+        let (a, info) = try offsetIntercept(x: x, y: r.y, w: r.weights, rows: r.p.indices)
+        let diff = weightedMean(r.y, r.weights) - weightedMean(r.p, r.weights)
+        return CalibrationInTheLarge(difference: diff, logisticIntercept: a,
+                                     logisticInterceptStandardError: (1 / info).squareRoot())
+    }
+
+    /// Newton-Raphson for the a of logit P(y = 1) = a + offset(x) on `rows`, started at 0;
+    /// returns a and the information Σ w μ(1 − μ) at it.
+    static func offsetIntercept(x: [Double], y: [Double], w: [Double], rows: Range<Int>) throws(MetricError) -> (Double, Double) {
         var a = 0.0
         var info = 0.0
-        var converged = false
         for _ in 0..<maxIterations {
             var g = 0.0
             info = 0
-            for i in p.indices {
+            for i in rows {
                 let mu = sigmoid(a + x[i])
-                g += weights[i] * (y[i] - mu)
-                info += weights[i] * mu * (1 - mu)
+                g += w[i] * (y[i] - mu)
+                info += w[i] * mu * (1 - mu)
             }
             let step = g / info
             a += step
-            if abs(step) <= 1e-13 * max(1, abs(a)) { converged = true; break }
+            if abs(step) <= 1e-13 * max(1, abs(a)) {
+                guard info > 0 else { break }
+                return (a, info)
+            }
         }
-        guard converged, info > 0 else { throw .notConverged(what: "calibration-in-the-large intercept", iterations: maxIterations) }
-        let diff = weightedMean(y, weights) - weightedMean(p, weights)
-        return CalibrationInTheLarge(difference: diff, logisticIntercept: a,
-                                     logisticInterceptStandardError: (1 / info).squareRoot())
+        throw .notConverged(what: "calibration-in-the-large intercept", iterations: maxIterations)
     }
 
     /// Cox calibration intercept and slope by Newton-Raphson on the weighted logistic
@@ -66,23 +78,28 @@ public enum CalibrationFit {
     /// probabilities reproduce every outcome (|y − μ| < 1e-8 on all weighted rows; Newton then
     /// creeps towards infinite estimates), `.notConverged` otherwise.
     public static func cox(p: [Double], y: [Double], w: [Double]? = nil) throws(MetricError) -> CoxCalibration {
-        let weights = try validatedWeights(p: p, y: y, w: w)
-        try requireBothClasses(y: y, w: weights)
-        let x = try logits(p)
+        let rows = try ScoredRows(p: p, y: y, w: w)
+        try requireBothClasses(y: y, w: rows.weights)
+        return try cox(x: try logits(p), y: y, w: rows.weights, rows: p.indices)
+    }
+
+    /// The fit on `rows` of validated data with both outcomes, given the logits `x` of p.
+    /// Each Newton step is one pass over the rows (gradient and Hessian together).
+    static func cox(x: [Double], y: [Double], w: [Double], rows: Range<Int>) throws(MetricError) -> CoxCalibration {
         var a = 0.0, b = 1.0
         var h00 = 0.0, h01 = 0.0, h11 = 0.0
         for iteration in 1...maxIterations {
             var g0 = 0.0, g1 = 0.0
             h00 = 0; h01 = 0; h11 = 0
-            for i in p.indices {
+            for i in rows {
                 let mu = sigmoid(a + b * x[i])
-                let r = weights[i] * (y[i] - mu), v = weights[i] * mu * (1 - mu)
+                let r = w[i] * (y[i] - mu), v = w[i] * mu * (1 - mu)
                 g0 += r; g1 += r * x[i]
                 h00 += v; h01 += v * x[i]; h11 += v * x[i] * x[i]
             }
             guard let (d0, d1) = solve2x2(h00, h01, h11, g0, g1) else { break }
             a += d0; b += d1
-            if separated(a: a, b: b, x: x, y: y, w: weights) {
+            if separated(a: a, b: b, x: x, y: y, w: w, rows: rows) {
                 throw .perfectSeparation(what: "Cox calibration slope and intercept")
             }
             if abs(d0) <= 1e-13 * max(1, abs(a)) && abs(d1) <= 1e-13 * max(1, abs(b)) {
@@ -95,8 +112,8 @@ public enum CalibrationFit {
         throw .notConverged(what: "Cox calibration slope and intercept", iterations: maxIterations)
     }
 
-    static func separated(a: Double, b: Double, x: [Double], y: [Double], w: [Double]) -> Bool {
-        for i in x.indices where w[i] > 0 {
+    static func separated(a: Double, b: Double, x: [Double], y: [Double], w: [Double], rows: Range<Int>) -> Bool {
+        for i in rows where w[i] > 0 {
             if abs(y[i] - sigmoid(a + b * x[i])) >= 1e-8 { return false }
         }
         return true
@@ -121,6 +138,6 @@ public enum CalibrationFit {
 
     /// 1 / (1 + e^−η), written to avoid overflow for large |η|.
     static func sigmoid(_ eta: Double) -> Double {
-        eta >= 0 ? 1 / (1 + exp(-eta)) : exp(eta) / (1 + exp(eta))
+        CalibrationMap.sigmoid(eta)
     }
 }

@@ -44,7 +44,12 @@ public struct DeLongComparison: Sendable, Codable, Equatable {
 public enum DeLong {
     /// AUC, variance and 95% interval of one score.
     public static func auc(p: [Double], y: [Double]) throws(MetricError) -> DeLongAUC {
-        let s = try structuralComponents(scores: [p], y: y)
+        try auc(RankedRows(ScoredRows(p: p, y: y, w: nil)))
+    }
+
+    /// The same for validated rows already ranked by p (their weights are ignored).
+    static func auc(_ ranked: RankedRows) throws(MetricError) -> DeLongAUC {
+        let s = try structuralComponents([ranked])
         let variance = s.s10[0][0] / Double(s.m) + s.s01[0][0] / Double(s.n)
         return interval(auc: s.aucs[0], variance: variance)
     }
@@ -54,7 +59,8 @@ public enum DeLong {
         guard p2.count == p1.count else {
             throw .lengthMismatch(name: "second score", expected: p1.count, actual: p2.count)
         }
-        let s = try structuralComponents(scores: [p1, p2], y: y)
+        let rows = [try ScoredRows(p: p1, y: y, w: nil), try ScoredRows(p: p2, y: y, w: nil)]
+        let s = try structuralComponents(rows.map(RankedRows.init))
         let m = Double(s.m), n = Double(s.n)
         func cov(_ a: Int, _ b: Int) -> Double { s.s10[a][b] / m + s.s01[a][b] / n }
         let v1 = cov(0, 0), v2 = cov(1, 1), c12 = cov(0, 1)
@@ -81,24 +87,49 @@ public enum DeLong {
     /// T_X, T_Y, T_Z are midranks within X, within Y and within X∪Y; the placement values are
     /// V10ᵢ = (T_Zᵢ − T_Xᵢ)/n and V01ⱼ = 1 − (T_Zⱼ − T_Yⱼ)/m; AUC = mean V10; S10, S01 are the
     /// sample covariance matrices (denominator m−1, n−1) of the placement values across scores.
-    static func structuralComponents(scores: [[Double]], y: [Double]) throws(MetricError)
+    ///
+    /// All three midranks come from one walk down the ranked rows: a block of k tied rows at
+    /// ranks i...j (from the top, of N) spans the ascending ranks N − j ... N − i, whose mean
+    /// N − (i + j)/2 is exact in floating point; within a class, the same with the class's own
+    /// running count. Placement values are stored in row order, as the definition lists them.
+    static func structuralComponents(_ scores: [RankedRows]) throws(MetricError)
         -> (aucs: [Double], s10: [[Double]], s01: [[Double]], m: Int, n: Int) {
-        for p in scores { _ = try validatedWeights(p: p, y: y, w: nil) }
-        let pos = y.indices.filter { y[$0] == 1 }
-        let neg = y.indices.filter { y[$0] == 0 }
-        if pos.isEmpty { throw .singleClass(outcome: 0) }
-        if neg.isEmpty { throw .singleClass(outcome: 1) }
-        guard pos.count >= 2, neg.count >= 2 else {
-            throw .invalidArgument("DeLong variance needs at least 2 churners and 2 non-churners (got \(pos.count) and \(neg.count))")
+        let y = scores[0].rows.y
+        let m = y.count(where: { $0 == 1 }), n = y.count - m
+        if m == 0 { throw .singleClass(outcome: 0) }
+        if n == 0 { throw .singleClass(outcome: 1) }
+        guard m >= 2, n >= 2 else {
+            throw .invalidArgument("DeLong variance needs at least 2 churners and 2 non-churners (got \(m) and \(n))")
         }
-        let m = pos.count, n = neg.count
         var v10 = [[Double]](), v01 = [[Double]](), aucs = [Double]()
-        for p in scores {
-            let x = pos.map { p[$0] }, yv = neg.map { p[$0] }
-            let tx = midranks(x), ty = midranks(yv), tz = midranks(x + yv)
-            var a = [Double](repeating: 0, count: m), b = [Double](repeating: 0, count: n)
-            for i in 0..<m { a[i] = (tz[i] - tx[i]) / Double(n) }
-            for j in 0..<n { b[j] = 1 - (tz[m + j] - ty[j]) / Double(m) }
+        for r in scores {
+            // Each row's placement value, stored by row (a scattered store, which unlike a
+            // scattered load does not stall), then split by class in row order.
+            var placement = [Double](repeating: 0, count: y.count)
+            let total = r.p.count
+            var start = 0, posBefore = 0, negBefore = 0
+            while start < total {
+                var end = start
+                var pos = r.y[start] == 1 ? 1 : 0
+                while end + 1 < total && r.p[end + 1] == r.p[start] {
+                    end += 1
+                    if r.y[end] == 1 { pos += 1 }
+                }
+                let neg = end - start + 1 - pos
+                let tz = Double(total) - Double(start + end) / 2
+                let tx = Double(m) - Double(2 * posBefore + pos - 1) / 2
+                let ty = Double(n) - Double(2 * negBefore + neg - 1) / 2
+                for k in start...end {
+                    placement[r.order[k]] = r.y[k] == 1 ? (tz - tx) / Double(n) : 1 - (tz - ty) / Double(m)
+                }
+                posBefore += pos
+                negBefore += neg
+                start = end + 1
+            }
+            var a: [Double] = [], b: [Double] = []
+            a.reserveCapacity(m)
+            b.reserveCapacity(n)
+            for i in y.indices { if y[i] == 1 { a.append(placement[i]) } else { b.append(placement[i]) } }
             aucs.append(a.reduce(0, +) / Double(m))
             v10.append(a)
             v01.append(b)
@@ -106,16 +137,16 @@ public enum DeLong {
         return (aucs, covarianceMatrix(v10), covarianceMatrix(v01), m, n)
     }
 
-    /// 1-based ranks with ties given the mean of the ranks they span (midranks).
+    /// 1-based ranks with ties given the mean of the ranks they span (midranks), computed as in
+    /// `structuralComponents` from the order highest first.
     static func midranks(_ x: [Double]) -> [Double] {
-        let order = SortOrder.rows(by: x, descending: false)
+        let order = SortOrder.rows(by: x, descending: true)
         var ranks = [Double](repeating: 0, count: x.count)
         var i = 0
         while i < order.count {
             var j = i
             while j + 1 < order.count && x[order[j + 1]] == x[order[i]] { j += 1 }
-            let mid = Double(i + j) / 2 + 1
-            for k in i...j { ranks[order[k]] = mid }
+            for t in i...j { ranks[order[t]] = Double(order.count) - Double(i + j) / 2 }
             i = j + 1
         }
         return ranks

@@ -28,15 +28,21 @@ public enum HosmerLemeshowTest {
     /// dropped and cost a degree of freedom. Weights count as frequencies. Groups whose
     /// E_g(1 − E_g/N_g) is 0 (all p in the group 0 or 1) contribute nothing.
     public static func test(p: [Double], y: [Double], w: [Double]? = nil, groups: Int = 10) throws(MetricError) -> HosmerLemeshow {
-        let weights = try validatedWeights(p: p, y: y, w: w)
+        let rows = try ScoredRows(p: p, y: y, w: w)
         guard groups >= 3 else { throw .invalidArgument("Hosmer-Lemeshow needs at least 3 groups (got \(groups))") }
         let ids = Binning.assign(p: p, edges: Binning.edges(p: p, bins: groups, strategy: .quantile))
+        return try test(rows, groups: groups, ids: ids)
+    }
+
+    /// The test on validated rows whose group of each row (`Binning`, quantile edges) is known.
+    static func test(_ r: ScoredRows, groups: Int, ids: [Int]) throws(MetricError) -> HosmerLemeshow {
+        guard groups >= 3 else { throw .invalidArgument("Hosmer-Lemeshow needs at least 3 groups (got \(groups))") }
         var g = [HosmerLemeshow.Group](repeating: .init(count: 0, weight: 0, observed: 0, expected: 0), count: groups)
-        for i in p.indices {
+        for i in r.p.indices {
             g[ids[i]].count += 1
-            g[ids[i]].weight += weights[i]
-            g[ids[i]].observed += weights[i] * y[i]
-            g[ids[i]].expected += weights[i] * p[i]
+            g[ids[i]].weight += r.weights[i]
+            g[ids[i]].observed += r.weights[i] * r.y[i]
+            g[ids[i]].expected += r.weights[i] * r.p[i]
         }
         let used = g.filter { $0.weight > 0 }
         guard used.count >= 3 else {

@@ -32,21 +32,26 @@ public enum LiftMetrics {
     /// same share, so exactly `fraction` of the weight is in the group and the answer does not
     /// depend on the order of tied rows. Throws when nobody churned (lift undefined).
     public static func topLift(p: [Double], y: [Double], w: [Double]? = nil, fraction: Double = 0.1) throws(MetricError) -> TopLift {
-        let weights = try validatedWeights(p: p, y: y, w: w)
+        let rows = try ScoredRows(p: p, y: y, w: w)
         guard fraction > 0, fraction <= 1 else { throw .invalidArgument("lift fraction must be in (0, 1] (got \(fraction))") }
-        let total = weights.reduce(0, +)
-        let churn = p.indices.reduce(0.0) { $0 + weights[$1] * y[$1] }
+        return try topLift(RankedRows(rows), fraction: fraction)
+    }
+
+    /// The same on validated rows ranked by p.
+    static func topLift(_ ranked: RankedRows, fraction: Double) throws(MetricError) -> TopLift {
+        let rows = ranked.rows, p = ranked.p, y = ranked.y, w = ranked.weights
+        let total = rows.weights.reduce(0, +)
+        let churn = rows.p.indices.reduce(0.0) { $0 + rows.weights[$1] * rows.y[$1] }
         guard churn > 0 else { throw .singleClass(outcome: 0) }
         let target = fraction * total
-        let order = SortOrder.rows(by: p, descending: true)
         var taken = 0.0, takenChurn = 0.0
         var k = 0
-        while k < order.count && taken < target {
+        while k < p.count && taken < target {
             var j = k
             var blockW = 0.0, blockC = 0.0
-            while j < order.count && p[order[j]] == p[order[k]] {
-                blockW += weights[order[j]]
-                blockC += weights[order[j]] * y[order[j]]
+            while j < p.count && p[j] == p[k] {
+                blockW += w[j]
+                blockC += w[j] * y[j]
                 j += 1
             }
             let share = blockW > 0 ? min(1, (target - taken) / blockW) : 1
@@ -64,8 +69,11 @@ public enum LiftMetrics {
     /// bands listed in `order` but absent from the data appear with count 0).
     public static func churnByBand(p: [Double], y: [Double], w: [Double]? = nil, bands: [String],
                                    order: [String] = []) throws(MetricError) -> [BandChurn] {
-        let weights = try validatedWeights(p: p, y: y, w: w)
-        guard bands.count == p.count else { throw .lengthMismatch(name: "band labels", expected: p.count, actual: bands.count) }
+        try churnByBand(ScoredRows(p: p, y: y, w: w), bands: bands, order: order)
+    }
+
+    static func churnByBand(_ r: ScoredRows, bands: [String], order: [String]) throws(MetricError) -> [BandChurn] {
+        guard bands.count == r.count else { throw .lengthMismatch(name: "band labels", expected: r.count, actual: bands.count) }
         var names = order
         var position: [String: Int] = [:]
         for (i, n) in names.enumerated() where position[n] == nil { position[n] = i }
@@ -75,12 +83,12 @@ public enum LiftMetrics {
         }
         var rows = names.map { BandChurn(band: $0, count: 0, weight: 0, churners: 0, churnRate: nil, meanPredicted: nil) }
         var predicted = [Double](repeating: 0, count: names.count)
-        for i in p.indices {
+        for i in r.p.indices {
             guard let k = position[bands[i]] else { continue }
             rows[k].count += 1
-            rows[k].weight += weights[i]
-            rows[k].churners += weights[i] * y[i]
-            predicted[k] += weights[i] * p[i]
+            rows[k].weight += r.weights[i]
+            rows[k].churners += r.weights[i] * r.y[i]
+            predicted[k] += r.weights[i] * r.p[i]
         }
         for k in rows.indices where rows[k].weight > 0 {
             rows[k].churnRate = rows[k].churners / rows[k].weight

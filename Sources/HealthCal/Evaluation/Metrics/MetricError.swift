@@ -79,10 +79,10 @@ func validatedWeights(p: [Double], y: [Double], w: [Double]?) throws(MetricError
     return w
 }
 
-/// Throws `.singleClass` unless both outcomes carry positive weight.
-func requireBothClasses(y: [Double], w: [Double]) throws(MetricError) {
+/// Throws `.singleClass` unless both outcomes carry positive weight (among `rows`, default all).
+func requireBothClasses(y: [Double], w: [Double], rows: Range<Int>? = nil) throws(MetricError) {
     var pos = 0.0, neg = 0.0
-    for i in y.indices { if y[i] == 1 { pos += w[i] } else { neg += w[i] } }
+    for i in rows ?? y.indices { if y[i] == 1 { pos += w[i] } else { neg += w[i] } }
     if pos == 0 { throw .singleClass(outcome: 0) }
     if neg == 0 { throw .singleClass(outcome: 1) }
 }

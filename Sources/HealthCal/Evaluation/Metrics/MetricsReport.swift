@@ -49,40 +49,97 @@ public struct MetricsReport: Sendable, Codable, Equatable {
     /// the logit scale, perfect separation, too few distinct p) is left nil and explained in `notes`.
     public static func compute(p: [Double], y: [Double], w: [Double]? = nil, bands: [String]? = nil,
                                bandOrder: [String] = [], bins: Int = 10) throws(MetricError) -> MetricsReport {
-        let weights = try validatedWeights(p: p, y: y, w: w)
+        let rows = try ScoredRows(p: p, y: y, w: w)
         if let bands, bands.count != p.count {
             throw .lengthMismatch(name: "band labels", expected: p.count, actual: bands.count)
         }
         try Binning.checkBins(bins)
+        // The rank metrics and the logit-scale fits share nothing but the rows: one core each.
+        let (ranks, fits) = concurrently({ RankPart(rows, bins: bins) }, { FitPart(rows) })
         var notes: [String] = []
-        func attempt<T>(_ name: String, _ body: () throws(MetricError) -> T) -> T? {
-            do { return try body() } catch { notes.append("\(name): \(error.description)"); return nil }
+        func value<T>(_ name: String, _ result: Result<T, MetricError>?) -> T? {
+            switch result {
+            case .success(let v)?: return v
+            case .failure(let error)?: notes.append("\(name): \(error.description)"); return nil
+            case nil: return nil
+            }
         }
-        let rocAUC = attempt("rocAUC") { () throws(MetricError) in try RankingMetrics.rocAUC(p: p, y: y, w: w) }
-        var deLong: DeLongAUC?
-        if w == nil {
-            deLong = attempt("rocAUCDeLong") { () throws(MetricError) in try DeLong.auc(p: p, y: y) }
-        } else {
-            notes.append("rocAUCDeLong: not computed for weighted rows (DeLong's variance has no weighted form)")
-        }
-        let ap = attempt("averagePrecision") { () throws(MetricError) in try RankingMetrics.averagePrecision(p: p, y: y, w: w) }
-        let lift = attempt("topDecileLift") { () throws(MetricError) in try LiftMetrics.topLift(p: p, y: y, w: w) }
-        let citl = attempt("calibrationInTheLarge") { () throws(MetricError) in try CalibrationFit.calibrationInTheLarge(p: p, y: y, w: w) }
-        let cox = attempt("cox") { () throws(MetricError) in try CalibrationFit.cox(p: p, y: y, w: w) }
-        let hl = attempt("hosmerLemeshow") { () throws(MetricError) in try HosmerLemeshowTest.test(p: p, y: y, w: w, groups: bins) }
+        let rocAUC = value("rocAUC", ranks.rocAUC)
+        let deLong = value("rocAUCDeLong", ranks.deLong)
+        if w != nil { notes.append("rocAUCDeLong: not computed for weighted rows (DeLong's variance has no weighted form)") }
+        let ap = value("averagePrecision", ranks.averagePrecision)
+        let lift = value("topDecileLift", ranks.topLift)
+        let citl = value("calibrationInTheLarge", fits.calibrationInTheLarge)
+        let cox = value("cox", fits.cox)
+        let hl = value("hosmerLemeshow", ranks.hosmerLemeshow)
         var bandRates: [BandChurn]?
         if let bands {
-            bandRates = try LiftMetrics.churnByBand(p: p, y: y, w: w, bands: bands, order: bandOrder)
+            bandRates = try LiftMetrics.churnByBand(rows, bands: bands, order: bandOrder)
         }
+        let weights = rows.weights
         return MetricsReport(
             rowCount: p.count, totalWeight: weights.reduce(0, +), weighted: w != nil,
             churnRate: weightedMean(y, weights), meanPredicted: weightedMean(p, weights),
             rocAUC: rocAUC, rocAUCDeLong: deLong, averagePrecision: ap, topDecileLift: lift,
-            logLoss: try ProbabilisticScores.logLoss(p: p, y: y, w: w),
-            brier: try ProbabilisticScores.brier(p: p, y: y, w: w),
-            brierDecomposition: try ProbabilisticScores.brierDecomposition(p: p, y: y, w: w, bins: bins),
-            reliabilityUniform: try CalibrationCurve.reliability(p: p, y: y, w: w, bins: bins, strategy: .uniform),
-            reliabilityQuantile: try CalibrationCurve.reliability(p: p, y: y, w: w, bins: bins, strategy: .quantile),
+            logLoss: fits.logLoss, brier: fits.brier, brierDecomposition: ranks.brierDecomposition,
+            reliabilityUniform: ranks.reliabilityUniform, reliabilityQuantile: ranks.reliabilityQuantile,
             calibrationInTheLarge: citl, cox: cox, hosmerLemeshow: hl, bands: bandRates, notes: notes)
+    }
+}
+
+/// The metrics of a report that rank or bin the rows: one ranking (thresholds, DeLong, lift,
+/// quantile bins) and one bin assignment per strategy, shared.
+private struct RankPart: Sendable {
+    var rocAUC: Result<Double, MetricError>
+    /// nil for weighted rows.
+    var deLong: Result<DeLongAUC, MetricError>?
+    var averagePrecision: Result<Double, MetricError>
+    var topLift: Result<TopLift, MetricError>
+    var hosmerLemeshow: Result<HosmerLemeshow, MetricError>
+    var brierDecomposition: BrierDecomposition
+    var reliabilityUniform: ReliabilityCurve
+    var reliabilityQuantile: ReliabilityCurve
+
+    init(_ rows: ScoredRows, bins: Int) {
+        let ranked = RankedRows(rows)
+        let counts = ThresholdCounts(ranked)
+        rocAUC = Result { () throws(MetricError) in
+            try requireBothClasses(y: rows.y, w: rows.weights)
+            return RankingMetrics.rocAUC(counts)
+        }
+        deLong = rows.isWeighted ? nil : Result { () throws(MetricError) in try DeLong.auc(ranked) }
+        averagePrecision = Result { () throws(MetricError) in try RankingMetrics.averagePrecision(counts) }
+        topLift = Result { () throws(MetricError) in try LiftMetrics.topLift(ranked, fraction: 0.1) }
+        let uniformEdges = Binning.edges(sortedP: [], bins: bins, strategy: .uniform)
+        let uniformBins = Binning.assign(p: rows.p, edges: uniformEdges)
+        let quantileEdges = Binning.edges(sortedP: ranked.ascendingP, bins: bins, strategy: .quantile)
+        let quantileBins = Binning.assign(p: rows.p, edges: quantileEdges)
+        hosmerLemeshow = Result { () throws(MetricError) in try HosmerLemeshowTest.test(rows, groups: bins, ids: quantileBins) }
+        brierDecomposition = ProbabilisticScores.brierDecomposition(rows, bins: bins, ids: uniformBins, strategy: .uniform)
+        reliabilityUniform = CalibrationCurve.reliability(rows, edges: uniformEdges, bins: uniformBins, strategy: .uniform)
+        reliabilityQuantile = CalibrationCurve.reliability(rows, edges: quantileEdges, bins: quantileBins, strategy: .quantile)
+    }
+}
+
+/// The metrics of a report on the logit scale (Newton fits sharing the logits) and the scores.
+private struct FitPart: Sendable {
+    var calibrationInTheLarge: Result<CalibrationInTheLarge, MetricError>
+    var cox: Result<CoxCalibration, MetricError>
+    var logLoss: Double
+    var brier: Double
+
+    init(_ rows: ScoredRows) {
+        let logits = Result { () throws(MetricError) in
+            try requireBothClasses(y: rows.y, w: rows.weights)
+            return try CalibrationFit.logits(rows.p)
+        }
+        calibrationInTheLarge = Result { () throws(MetricError) in
+            try CalibrationFit.calibrationInTheLarge(rows, logits: try logits.get())
+        }
+        cox = Result { () throws(MetricError) in
+            try CalibrationFit.cox(x: try logits.get(), y: rows.y, w: rows.weights, rows: rows.p.indices)
+        }
+        logLoss = ProbabilisticScores.logLoss(rows)
+        brier = ProbabilisticScores.brier(rows)
     }
 }

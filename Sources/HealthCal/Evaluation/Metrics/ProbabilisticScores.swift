@@ -36,30 +36,42 @@ public enum ProbabilisticScores {
     /// then −Σ w [y log p̃ + (1 − y) log(1 − p)~] / W. The clip keeps p = 0 or 1 finite
     /// (−log ε ≈ 36.04) instead of infinite.
     public static func logLoss(p: [Double], y: [Double], w: [Double]? = nil) throws(MetricError) -> Double {
-        let weights = try validatedWeights(p: p, y: y, w: w)
+        logLoss(try ScoredRows(p: p, y: y, w: w))
+    }
+
+    static func logLoss(_ r: ScoredRows) -> Double {
         let eps = logLossEpsilon
-        var loss = [Double](repeating: 0, count: p.count)
-        for i in p.indices {
-            let q = y[i] == 1 ? p[i] : 1 - p[i]
+        var loss = [Double](repeating: 0, count: r.count)
+        for i in r.p.indices {
+            let q = r.y[i] == 1 ? r.p[i] : 1 - r.p[i]
             loss[i] = -log(min(max(q, eps), 1 - eps))
         }
-        return weightedMean(loss, weights)
+        return weightedMean(loss, r.weights)
     }
 
     /// Brier score Σ w (y − p)² / W, as `sklearn.metrics.brier_score_loss(y, p, sample_weight=w)`.
     /// Squared probability units; 0 is perfect, the base rate scores ō(1 − ō).
     public static func brier(p: [Double], y: [Double], w: [Double]? = nil) throws(MetricError) -> Double {
-        let weights = try validatedWeights(p: p, y: y, w: w)
-        return weightedMean(p.indices.map { (y[$0] - p[$0]) * (y[$0] - p[$0]) }, weights)
+        brier(try ScoredRows(p: p, y: y, w: w))
+    }
+
+    static func brier(_ r: ScoredRows) -> Double {
+        weightedMean(r.p.indices.map { (r.y[$0] - r.p[$0]) * (r.y[$0] - r.p[$0]) }, r.weights)
     }
 
     /// Murphy's decomposition on `bins` bins (default: 10 equal-width bins, the same bins as
     /// the uniform reliability curve). See `BrierDecomposition` for the exact identity.
     public static func brierDecomposition(p: [Double], y: [Double], w: [Double]? = nil, bins: Int = 10,
                                           strategy: BinStrategy = .uniform) throws(MetricError) -> BrierDecomposition {
-        let weights = try validatedWeights(p: p, y: y, w: w)
+        let rows = try ScoredRows(p: p, y: y, w: w)
         try Binning.checkBins(bins)
         let ids = Binning.assign(p: p, edges: Binning.edges(p: p, bins: bins, strategy: strategy))
+        return brierDecomposition(rows, bins: bins, ids: ids, strategy: strategy)
+    }
+
+    /// The decomposition of validated rows whose bin of each row (`Binning`) is known.
+    static func brierDecomposition(_ r: ScoredRows, bins: Int, ids: [Int], strategy: BinStrategy) -> BrierDecomposition {
+        let p = r.p, y = r.y, weights = r.weights
         var sp = [Double](repeating: 0, count: bins), sy = sp, sw = sp
         var total = 0.0, totalY = 0.0, brierSum = 0.0
         for i in p.indices {

@@ -8,19 +8,22 @@ struct ThresholdCounts {
     /// Weight of non-churners (false positives) with score >= threshold.
     var falsePositives: [Double]
 
-    /// One O(n log n) sort, then one pass; tied scores are one threshold, so tie order never matters.
+    /// One pass over the ranked rows; tied scores are one threshold, so tie order never matters.
     /// Rows of weight 0 are left out (as sklearn does), so they create no threshold.
-    init(p: [Double], y: [Double], w: [Double]) {
-        let order = SortOrder.rows(by: p, descending: true, rows: p.indices.filter { w[$0] != 0 })
+    init(_ r: RankedRows) {
+        var p = r.p, y = r.y, w = r.weights
+        if w.contains(0) {
+            let keep = w.indices.filter { w[$0] != 0 }
+            p = keep.map { r.p[$0] }; y = keep.map { r.y[$0] }; w = keep.map { r.weights[$0] }
+        }
         thresholds = []
         truePositives = []
         falsePositives = []
         var tp = 0.0, fp = 0.0
-        for (k, i) in order.enumerated() {
-            if y[i] == 1 { tp += w[i] } else { fp += w[i] }
-            let last = k == order.count - 1
-            if last || p[order[k + 1]] != p[i] {
-                thresholds.append(p[i])
+        for k in p.indices {
+            if y[k] == 1 { tp += w[k] } else { fp += w[k] }
+            if k == p.count - 1 || p[k + 1] != p[k] {
+                thresholds.append(p[k])
                 truePositives.append(tp)
                 falsePositives.append(fp)
             }
@@ -47,9 +50,9 @@ public enum RankingMetrics {
     /// their neighbours are dropped: the chart and the area are unchanged, the curve is smaller.
     public static func rocCurve(p: [Double], y: [Double], w: [Double]? = nil,
                                 dropIntermediate: Bool = true) throws(MetricError) -> ROCCurve {
-        let weights = try validatedWeights(p: p, y: y, w: w)
-        try requireBothClasses(y: y, w: weights)
-        let c = ThresholdCounts(p: p, y: y, w: weights)
+        let rows = try ScoredRows(p: p, y: y, w: w)
+        try requireBothClasses(y: y, w: rows.weights)
+        let c = ThresholdCounts(RankedRows(rows))
         var keep = [Int](c.thresholds.indices)
         if dropIntermediate && c.thresholds.count > 2 {
             // sklearn keeps index i when the second difference of fps or tps at i is non-zero.
@@ -78,11 +81,22 @@ public enum RankingMetrics {
     /// counts one half (the Mann-Whitney convention). Unitless, in [0, 1]; 0.5 is chance.
     /// O(n log n). Throws `.singleClass` when only one outcome occurs (AUC is undefined).
     public static func rocAUC(p: [Double], y: [Double], w: [Double]? = nil) throws(MetricError) -> Double {
-        let curve = try rocCurve(p: p, y: y, w: w, dropIntermediate: false)
-        var area = 0.0
-        for i in 1..<curve.falsePositiveRate.count {
-            let dx = curve.falsePositiveRate[i] - curve.falsePositiveRate[i - 1]
-            area += dx * (curve.truePositiveRate[i] + curve.truePositiveRate[i - 1]) / 2
+        let rows = try ScoredRows(p: p, y: y, w: w)
+        try requireBothClasses(y: y, w: rows.weights)
+        return rocAUC(ThresholdCounts(RankedRows(rows)))
+    }
+
+    /// The trapezoid area over the points (0, 0), (FPRᵢ, TPRᵢ) of every threshold, in the same
+    /// arithmetic as `rocCurve(dropIntermediate: false)`; both classes must carry weight.
+    static func rocAUC(_ c: ThresholdCounts) -> Double {
+        let totalFP = c.falsePositives[c.falsePositives.count - 1]
+        let totalTP = c.truePositives[c.truePositives.count - 1]
+        var area = 0.0, fpr = 0.0, tpr = 0.0
+        for i in c.thresholds.indices {
+            let nextFPR = c.falsePositives[i] / totalFP, nextTPR = c.truePositives[i] / totalTP
+            area += (nextFPR - fpr) * (nextTPR + tpr) / 2
+            fpr = nextFPR
+            tpr = nextTPR
         }
         return area
     }
@@ -94,8 +108,10 @@ public enum RankingMetrics {
     /// is optimistic. Unitless, in [0, 1]; a random score gets about the churn rate.
     /// Throws `.singleClass(outcome: 0)` when there is no churner (recall undefined).
     public static func averagePrecision(p: [Double], y: [Double], w: [Double]? = nil) throws(MetricError) -> Double {
-        let weights = try validatedWeights(p: p, y: y, w: w)
-        let c = ThresholdCounts(p: p, y: y, w: weights)
+        try averagePrecision(ThresholdCounts(RankedRows(try ScoredRows(p: p, y: y, w: w))))
+    }
+
+    static func averagePrecision(_ c: ThresholdCounts) throws(MetricError) -> Double {
         let totalTP = c.truePositives[c.truePositives.count - 1]
         guard totalTP > 0 else { throw .singleClass(outcome: 0) }
         var ap = 0.0, previousRecall = 0.0

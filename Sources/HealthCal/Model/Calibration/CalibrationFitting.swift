@@ -13,33 +13,21 @@
 extension CalibrationMap {
     /// Fits the map of `method` (`.none` gives `.identity`).
     public static func fit(_ method: CalibrationOptions.Method, p: [Double], y: [Double], w: [Double]? = nil) throws(CalibrationError) -> CalibrationMap {
-        switch method {
-        case .none:
-            do { _ = try validatedWeights(p: p, y: y, w: w) } catch { throw .metric(error) }
-            return .identity
-        case .platt: return try fitPlatt(p: p, y: y, w: w)
-        case .intercept: return try fitIntercept(p: p, y: y, w: w)
-        case .isotonic: return try fitIsotonic(p: p, y: y, w: w)
-        }
+        try CalibrationRows(p: p, y: y, w: w, method: method).fit(method, rows: p.indices)
     }
 
     /// Platt: maximum-likelihood (a, b) of logit P(y = 1) = a + b·logit(p̃), p̃ = p clipped to
     /// [pClip, 1 − pClip]. Needs both outcomes; throws on perfect separation.
     public static func fitPlatt(p: [Double], y: [Double], w: [Double]? = nil) throws(CalibrationError) -> CalibrationMap {
-        do {
-            let cox = try CalibrationFit.cox(p: try clipped(p, y: y, w: w), y: y, w: w)
-            return .platt(a: cox.intercept, b: cox.slope)
-        } catch { throw .metric(error) }
+        try fit(.platt, p: p, y: y, w: w)
     }
 
     /// Intercept-only: the maximum-likelihood a of logit P(y = 1) = a + offset(logit p̃), by a
-    /// one-dimensional Newton iteration (`CalibrationFit.calibrationInTheLarge`). At the solution
-    /// the mean calibrated probability equals the observed churn rate (Σ w p' = Σ w y).
+    /// one-dimensional Newton iteration (`CalibrationFit.offsetIntercept`, as in
+    /// `calibrationInTheLarge`). At the solution the mean calibrated probability equals the
+    /// observed churn rate (Σ w p' = Σ w y).
     public static func fitIntercept(p: [Double], y: [Double], w: [Double]? = nil) throws(CalibrationError) -> CalibrationMap {
-        do {
-            let citl = try CalibrationFit.calibrationInTheLarge(p: try clipped(p, y: y, w: w), y: y, w: w)
-            return .intercept(a: citl.logisticIntercept)
-        } catch { throw .metric(error) }
+        try fit(.intercept, p: p, y: y, w: w)
     }
 
     /// Isotonic: weighted pool-adjacent-violators of y on p (`IsotonicRegression`, as
@@ -47,15 +35,41 @@ extension CalibrationMap {
     /// the ends (a block of all stayers or all churners); such probabilities are honest about the
     /// estimation rows but over-confident, which is one reason Platt is the default.
     public static func fitIsotonic(p: [Double], y: [Double], w: [Double]? = nil) throws(CalibrationError) -> CalibrationMap {
-        do {
-            _ = try validatedWeights(p: p, y: y, w: w)
-            return .isotonic(table: try IsotonicRegression.fit(x: p, y: y, w: w))
-        } catch { throw .metric(error) }
+        try fit(.isotonic, p: p, y: y, w: w)
+    }
+}
+
+/// Validated out-of-sample rows, prepared once for fitting maps on any contiguous range of them:
+/// the rolling assessment fits one map per period on a growing prefix of the same rows.
+struct CalibrationRows {
+    let rows: ScoredRows
+    /// logit of p clipped to [pClip, 1 − pClip] (`CalibrationMap.clippedLogit`), for the
+    /// logit-scale methods; empty for the others.
+    let logits: [Double]
+
+    init(p: [Double], y: [Double], w: [Double]?, method: CalibrationOptions.Method) throws(CalibrationError) {
+        do { rows = try ScoredRows(p: p, y: y, w: w) } catch { throw .metric(error) }
+        logits = method == .platt || method == .intercept ? p.map(CalibrationMap.clippedLogit) : []
     }
 
-    /// Validates the contract, then clips p to [pClip, 1 − pClip] so the logit is finite.
-    static func clipped(_ p: [Double], y: [Double], w: [Double]?) throws(MetricError) -> [Double] {
-        _ = try validatedWeights(p: p, y: y, w: w)
-        return p.map { min(max($0, pClip), 1 - pClip) }
+    /// The map of `method` estimated on the rows in `range`.
+    func fit(_ method: CalibrationOptions.Method, rows range: Range<Int>) throws(CalibrationError) -> CalibrationMap {
+        let r = rows
+        do {
+            switch method {
+            case .none:
+                return .identity
+            case .platt:
+                try requireBothClasses(y: r.y, w: r.weights, rows: range)
+                let cox = try CalibrationFit.cox(x: logits, y: r.y, w: r.weights, rows: range)
+                return .platt(a: cox.intercept, b: cox.slope)
+            case .intercept:
+                try requireBothClasses(y: r.y, w: r.weights, rows: range)
+                return .intercept(a: try CalibrationFit.offsetIntercept(x: logits, y: r.y, w: r.weights, rows: range).0)
+            case .isotonic:
+                let w = r.isWeighted ? Array(r.weights[range]) : nil
+                return .isotonic(table: try IsotonicRegression.fit(x: Array(r.p[range]), y: Array(r.y[range]), w: w))
+            }
+        } catch { throw .metric(error) }
     }
 }

@@ -80,8 +80,11 @@ public enum CalibrationMap: Sendable, Equatable {
     }
 
     /// 1 / (1 + e^−η), without overflow for large |η|.
+    /// One `exp` either way (e^η is computed once for η < 0).
     public static func sigmoid(_ eta: Double) -> Double {
-        eta >= 0 ? 1 / (1 + exp(-eta)) : exp(eta) / (1 + exp(eta))
+        if eta >= 0 { return 1 / (1 + exp(-eta)) }
+        let e = exp(eta)
+        return e / (1 + e)
     }
 }
 
