@@ -123,22 +123,24 @@ public enum FeatureEncoder {
             return x
         }
         var present = [Double](unsafeUninitializedCapacity: keep ? rows.count : 0) { buffer, initialized in
-            for r in rows {
-                let raw = values[r]
-                if raw.isNaN {
-                    missingCount += 1
-                    if impute == .error { problem(r, "", "the value is missing and the spec says impute: error"); bad = true }
-                    continue
+            values.withUnsafeBufferPointer { vp in
+                for r in rows {
+                    let raw = vp[r]
+                    if raw.isNaN {
+                        missingCount += 1
+                        if impute == .error { problem(r, "", "the value is missing and the spec says impute: error"); bad = true }
+                        continue
+                    }
+                    if log1p && !(raw > -1) {
+                        problem(r, CellParsing.label(raw), "log1p needs values > -1")
+                        bad = true
+                        continue
+                    }
+                    let x = cleaned(raw)
+                    if keep { buffer[presentCount] = x }
+                    presentSum += x
+                    presentCount += 1
                 }
-                if log1p && !(raw > -1) {
-                    problem(r, CellParsing.label(raw), "log1p needs values > -1")
-                    bad = true
-                    continue
-                }
-                let x = cleaned(raw)
-                if keep { buffer[presentCount] = x }
-                presentSum += x
-                presentCount += 1
             }
             initialized = keep ? presentCount : 0
         }
@@ -197,9 +199,11 @@ public enum FeatureEncoder {
             if keep {
                 for x in present { squares += (x - m) * (x - m) }
             } else {
-                for r in rows where !values[r].isNaN {
-                    let d = cleaned(values[r]) - m
-                    squares += d * d
+                values.withUnsafeBufferPointer { vp in
+                    for r in rows where !vp[r].isNaN {
+                        let d = cleaned(vp[r]) - m
+                        squares += d * d
+                    }
                 }
             }
             for _ in 0..<extra { squares += (fill - m) * (fill - m) }

@@ -141,9 +141,10 @@ public enum LogisticRegression {
     static func nullLogLikelihood(y: [Double], weights w: [Double], hasIntercept: Bool) -> Double {
         let sumW = w.reduce(0, +)
         let rate = hasIntercept ? zip(w, y).reduce(0) { $0 + $1.0 * $1.1 } / sumW : 0.5
-        var ll = 0.0
-        for i in y.indices { ll += w[i] * (y[i] == 1 ? log(rate) : log1p(-rate)) }
-        return ll
+        // Σ w_i log p̂_i over churners plus over the others: two logarithms, not one per row.
+        var churned = 0.0, stayed = 0.0
+        for i in y.indices { if y[i] == 1 { churned += w[i] } else { stayed += w[i] } }
+        return churned * log(rate) + stayed * log1p(-rate)
     }
 
     /// The objective at the intercept-only start without a pass over the design: every row has
