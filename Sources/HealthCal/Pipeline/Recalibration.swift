@@ -83,6 +83,9 @@ public enum Recalibration {
         let championScores = try options.champion?.scores(panel: panel, rows: run.rows)
         let backtest = BacktestReport(run: run, champion: comparison)
 
+        // The folds' designs and work arrays are freed; give their pages back before the final
+        // fit builds the full design, so the two do not add up in the peak.
+        ProcessMemory.releaseFreedPages()
         say("fitting the final weights on all \(panel.rowCount) rows")
         // Warm-started from the last fold's weights (nearly the same rows): same optimum, fewer passes.
         let segmented = try SegmentedFit.run(panel: panel, ridge: options.ridge, warmStart: run.models.last?.fit)
