@@ -85,6 +85,26 @@ struct EncodingTests {
         #expect(consumed.outcome == panel.outcome)
     }
 
+    /// Reading the columns straight when the rows are all rows gives what the row list gives.
+    @Test func theAllRowsPathEqualsTheRowListPath() throws {
+        let (panel, _, _) = try loadFixture()
+        let all = Array(0..<panel.rowCount)
+        #expect(FittedEncoding.isAllRows(all, of: panel.rowCount))
+        #expect(!FittedEncoding.isAllRows(Array(all.reversed()), of: panel.rowCount))
+        for raw in panel.features {
+            guard case let .numeric(values) = raw.values else { continue }
+            var p1 = ProblemCollector(), p2 = ProblemCollector()
+            let straight = FeatureEncoder.fitNumeric(raw.spec, values: values, rows: all, allRows: true, raw: raw, panel: panel, problems: &p1)
+            let listed = FeatureEncoder.fitNumeric(raw.spec, values: values, rows: all, allRows: false, raw: raw, panel: panel, problems: &p2)
+            #expect(straight == listed, "\(raw.name)")
+            guard let f = straight else { continue }
+            var a = [Double](repeating: 0, count: all.count), b = a
+            a.withUnsafeMutableBufferPointer { f.fillNumeric(values, rows: all, allRows: true, value: $0, indicator: nil) { _, _ in } }
+            b.withUnsafeMutableBufferPointer { f.fillNumeric(values, rows: all, allRows: false, value: $0, indicator: nil) { _, _ in } }
+            #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "\(raw.name)")
+        }
+    }
+
     @Test func fittedEncodingRoundTripsThroughJSON() throws {
         let (panel, spec, expected) = try loadFixture()
         let enc = try FeatureEncoder.fit(panel, rows: expected.train_rows, spec: spec)

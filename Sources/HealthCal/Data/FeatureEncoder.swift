@@ -51,6 +51,7 @@ public enum FeatureEncoder {
         }
         let features = spec.features
         let slots = FeatureSlots(count: features.count)
+        let allRows = FittedEncoding.isAllRows(rows, of: panel.rowCount)
         DispatchQueue.concurrentPerform(iterations: features.count) { k in
             let fs = features[k]
             var problems = ProblemCollector()
@@ -58,7 +59,7 @@ public enum FeatureEncoder {
             if let raw = panel.features.first(where: { $0.name == fs.name }) {
                 switch (fs.type, raw.values) {
                 case let (.numeric, .numeric(v)), let (.boolean, .numeric(v)):
-                    fitted = fitNumeric(fs, values: v, rows: rows, raw: raw, panel: panel, problems: &problems)
+                    fitted = fitNumeric(fs, values: v, rows: rows, allRows: allRows, raw: raw, panel: panel, problems: &problems)
                 case let (.categorical, .text(t)):
                     fitted = fitCategorical(fs, column: t, rows: rows, panel: panel, problems: &problems)
                 default:
@@ -92,7 +93,8 @@ public enum FeatureEncoder {
         }
     }
 
-    static func fitNumeric(_ fs: FeatureSpec, values: [Double], rows: [Int], raw: PanelFeature, panel: Panel,
+    /// `allRows`: `rows` is every row in order, so the column is read straight.
+    static func fitNumeric(_ fs: FeatureSpec, values: [Double], rows: [Int], allRows: Bool = false, raw: PanelFeature, panel: Panel,
                            problems: inout ProblemCollector) -> FittedFeature? {
         func problem(_ r: Int?, _ value: String?, _ message: String) {
             problems.add(DataProblem(file: panel.source, line: r.map { panel.lines[$0] }, column: r == nil ? nil : raw.columnNumber,
@@ -124,7 +126,8 @@ public enum FeatureEncoder {
         }
         var present = [Double](unsafeUninitializedCapacity: keep ? rows.count : 0) { buffer, initialized in
             values.withUnsafeBufferPointer { vp in
-                for r in rows {
+                for i in rows.indices {
+                    let r = allRows ? i : rows[i]
                     let raw = vp[r]
                     if raw.isNaN {
                         missingCount += 1
@@ -200,8 +203,10 @@ public enum FeatureEncoder {
                 for x in present { squares += (x - m) * (x - m) }
             } else {
                 values.withUnsafeBufferPointer { vp in
-                    for r in rows where !vp[r].isNaN {
-                        let d = cleaned(vp[r]) - m
+                    for i in rows.indices {
+                        let x = vp[allRows ? i : rows[i]]
+                        if x.isNaN { continue }
+                        let d = cleaned(x) - m
                         squares += d * d
                     }
                 }

@@ -33,6 +33,15 @@ extension FittedEncoding {
                                   workers: Self.workers(rows: rows.count, columns: names.count), release: true)
     }
 
+    /// True when `rows` is every row of a panel of `count` rows, in order (the fit's case).
+    static func isAllRows(_ rows: [Int], of count: Int) -> Bool {
+        rows.count == count && rows.withUnsafeBufferPointer { rp in
+            var same = true
+            for i in 0..<rp.count { same = same && rp[i] == i }
+            return same
+        }
+    }
+
     /// Two threads only when there is enough work (a million cells) to pay for them.
     static func workers(rows: Int, columns: Int) -> Int { rows * columns >= 1 << 20 ? 2 : 1 }
 
@@ -44,6 +53,7 @@ extension FittedEncoding {
         _ panelFeatures: consuming [PanelFeature], source: String, lines: [Int], rows: [Int], workers requested: Int, release: Bool
     ) throws(DataValidationError) -> (design: Design, means: [Double]) {
         let n = rows.count, p = names.count
+        let allRows = Self.isAllRows(rows, of: lines.count)
         // Each feature's first column and raw values, or the reason it cannot be encoded.
         var starts: [Int] = [], raws: [PanelFeature?] = [], unusable: [DataProblem?] = []
         var j = 1
@@ -103,7 +113,7 @@ extension FittedEncoding {
                     }
                     switch raw.values {
                     case let .numeric(values):
-                        f.fillNumeric(values, rows: rows, value: column(j),
+                        f.fillNumeric(values, rows: rows, allRows: allRows, value: column(j),
                                       indicator: f.missingIndicator == true && f.width >= 2 ? column(j + 1) : nil, report: report)
                     case let .text(text):
                         columns.initialize(repeating: 0)
@@ -184,7 +194,10 @@ extension FittedFeature {
     /// The cells that cannot fail (every one, unless the feature has `impute: error` or `log1p`)
     /// take a tight loop with the encoding's fields in registers; the others go through
     /// `encodeNumber` itself, so errors read the same as in the scalar path.
-    func fillNumeric(_ values: [Double], rows: [Int], value: UnsafeMutableBufferPointer<Double>,
+    ///
+    /// `allRows` says that `rows` is 0..<values.count in order (checked once by the caller), so
+    /// the loop reads the column straight instead of through the row list.
+    func fillNumeric(_ values: [Double], rows: [Int], allRows: Bool = false, value: UnsafeMutableBufferPointer<Double>,
                      indicator: UnsafeMutableBufferPointer<Double>?, report: (Int, EncodingProblem) -> Void) {
         precondition(value.count >= rows.count && (indicator?.count ?? rows.count) >= rows.count)
         let impute = imputeValue, log1p = transform == .log1p
@@ -193,7 +206,7 @@ extension FittedFeature {
         values.withUnsafeBufferPointer { vp in
             rows.withUnsafeBufferPointer { rp in
                 for i in 0..<rp.count {
-                    let r = rp[i]
+                    let r = allRows ? i : rp[i]
                     var x = vp[r], flag = 0.0
                     if x.isNaN, let impute {
                         x = impute
