@@ -6,19 +6,14 @@ settings), timed, so that `hcbench fit` can be run alternately with it in one se
 
 Prints the scikit-learn lbfgs fit time (and newton-cholesky with --newton).
 """
-import sys, time
-import numpy as np, pandas as pd
+import os, sys, time
+import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
-df = pd.read_csv(sys.argv[1])
-feats = [c for c in df.columns if c not in ("customer_id", "period", "segment", "churned")]
-X = df[feats].astype(float)
-X = X.fillna(X.mean())
-mu, sd = X.mean(), X.std(ddof=0).replace(0, 1)
-X = (X - mu) / sd
-X = pd.concat([X, pd.get_dummies(df["segment"], prefix="segment", drop_first=True, dtype=float)], axis=1)
-y = df["churned"].to_numpy()
-Xn = X.to_numpy()
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from py_read_prepare import prepare
+
+Xn, y, _ = prepare(pd.read_csv(sys.argv[1]))
 
 t0 = time.perf_counter()
 lb = LogisticRegression(C=1e6, solver="lbfgs", max_iter=1000, tol=1e-8).fit(Xn, y)
