@@ -71,8 +71,11 @@ struct FitCommand: ParsableCommand {
                 let result = segmented.pooled
                 for line in segmented.notes { note(line) }
                 if let weightsOut {
-                    let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: data)))
-                    let file = try WeightFile.makeInSample(panel: panel, segmented: segmented, inputBytes: bytes)
+                    // Hashed in chunks: the training file is never held whole beside the panel.
+                    guard let digest = SHA256.hex(contentsOf: data) else {
+                        throw CLIError(description: "\(data): cannot read the file again to record its SHA-256 in the weight file")
+                    }
+                    let file = try WeightFile.makeInSample(panel: panel, segmented: segmented, inputSHA256: digest)
                     try OutputFile.write(file.data(), to: weightsOut, overwrite: force)
                 }
                 let names = segmented.segments.keys.sorted()

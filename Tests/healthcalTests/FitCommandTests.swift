@@ -80,6 +80,17 @@ import Testing
         let file = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: weights))) as? [String: Any])
         let segments = try #require(file["segments"] as? [String: Any])
         #expect(segments.keys.sorted() == ["ent", "smb"])
+        // The file's digest is computed in chunks; it must equal coreutils' of the whole file.
+        let sha = Process()
+        sha.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        sha.arguments = [csv.path]
+        let pipe = Pipe()
+        sha.standardOutput = pipe
+        try sha.run()
+        sha.waitUntilExit()
+        let expected = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64)
+        let metadata = try #require(file["metadata"] as? [String: Any])
+        #expect(metadata["input_sha256"] as? String == String(expected))
         let json = try CLI.run(["fit", "--spec", spec.path, "--data", csv.path, "--format", "json"])
         let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect((report["segments"] as? [String: Any])?.keys.sorted() == ["ent", "smb"])

@@ -146,6 +146,12 @@ extension WeightFile {
     /// `makeInSample` with per-segment models (`model.per_segment`): the reference period's
     /// probabilities, which set quantile cut points, come from each row's own model.
     public static func makeInSample(panel: Panel, segmented: SegmentedFit, inputBytes: [UInt8]) throws -> WeightFile {
+        try makeInSample(panel: panel, segmented: segmented, inputSHA256: SHA256.hex(inputBytes))
+    }
+
+    /// `makeInSample` with the training file's digest already computed (e.g. by
+    /// `SHA256.hex(contentsOf:)`, which never holds the whole file).
+    public static func makeInSample(panel: Panel, segmented: SegmentedFit, inputSHA256: String) throws -> WeightFile {
         let spec = panel.spec
         var referenceRows = Array(0..<panel.rowCount)
         if !panel.isSnapshot {
@@ -158,6 +164,6 @@ extension WeightFile {
         }
         let eta = try segmented.linearPredictor(panel: panel, rows: referenceRows)
         let bands = try BandAssignment(options: spec.bands, referenceProbabilities: eta.map(CalibrationMap.sigmoid))
-        return try make(panel: panel, segmented: segmented, calibration: .identity, bands: bands, inputBytes: inputBytes)
+        return try make(panel: panel, segmented: segmented, calibration: .identity, bands: bands, inputSHA256: inputSHA256)
     }
 }
