@@ -38,6 +38,28 @@ import Testing
         #expect(try elements("line", in: document).contains { attr($0, "stroke-dasharray") != nil })
     }
 
+    /// A ROC curve of 100,000 distinct scores keeps at most two points per thousandth of the
+    /// axes' travel, its ends, and never moves the line by more than the step.
+    @Test func rocCurvesAreThinnedToWhatTheChartCanShow() throws {
+        let n = 100_000
+        let x = (0...n).map { Double($0) / Double(n) }
+        let y = x.map { $0.squareRoot() }
+        let full = LineSeries(name: "A", x: x, y: y)
+        let thin = full.thinned(step: 0.001)
+        #expect(thin.points.count <= 2_001 && thin.points.count > 500)
+        #expect(thin.points.first == full.points.first && thin.points.last == full.points.last)
+        // Every dropped point lies within the step of the last kept point before it.
+        var k = 0
+        for p in full.points {
+            if k + 1 < thin.points.count, p == thin.points[k + 1] { k += 1; continue }
+            #expect(abs(p.x - thin.points[k].x) < 0.001 && abs(p.y - thin.points[k].y) < 0.001)
+        }
+        let chart = LineChart.roc(title: "ROC", series: [full])
+        #expect(chart.series[0] == thin)
+        let small = LineSeries(name: "B", x: [0, 0.0001, 1], y: [0, 0.0002, 1])
+        #expect(small.thinned(step: 0.001).points.count == 2)
+    }
+
     @Test func reliabilityDiagramDrawsEachSeriesWithCountSizedMarkers() throws {
         let chart = ReliabilityDiagram(title: "cal",
                                        before: [ReliabilityPoint(predicted: 0.1, observed: 0.15, count: 400),

@@ -28,6 +28,22 @@ public struct LineSeries: Sendable, Equatable {
     public init(name: String, x: [Double], y: [Double], color: ChartColor? = nil) {
         self.init(name: name, points: zip(x, y).map { ChartPoint(x: $0, y: $1) }, color: color)
     }
+
+    /// The series without the points that lie within `step` of the last point kept in both
+    /// coordinates (the first and last points, and non-finite ones, always stay). A ROC curve of
+    /// a million scores has a point per distinct score; at a thousandth of the unit axis the
+    /// drawn line moves by less than a pixel while the SVG keeps at most a few thousand points.
+    public func thinned(step: Double) -> LineSeries {
+        guard points.count > 2, step > 0 else { return self }
+        var kept: [ChartPoint] = [points[0]]
+        for point in points.dropFirst().dropLast() {
+            let last = kept[kept.count - 1]
+            let finite = point.x.isFinite && point.y.isFinite && last.x.isFinite && last.y.isFinite
+            if !finite || abs(point.x - last.x) >= step || abs(point.y - last.y) >= step { kept.append(point) }
+        }
+        kept.append(points[points.count - 1])
+        return LineSeries(name: name, points: kept, color: color)
+    }
 }
 
 /// A horizontal reference line with a label, e.g. lift = 1 ("no better than random").
@@ -85,8 +101,9 @@ public struct LineChart: SVGChart, Equatable {
 
     /// ROC curves on the unit square with the chance diagonal. Each series' points are
     /// (false positive rate, true positive rate).
+    /// Each curve is thinned to points a thousandth of the axis apart (`LineSeries.thinned`).
     public static func roc(title: String, series: [LineSeries], width: Double = 520, height: Double = 480) -> LineChart {
-        LineChart(title: title, series: series, xAxisLabel: "False positive rate (non-churners flagged)",
+        LineChart(title: title, series: series.map { $0.thinned(step: 0.001) }, xAxisLabel: "False positive rate (non-churners flagged)",
                   yAxisLabel: "True positive rate (churners caught)", xDomain: 0...1, yDomain: 0...1,
                   diagonalLabel: "Random ranking", width: width, height: height)
     }
