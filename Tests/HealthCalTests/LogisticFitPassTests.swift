@@ -71,4 +71,12 @@ struct LogisticFitPassTests {
         #expect(maxRelativeError(all.gradient, g) < 1e-10)
         #expect(maxRelativeError((0..<p).flatMap { a in (0..<p).map { b in all.hessian[a, b] } }, h) < 1e-10)
     }
+
+    @Test func subsetCopiesTheRowsAndRefusesRowsOutsideTheDesign() throws {
+        let (d, _) = design(rows: 10, cols: 3, seed: 3)
+        let sub = try d.subset(rows: [7, 2])
+        #expect(sub.rowCount == 2 && sub.names == d.names)
+        #expect(sub.x[0, 1] == d.x[7, 1] && sub.x[1, 2] == d.x[2, 2])
+        #expect(throws: FitError.shape("row 10 is outside the design's 10 rows")) { try d.subset(rows: [0, 10]) }
+    }
 }

@@ -66,7 +66,7 @@ enum FitBench {
             // iteration count is taken from fitting it again here, outside the timing).
             let n = design.rowCount, y = rows.map { panel.outcome[$0] }
             let subRows = LogisticRegression.subsampleRowIndices(count: n)
-            let sub = design.subset(rows: subRows)
+            let sub = try design.subset(rows: subRows)
             let subFit = try LogisticRegression.fit(
                 sub, y: subRows.map { y[$0] },
                 options: LogisticRegression.subsampleOptions(LogisticOptions(), rows: subRows.count, of: n))

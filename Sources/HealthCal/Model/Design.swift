@@ -20,10 +20,12 @@ public struct Design: Sendable {
     public var rowCount: Int { x.rows }
     public var columnCount: Int { x.cols }
 
-    /// The design of the given rows, in that order.
-    public func subset(rows: [Int]) -> Design {
+    /// The design of the given rows, in that order; a row outside the design is a shape error.
+    public func subset(rows: [Int]) throws(FitError) -> Design {
         let n = rowCount, m = rows.count, p = columnCount
-        precondition(rows.allSatisfy { $0 >= 0 && $0 < n }, "subset rows outside the design")
+        if let bad = rows.first(where: { $0 < 0 || $0 >= n }) {
+            throw .shape("row \(bad) is outside the design's \(n) rows")
+        }
         let storage = [Double](unsafeUninitializedCapacity: m * p) { out, initialized in
             x.storage.withUnsafeBufferPointer { xp in
                 for j in 0..<p {
@@ -33,8 +35,11 @@ public struct Design: Sendable {
             }
             initialized = m * p
         }
-        // The shape is consistent by construction.
-        return Design(x: try! Matrix(rows: m, cols: p, columnMajor: storage), names: names, hasIntercept: hasIntercept)
+        do {
+            return Design(x: try Matrix(rows: m, cols: p, columnMajor: storage), names: names, hasIntercept: hasIntercept)
+        } catch {
+            throw .shape("\(error)")
+        }
     }
 
     /// The mean of each column, summed in row order (columns on all cores).

@@ -83,7 +83,10 @@ struct LogisticObjective: NewtonObjective {
                                     residual[i - lo] = wp[i] * (mu - yp[i])
                                 }
                             }
-                            if derivatives { try? acc?.add(x, rows: block, weights: hw, vector: residual) }
+                            if derivatives {
+                                // A shape mismatch leaves the chunk's slot empty: reported below.
+                                do { try acc?.add(x, rows: block, weights: hw, vector: residual) } catch { acc = nil }
+                            }
                             lo = block.upperBound
                         }
                     }

@@ -113,7 +113,7 @@ public enum LogisticRegression {
         guard n > threshold, target > 0 else { return nil }
         let rows = subsampleRowIndices(count: n, target: target)
         // A subsample below the threshold starts from the intercept-only point: no recursion.
-        return try? fit(design.subset(rows: rows), y: rows.map { y[$0] }, weights: rows.map { w[$0] },
+        return try? fit(try design.subset(rows: rows), y: rows.map { y[$0] }, weights: rows.map { w[$0] },
                         options: subsampleOptions(options, rows: rows.count, of: n)).coefficients
     }
 
