@@ -85,23 +85,45 @@ struct EncodingTests {
         #expect(consumed.outcome == panel.outcome)
     }
 
-    /// Reading the columns straight when the rows are all rows gives what the row list gives.
-    @Test func theAllRowsPathEqualsTheRowListPath() throws {
+    /// Reading the columns straight when the rows are one run (all rows, or a fold's periods)
+    /// gives what the row list gives.
+    @Test(arguments: [false, true])
+    func theStraightPathEqualsTheRowListPath(wholePanel: Bool) throws {
         let (panel, _, _) = try loadFixture()
-        let all = Array(0..<panel.rowCount)
-        #expect(FittedEncoding.isAllRows(all, of: panel.rowCount))
-        #expect(!FittedEncoding.isAllRows(Array(all.reversed()), of: panel.rowCount))
+        let start = wholePanel ? 0 : panel.rowCount / 3
+        let all = Array(start..<panel.rowCount)
+        #expect(FittedEncoding.contiguousStart(all) == start)
+        #expect(FittedEncoding.contiguousStart(Array(all.reversed())) == nil)
+        #expect(FittedEncoding.contiguousStart([]) == nil)
+        #expect(FittedEncoding.contiguousStart([3, 4, 6]) == nil)
         for raw in panel.features {
             guard case let .numeric(values) = raw.values else { continue }
             var p1 = ProblemCollector(), p2 = ProblemCollector()
-            let straight = FeatureEncoder.fitNumeric(raw.spec, values: values, rows: all, allRows: true, raw: raw, panel: panel, problems: &p1)
-            let listed = FeatureEncoder.fitNumeric(raw.spec, values: values, rows: all, allRows: false, raw: raw, panel: panel, problems: &p2)
+            let straight = FeatureEncoder.fitNumeric(raw.spec, values: values, rows: all, firstRow: start, raw: raw, panel: panel, problems: &p1)
+            let listed = FeatureEncoder.fitNumeric(raw.spec, values: values, rows: all, firstRow: nil, raw: raw, panel: panel, problems: &p2)
             #expect(straight == listed, "\(raw.name)")
             guard let f = straight else { continue }
             var a = [Double](repeating: 0, count: all.count), b = a
-            a.withUnsafeMutableBufferPointer { f.fillNumeric(values, rows: all, allRows: true, value: $0, indicator: nil) { _, _ in } }
-            b.withUnsafeMutableBufferPointer { f.fillNumeric(values, rows: all, allRows: false, value: $0, indicator: nil) { _, _ in } }
+            a.withUnsafeMutableBufferPointer { f.fillNumeric(values, rows: all, firstRow: start, value: $0, indicator: nil) { _, _ in } }
+            b.withUnsafeMutableBufferPointer { f.fillNumeric(values, rows: all, firstRow: nil, value: $0, indicator: nil) { _, _ in } }
             #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "\(raw.name)")
+        }
+    }
+
+    /// Designs built in storage handed on from earlier designs equal fresh ones, whether the
+    /// storage grows or shrinks between them (a backtest's folds).
+    @Test func recycledDesignStorageGivesTheFreshDesign() throws {
+        let (panel, spec, _) = try loadFixture()
+        let n = panel.rowCount
+        let storage = DesignStorage(maxRows: n / 2)
+        for rows in [Array(0..<(n / 2)), Array(0..<n), Array(0..<(n / 3)), Array(stride(from: 0, to: n, by: 2))] {
+            let encoding = try FeatureEncoder.fit(panel, rows: rows, spec: spec)
+            let (fresh, freshMeans) = try encoding.designAndMeans(panel, rows: rows)
+            let (recycled, means) = try encoding.designAndMeans(panel, rows: rows, storage: storage)
+            #expect(recycled.x.rows == rows.count)
+            #expect(recycled.x.storage.map(\.bitPattern) == fresh.x.storage.map(\.bitPattern))
+            #expect(means.map(\.bitPattern) == freshMeans.map(\.bitPattern))
+            storage.giveBack(recycled.x.storage)
         }
     }
 
@@ -252,3 +274,4 @@ struct EncodingTests {
         #expect(seen.first == ["x 5 ", "x 5 ", "plan 6 gold", "plan 6 gold"])
     }
 }
+

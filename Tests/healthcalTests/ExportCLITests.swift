@@ -69,7 +69,7 @@ struct ExportCLITests {
         let lines = scored.stdout.split(separator: "\n")
         #expect(lines.first == "id,period,segment,churn_probability,health_score,band,top1_feature,top1_value,top1_log_odds,top2_feature,top2_value,top2_log_odds")
         #expect(lines.count == 196)   // header + 195 rows
-        #expect(lines.contains { $0.hasPrefix("C000,2025Q2,,0.1396973343517152,86.03026656482848,take notice,tickets,26,") })
+        #expect(lines.contains { $0.hasPrefix("C000,2025Q2,,0.1396973343517151,86.03026656482848,take notice,tickets,26,") })
         let json = try run(["score", "--weights", w.path, "--data", data, "--format", "json"])
         let rows = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
         #expect(rows?.count == 195)

@@ -23,9 +23,11 @@ public enum FeatureEncoder {
 
     /// `fit` and the design of the same rows together: the contribution means are then the
     /// design's column means (the same sums in the same order), with no extra encoding pass.
-    public static func fitWithDesign(_ panel: Panel, rows: [Int], spec: Spec) throws(DataValidationError) -> (FittedEncoding, Design) {
+    /// `storage`, when given, holds the design's elements (see `DesignStorage`).
+    public static func fitWithDesign(_ panel: Panel, rows: [Int], spec: Spec,
+                                     storage: DesignStorage? = nil) throws(DataValidationError) -> (FittedEncoding, Design) {
         var encoding = try fitFeatures(panel, rows: rows, spec: spec)
-        let (design, means) = try encoding.designAndMeans(panel, rows: rows)
+        let (design, means) = try encoding.designAndMeans(panel, rows: rows, storage: storage)
         encoding.contributionMeans = means
         return (encoding, design)
     }
@@ -51,7 +53,7 @@ public enum FeatureEncoder {
         }
         let features = spec.features
         let slots = FeatureSlots(count: features.count)
-        let allRows = FittedEncoding.isAllRows(rows, of: panel.rowCount)
+        let firstRow = FittedEncoding.contiguousStart(rows)
         DispatchQueue.concurrentPerform(iterations: features.count) { k in
             let fs = features[k]
             var problems = ProblemCollector()
@@ -59,7 +61,7 @@ public enum FeatureEncoder {
             if let raw = panel.features.first(where: { $0.name == fs.name }) {
                 switch (fs.type, raw.values) {
                 case let (.numeric, .numeric(v)), let (.boolean, .numeric(v)):
-                    fitted = fitNumeric(fs, values: v, rows: rows, allRows: allRows, raw: raw, panel: panel, problems: &problems)
+                    fitted = fitNumeric(fs, values: v, rows: rows, firstRow: firstRow, raw: raw, panel: panel, problems: &problems)
                 case let (.categorical, .text(t)):
                     fitted = fitCategorical(fs, column: t, rows: rows, panel: panel, problems: &problems)
                 default:
@@ -93,8 +95,8 @@ public enum FeatureEncoder {
         }
     }
 
-    /// `allRows`: `rows` is every row in order, so the column is read straight.
-    static func fitNumeric(_ fs: FeatureSpec, values: [Double], rows: [Int], allRows: Bool = false, raw: PanelFeature, panel: Panel,
+    /// `firstRow`: `rows` is `firstRow..<firstRow + rows.count` in order, so the column is read straight.
+    static func fitNumeric(_ fs: FeatureSpec, values: [Double], rows: [Int], firstRow: Int? = nil, raw: PanelFeature, panel: Panel,
                            problems: inout ProblemCollector) -> FittedFeature? {
         func problem(_ r: Int?, _ value: String?, _ message: String) {
             problems.add(DataProblem(file: panel.source, line: r.map { panel.lines[$0] }, column: r == nil ? nil : raw.columnNumber,
@@ -114,6 +116,7 @@ public enum FeatureEncoder {
         let log1p = transform == .log1p
         let winsorize = isNumeric ? fs.winsorize.flatMap { $0.count == 2 ? $0 : nil } : nil
         let keep = winsorize != nil || impute == .median || impute == .mode
+        let straight = firstRow != nil, first = firstRow ?? 0
         var missingCount = 0, presentCount = 0
         var presentSum = 0.0
         var bad = false
@@ -124,10 +127,19 @@ public enum FeatureEncoder {
             if x > clipUpper { x = clipUpper }
             return x
         }
+        // A run of rows with nothing to report or transform one by one: summed eight lanes at a time.
+        let simple = straight && !keep && !log1p && impute != .error
+        var sums = PresentSums()
         var present = [Double](unsafeUninitializedCapacity: keep ? rows.count : 0) { buffer, initialized in
             values.withUnsafeBufferPointer { vp in
+                if simple {
+                    let run = UnsafeBufferPointer(rebasing: vp[first..<(first + rows.count)])
+                    (presentSum, presentCount) = PresentSums.sum(run, lower: clipLower, upper: clipUpper)
+                    missingCount = rows.count - presentCount
+                    return
+                }
                 for i in rows.indices {
-                    let r = allRows ? i : rows[i]
+                    let r = straight ? first &+ i : rows[i]
                     let raw = vp[r]
                     if raw.isNaN {
                         missingCount += 1
@@ -141,9 +153,10 @@ public enum FeatureEncoder {
                     }
                     let x = cleaned(raw)
                     if keep { buffer[presentCount] = x }
-                    presentSum += x
+                    sums.add(i, x)
                     presentCount += 1
                 }
+                presentSum = sums.total
             }
             initialized = keep ? presentCount : 0
         }
@@ -166,7 +179,7 @@ public enum FeatureEncoder {
                     if p[i] > u { p[i] = u }
                 }
             }
-            presentSum = present.reduce(0, +)
+            presentSum = present.withUnsafeBufferPointer { PresentSums.sum($0, lower: -.infinity, upper: .infinity).sum }
         }
         // Infinite fixed bounds cannot be written to JSON and clip nothing: drop them.
         if let l = lower, !l.isFinite { lower = nil }
@@ -200,16 +213,23 @@ public enum FeatureEncoder {
             let m = total / Double(presentCount + extra)
             var squares = 0.0
             if keep {
-                for x in present { squares += (x - m) * (x - m) }
+                squares = present.withUnsafeBufferPointer { PresentSums.squaredDeviations($0, lower: -.infinity, upper: .infinity, from: m) }
+            } else if straight && !log1p {
+                squares = values.withUnsafeBufferPointer { vp in
+                    PresentSums.squaredDeviations(UnsafeBufferPointer(rebasing: vp[first..<(first + rows.count)]),
+                                                  lower: clipLower, upper: clipUpper, from: m)
+                }
             } else {
+                var deviations = PresentSums()
                 values.withUnsafeBufferPointer { vp in
                     for i in rows.indices {
-                        let x = vp[allRows ? i : rows[i]]
+                        let x = vp[straight ? first &+ i : rows[i]]
                         if x.isNaN { continue }
                         let d = cleaned(x) - m
-                        squares += d * d
+                        deviations.add(i, d * d)
                     }
                 }
+                squares = deviations.total
             }
             for _ in 0..<extra { squares += (fill - m) * (fill - m) }
             let sd = (squares / Double(presentCount + extra)).squareRoot()

@@ -18,9 +18,10 @@ extension FittedEncoding {
 
     /// The design and the mean of each of its columns, each column summed in row order right
     /// after it is written (while it is still in cache): the same sums as `Design.columnMeans`.
-    func designAndMeans(_ panel: Panel, rows: [Int]) throws(DataValidationError) -> (design: Design, means: [Double]) {
+    /// `storage`, when given, holds the design's elements (see `DesignStorage`).
+    func designAndMeans(_ panel: Panel, rows: [Int], storage: DesignStorage? = nil) throws(DataValidationError) -> (design: Design, means: [Double]) {
         try designAndMeans(panel.features, source: panel.source, lines: panel.lines, rows: rows,
-                           workers: Self.workers(rows: rows.count, columns: names.count), release: false)
+                           workers: Self.workers(rows: rows.count, columns: names.count), release: false, storage: storage)
     }
 
     /// `designAndMeans` for a caller that is done with the panel's feature columns: each raw
@@ -33,13 +34,17 @@ extension FittedEncoding {
                                   workers: Self.workers(rows: rows.count, columns: names.count), release: true)
     }
 
-    /// True when `rows` is every row of a panel of `count` rows, in order (the fit's case).
-    static func isAllRows(_ rows: [Int], of count: Int) -> Bool {
-        rows.count == count && rows.withUnsafeBufferPointer { rp in
+    /// `rows[0]` when `rows` is one run of consecutive rows in order (`rows[i] == rows[0] + i`):
+    /// all rows (the fit's case), or a backtest fold's periods in a panel sorted by period.
+    /// The loops then read the columns straight instead of through the row list.
+    static func contiguousStart(_ rows: [Int]) -> Int? {
+        guard let first = rows.first else { return nil }
+        let run = rows.withUnsafeBufferPointer { rp in
             var same = true
-            for i in 0..<rp.count { same = same && rp[i] == i }
+            for i in 0..<rp.count { same = same && rp[i] == first &+ i }
             return same
         }
+        return run ? first : nil
     }
 
     /// Two threads only when there is enough work (a million cells) to pay for them.
@@ -50,10 +55,11 @@ extension FittedEncoding {
     }
 
     private func designAndMeans(
-        _ panelFeatures: consuming [PanelFeature], source: String, lines: [Int], rows: [Int], workers requested: Int, release: Bool
+        _ panelFeatures: consuming [PanelFeature], source: String, lines: [Int], rows: [Int], workers requested: Int, release: Bool,
+        storage recycled: DesignStorage? = nil
     ) throws(DataValidationError) -> (design: Design, means: [Double]) {
         let n = rows.count, p = names.count
-        let allRows = Self.isAllRows(rows, of: lines.count)
+        let firstRow = Self.contiguousStart(rows)
         // Each feature's first column and raw values, or the reason it cannot be encoded.
         var starts: [Int] = [], raws: [PanelFeature?] = [], unusable: [DataProblem?] = []
         var j = 1
@@ -86,7 +92,7 @@ extension FittedEncoding {
         // alternate features; each feature's problems are kept apart and merged in order below.
         let features = self.features
         let workers = features.count > 1 ? min(max(requested, 1), 2) : 1
-        let storage = [Double](unsafeUninitializedCapacity: n * p) { buffer, initialized in
+        func fill(_ buffer: UnsafeMutableBufferPointer<Double>) {
             jobs.base = buffer.baseAddress
             let work: @Sendable (Int) -> Void = { [starts] w in
                 let x = jobs.base
@@ -113,7 +119,7 @@ extension FittedEncoding {
                     }
                     switch raw.values {
                     case let .numeric(values):
-                        f.fillNumeric(values, rows: rows, allRows: allRows, value: column(j),
+                        f.fillNumeric(values, rows: rows, firstRow: firstRow, value: column(j),
                                       indicator: f.missingIndicator == true && f.width >= 2 ? column(j + 1) : nil, report: report)
                     case let .text(text):
                         columns.initialize(repeating: 0)
@@ -125,7 +131,18 @@ extension FittedEncoding {
                 }
             }
             if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
-            initialized = n * p
+        }
+        var storage: [Double]
+        if let recycled {
+            storage = recycled.take(count: n * p, columns: p)
+            storage.withUnsafeMutableBufferPointer { fill($0) }
+        } else {
+            storage = [Double](unsafeUninitializedCapacity: n * p) { buffer, initialized in
+                // A fresh design is hundreds of MB of untouched pages: fault them in 2 MiB at a time.
+                if let base = buffer.baseAddress { adviseHugePages(base, bytes: n * p * MemoryLayout<Double>.stride) }
+                fill(buffer)
+                initialized = n * p
+            }
         }
         var problems = ProblemCollector()
         for k in features.indices {
@@ -195,18 +212,20 @@ extension FittedFeature {
     /// take a tight loop with the encoding's fields in registers; the others go through
     /// `encodeNumber` itself, so errors read the same as in the scalar path.
     ///
-    /// `allRows` says that `rows` is 0..<values.count in order (checked once by the caller), so
-    /// the loop reads the column straight instead of through the row list.
-    func fillNumeric(_ values: [Double], rows: [Int], allRows: Bool = false, value: UnsafeMutableBufferPointer<Double>,
+    /// `firstRow` says that `rows` is `firstRow..<firstRow + rows.count` in order (checked once by
+    /// the caller, `contiguousStart`), so the loop reads the column straight instead of through
+    /// the row list.
+    func fillNumeric(_ values: [Double], rows: [Int], firstRow: Int? = nil, value: UnsafeMutableBufferPointer<Double>,
                      indicator: UnsafeMutableBufferPointer<Double>?, report: (Int, EncodingProblem) -> Void) {
         precondition(value.count >= rows.count && (indicator?.count ?? rows.count) >= rows.count)
         let impute = imputeValue, log1p = transform == .log1p
         let lo = lower ?? -.infinity, hi = upper ?? .infinity
         let standardize = center != nil && scale != nil, c = center ?? 0, s = scale ?? 1
+        let straight = firstRow != nil, first = firstRow ?? 0
         values.withUnsafeBufferPointer { vp in
             rows.withUnsafeBufferPointer { rp in
                 for i in 0..<rp.count {
-                    let r = allRows ? i : rp[i]
+                    let r = straight ? first &+ i : rp[i]
                     var x = vp[r], flag = 0.0
                     if x.isNaN, let impute {
                         x = impute

@@ -106,12 +106,15 @@ public enum Backtest {
         var models: [BacktestRun.FoldModel] = []
         var rows: [Int] = [], foldOfRow: [Int] = [], eta: [Double] = [], p: [Double] = []
         var fallbackFolds: [String: [(fold: String, why: String)]] = [:]
+        // One design's worth of memory serves every fold's pooled design, one after the other.
+        let storage = DesignStorage(maxRows: plan.map(\.train.count).max() ?? 0)
         for (k, fold) in plan.enumerated() {
             progress?("fold \(k + 1)/\(plan.count): scoring \(fold.label) with a model trained on \(fold.train.count) rows")
             let segmented: SegmentedFit
             do {
                 // The pooled model warm-starts from the previous fold's (same columns, nearly the same rows).
-                segmented = try SegmentedFit.run(panel: panel, rows: fold.train, ridge: ridge, warmStart: models.last?.fit)
+                segmented = try SegmentedFit.run(panel: panel, rows: fold.train, ridge: ridge, warmStart: models.last?.fit,
+                                                 storage: storage)
             } catch {
                 throw BacktestFailure(fold: fold.label, underlying: "\(error)")
             }

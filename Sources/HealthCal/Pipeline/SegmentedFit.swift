@@ -31,9 +31,11 @@ public struct SegmentedFit: Sendable {
     /// Fits on `rows` of `panel` (all rows when nil). `ridge` overrides the spec's `model.ridge`.
     /// Only the pooled fit can throw; a segment's failure becomes a fallback.
     /// `warmStart` starts the pooled fit's Newton iterations (see `SpecFit.run`).
-    public static func run(panel: Panel, rows: [Int]? = nil, ridge: Double? = nil, warmStart: LogisticFit? = nil) throws -> SegmentedFit {
+    /// `storage` holds the pooled design's elements (see `DesignStorage`).
+    public static func run(panel: Panel, rows: [Int]? = nil, ridge: Double? = nil, warmStart: LogisticFit? = nil,
+                           storage: DesignStorage? = nil) throws -> SegmentedFit {
         let rows = rows ?? Array(0..<panel.rowCount)
-        let pooled = try SpecFit.run(panel: panel, rows: rows, ridge: ridge, warmStart: warmStart)
+        let pooled = try SpecFit.run(panel: panel, rows: rows, ridge: ridge, warmStart: warmStart, storage: storage)
         let model = panel.spec.model
         guard model.perSegment, !panel.segmentNames.isEmpty else { return SegmentedFit(pooled: pooled) }
 

@@ -1,3 +1,5 @@
+import LinearAlgebra
+
 /// One pooled fit of a panel as its spec says: encodings fitted on the given rows, the design
 /// built, the logistic regression fitted with the spec's ridge penalty.
 public struct SpecFit: Sendable {
@@ -7,9 +9,19 @@ public struct SpecFit: Sendable {
     /// Fits on `rows` (all rows when nil). `ridge` overrides the spec's `model.ridge`.
     /// `warmStart` (an earlier fit, e.g. the previous backtest fold's) starts the Newton
     /// iterations from its weights when its columns are the same; the optimum does not change.
-    public static func run(panel: Panel, rows: [Int]? = nil, ridge: Double? = nil, warmStart: LogisticFit? = nil) throws -> SpecFit {
+    /// `storage` holds the design's elements and gets them back after the fit (see `DesignStorage`).
+    public static func run(panel: Panel, rows: [Int]? = nil, ridge: Double? = nil, warmStart: LogisticFit? = nil,
+                           storage: DesignStorage? = nil) throws -> SpecFit {
         let rows = rows ?? Array(0..<panel.rowCount)
-        let (encoding, design) = try FeatureEncoder.fitWithDesign(panel, rows: rows, spec: panel.spec)
+        var (encoding, design) = try FeatureEncoder.fitWithDesign(panel, rows: rows, spec: panel.spec, storage: storage)
+        defer {
+            if let storage {
+                // Nothing else holds the elements once the fit has returned: hand them on unshared.
+                let elements = design.x.storage
+                design = Design(x: Matrix(rows: 0, cols: 0), names: [], hasIntercept: false)
+                storage.giveBack(elements)
+            }
+        }
         return try fitted(encoding, design, panel: panel, rows: rows, ridge: ridge, warmStart: warmStart)
     }
 

@@ -1,0 +1,78 @@
+/// The sums behind a numeric feature's mean and standard deviation, over the present (not
+/// NaN) values of a column, each clipped to [lower, upper].
+///
+/// Value k of the sequence is added to partial sum k % 8 and the partials are combined at the
+/// end: the same additions whether the values are read straight (eight lanes of SIMD) or
+/// through a row list (one at a time), so both give the same bits. A single running sum would
+/// wait on each addition's latency; eight independent ones keep the pass at memory speed.
+/// Missing values add 0 to their partial.
+struct PresentSums {
+    static let lanes = 8
+    private var partial = [Double](repeating: 0, count: lanes)
+    private(set) var count = 0
+
+    /// Σ over the present values of clip(x), and their count; `values[k]` is value k.
+    static func sum(_ values: UnsafeBufferPointer<Double>, lower: Double, upper: Double) -> (sum: Double, count: Int) {
+        sum(values, lower: lower, upper: upper) { $0 }
+    }
+
+    /// Σ over the present values of (clip(x) − mean)².
+    static func squaredDeviations(_ values: UnsafeBufferPointer<Double>, lower: Double, upper: Double, from mean: Double) -> Double {
+        sum(values, lower: lower, upper: upper) { d in (d - mean) * (d - mean) }.sum
+    }
+
+    /// Σ over the present values of term(clip(x)), eight lanes at a time.
+    @inline(__always)
+    private static func sum(_ values: UnsafeBufferPointer<Double>, lower: Double, upper: Double,
+                            term: (SIMD4<Double>) -> SIMD4<Double>) -> (sum: Double, count: Int) {
+        typealias V = SIMD4<Double>
+        let lo = V(repeating: lower), hi = V(repeating: upper), zero = V.zero, one = V(repeating: 1)
+        var a = V.zero, b = V.zero, ca = V.zero, cb = V.zero
+        let n = values.count
+        var i = 0
+        if let base = values.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            @inline(__always) func lane(_ offset: Int) -> (V, V) {
+                let x = raw.loadUnaligned(fromByteOffset: offset * 8, as: V.self)
+                let present = x .== x
+                var y = x.replacing(with: lo, where: x .< lo)
+                y = y.replacing(with: hi, where: y .> hi)
+                return (term(y).replacing(with: zero, where: .!present), one.replacing(with: zero, where: .!present))
+            }
+            while i + 8 <= n {
+                let (t0, c0) = lane(i), (t1, c1) = lane(i + 4)
+                a += t0; ca += c0
+                b += t1; cb += c1
+                i += 8
+            }
+        }
+        var partial = [a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3]]
+        var count = Int((ca + cb).sum())
+        while i < n {
+            let x = values[i]
+            if !x.isNaN {
+                var y = x
+                if y < lower { y = lower }
+                if y > upper { y = upper }
+                partial[i % lanes] += term(V(repeating: y))[0]
+                count += 1
+            }
+            i += 1
+        }
+        return (combine(partial), count)
+    }
+
+    /// Adds the term of value k of a sequence read one at a time (through a row list); a
+    /// missing value is simply not added.
+    mutating func add(_ k: Int, _ value: Double) {
+        partial[k % Self.lanes] += value
+        count += 1
+    }
+
+    var total: Double { Self.combine(partial) }
+
+    /// The partials pairwise, in a fixed order.
+    private static func combine(_ p: [Double]) -> Double {
+        ((p[0] + p[4]) + (p[1] + p[5])) + ((p[2] + p[6]) + (p[3] + p[7]))
+    }
+}
