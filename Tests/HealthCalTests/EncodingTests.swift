@@ -103,10 +103,37 @@ struct EncodingTests {
             let listed = FeatureEncoder.fitNumeric(raw.spec, values: values, rows: all, firstRow: nil, raw: raw, panel: panel, problems: &p2)
             #expect(straight == listed, "\(raw.name)")
             guard let f = straight else { continue }
-            var a = [Double](repeating: 0, count: all.count), b = a
-            a.withUnsafeMutableBufferPointer { f.fillNumeric(values, rows: all, firstRow: start, value: $0, indicator: nil) { _, _ in } }
-            b.withUnsafeMutableBufferPointer { f.fillNumeric(values, rows: all, firstRow: nil, value: $0, indicator: nil) { _, _ in } }
+            var a = [Double](repeating: 0, count: all.count), b = a, flagsA = a, flagsB = [Double](repeating: 7, count: all.count)
+            a.withUnsafeMutableBufferPointer { v in flagsA.withUnsafeMutableBufferPointer { m in
+                f.fillNumeric(values, rows: all, firstRow: start, value: v, indicator: m) { _, _ in }
+            } }
+            b.withUnsafeMutableBufferPointer { v in flagsB.withUnsafeMutableBufferPointer { m in
+                f.fillNumeric(values, rows: all, firstRow: nil, value: v, indicator: m) { _, _ in }
+            } }
             #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "\(raw.name)")
+            #expect(flagsA == flagsB, "\(raw.name)")
+        }
+    }
+
+    /// The four-cells-at-a-time fill of a run of rows (impute, clip, standardize, indicator)
+    /// writes exactly what the scalar path `encodeNumber` gives, cell by cell.
+    @Test func theRunFillMatchesTheScalarPathCellByCell() throws {
+        let f = FittedFeature(name: "x", type: .numeric, group: nil, columns: ["x", "x (missing)"], transform: FeatureSpec.Transform.none,
+                              lower: -3, upper: 40, impute: .mean, imputeValue: 2.5, missingIndicator: true,
+                              center: 1.75, scale: 3.3)
+        let values: [Double] = (0..<1001).map { (k: Int) -> Double in
+            let v = Double((k * 7919) % 97)
+            return k % 13 == 0 ? Double.nan : v / 2 - 5
+        }
+        let rows = Array(0..<values.count)
+        var value = [Double](repeating: 0, count: rows.count), flag = value
+        value.withUnsafeMutableBufferPointer { v in flag.withUnsafeMutableBufferPointer { m in
+            f.fillNumeric(values, rows: rows, firstRow: 0, value: v, indicator: m) { _, _ in Issue.record("no cell can fail") }
+        } }
+        for (i, x) in values.enumerated() {
+            let cell = try f.encodeNumber(x)
+            #expect(value[i].bitPattern == cell.value.bitPattern, "row \(i)")
+            #expect(flag[i] == cell.indicator, "row \(i)")
         }
     }
 

@@ -42,17 +42,26 @@ public struct Design: Sendable {
         }
     }
 
-    /// The mean of each column, summed in row order (columns on all cores).
+    /// The mean of each column (columns on all cores), each summed by `columnSum`.
     public func columnMeans() -> [Double] {
         let n = rowCount, x = self.x
         let means = ColumnValues(count: columnCount)
         DispatchQueue.concurrentPerform(iterations: columnCount) { j in
             let s = x.storage.withUnsafeBufferPointer { xp in
-                UnsafeBufferPointer(rebasing: xp[(j * n)..<((j + 1) * n)]).reduce(0, +)
+                Self.columnSum(UnsafeBufferPointer(rebasing: xp[(j * n)..<((j + 1) * n)]))
             }
             means.values[j] = s / Double(n)
         }
         return means.values
+    }
+}
+
+extension Design {
+    /// The sum of one design column in eight interleaved partial sums (`PresentSums`): the one
+    /// definition every column mean uses (the design's, the encoder's contribution means), so
+    /// they agree to the bit.
+    static func columnSum(_ column: UnsafeBufferPointer<Double>) -> Double {
+        PresentSums.sum(column, lower: -.infinity, upper: .infinity).sum
     }
 }
 
