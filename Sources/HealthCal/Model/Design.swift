@@ -57,6 +57,14 @@ public struct Design: Sendable {
 }
 
 extension Design {
+    /// The elements, leaving this design empty: once its fit is done nothing else holds them,
+    /// so the next design (`DesignStorage`) can reuse them without a copy.
+    mutating func releaseStorage() -> [Double] {
+        let elements = x.storage
+        self = Design(x: Matrix(rows: 0, cols: 0), names: [], hasIntercept: false)
+        return elements
+    }
+
     /// The sum of one design column in eight interleaved partial sums (`PresentSums`): the one
     /// definition every column mean uses (the design's, the encoder's contribution means), so
     /// they agree to the bit.

@@ -106,8 +106,10 @@ public enum Backtest {
         var models: [BacktestRun.FoldModel] = []
         var rows: [Int] = [], foldOfRow: [Int] = [], eta: [Double] = [], p: [Double] = []
         var fallbackFolds: [String: [(fold: String, why: String)]] = [:]
-        // One design's worth of memory serves every fold's pooled design, one after the other.
+        // One design's worth of memory serves every fold's pooled design, one after the other;
+        // likewise for the designs of the scored rows.
         let storage = DesignStorage(maxRows: plan.map(\.train.count).max() ?? 0)
+        let testStorage = DesignStorage(maxRows: plan.map(\.test.count).max() ?? 0)
         for (k, fold) in plan.enumerated() {
             progress?("fold \(k + 1)/\(plan.count): scoring \(fold.label) with a model trained on \(fold.train.count) rows")
             let segmented: SegmentedFit
@@ -120,7 +122,7 @@ public enum Backtest {
             }
             let model = segmented.pooled
             let lp: [Double]
-            do { lp = try segmented.linearPredictor(panel: panel, rows: fold.test) } catch {
+            do { lp = try segmented.linearPredictor(panel: panel, rows: fold.test, storage: testStorage) } catch {
                 throw BacktestFailure(fold: fold.label, underlying: "\(error)")
             }
             let perSegment = spec.model.perSegment && !panel.segmentNames.isEmpty

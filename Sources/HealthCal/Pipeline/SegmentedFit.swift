@@ -92,9 +92,13 @@ public struct SegmentedFit: Sendable {
     /// from its segment's model, else the pooled one; in the order of `rows`. Each model's rows
     /// are encoded with that model's encoding and multiplied in one BLAS product. Without
     /// segment models this is the pooled design times the pooled coefficients, exactly.
-    public func linearPredictor(panel: Panel, rows: [Int]) throws -> [Double] {
+    /// `storage`, when given, holds the pooled design's elements and gets them back.
+    public func linearPredictor(panel: Panel, rows: [Int], storage: DesignStorage? = nil) throws -> [Double] {
         if segments.isEmpty {
-            return try pooled.encoding.design(panel, rows: rows).x.multiply(pooled.fit.coefficients)
+            guard let storage else { return try pooled.encoding.design(panel, rows: rows).x.multiply(pooled.fit.coefficients) }
+            var design = try pooled.encoding.designAndMeans(panel, rows: rows, storage: storage).design
+            defer { storage.giveBack(design.releaseStorage()) }
+            return try design.x.multiply(pooled.fit.coefficients)
         }
         var positionsOfModel: [String?: [Int]] = [:]
         for (i, r) in rows.enumerated() {

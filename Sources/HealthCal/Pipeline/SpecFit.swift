@@ -1,5 +1,3 @@
-import LinearAlgebra
-
 /// One pooled fit of a panel as its spec says: encodings fitted on the given rows, the design
 /// built, the logistic regression fitted with the spec's ridge penalty.
 public struct SpecFit: Sendable {
@@ -14,14 +12,7 @@ public struct SpecFit: Sendable {
                            storage: DesignStorage? = nil) throws -> SpecFit {
         let rows = rows ?? Array(0..<panel.rowCount)
         var (encoding, design) = try FeatureEncoder.fitWithDesign(panel, rows: rows, spec: panel.spec, storage: storage)
-        defer {
-            if let storage {
-                // Nothing else holds the elements once the fit has returned: hand them on unshared.
-                let elements = design.x.storage
-                design = Design(x: Matrix(rows: 0, cols: 0), names: [], hasIntercept: false)
-                storage.giveBack(elements)
-            }
-        }
+        defer { if let storage { storage.giveBack(design.releaseStorage()) } }
         return try fitted(encoding, design, panel: panel, rows: rows, ridge: ridge, warmStart: warmStart)
     }
 
