@@ -127,12 +127,10 @@ public enum Backtest {
             }
             let perSegment = spec.model.perSegment && !panel.segmentNames.isEmpty
             let probs = lp.map(CalibrationMap.sigmoid)
-            let y = fold.test.map { panel.outcome[$0] }
-            let w = panel.hasWeights ? fold.test.map { panel.weights[$0] } : nil
+            // The fold's metrics are computed after the loop, with the other folds' (below).
             folds.append(.init(test: fold.label, trainPeriods: fold.trainLabels, trainRows: fold.train.count,
                                testRows: fold.test.count, iterations: model.fit.iterations,
-                               converged: model.fit.converged, warnings: model.fit.warnings,
-                               metrics: try? MetricsReport.compute(p: probs, y: y, w: w),
+                               converged: model.fit.converged, warnings: model.fit.warnings, metrics: nil,
                                segmentModels: perSegment ? segmented.segments.keys.sorted() : nil,
                                segmentFallbacks: perSegment ? segmented.fallbacks : nil))
             models.append(.init(segmented))
@@ -144,6 +142,19 @@ public enum Backtest {
         }
         let y = rows.map { panel.outcome[$0] }
         let w = panel.hasWeights ? rows.map { panel.weights[$0] } : nil
+        // Each fold's metrics of its raw scores, independent of each other: on all cores at once
+        // (one fold's report alone keeps one core busy while the fits above use both).
+        let scored = p
+        var end = 0
+        let spans = folds.map { fold -> Range<Int> in
+            defer { end += fold.testRows }
+            return end..<(end + fold.testRows)
+        }
+        let foldMetrics = concurrentMap(spans.count) { k in
+            let span = spans[k]
+            return try? MetricsReport.compute(p: Array(scored[span]), y: Array(y[span]), w: w.map { Array($0[span]) })
+        }
+        for k in folds.indices { folds[k].metrics = foldMetrics[k] }
         var notes: [String] = []
         for name in fallbackFolds.keys.sorted() {
             guard let list = fallbackFolds[name], let last = list.last else { continue }
