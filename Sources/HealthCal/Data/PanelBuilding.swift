@@ -17,18 +17,10 @@ struct PanelBuilder {
     let table: Table
     let spec: Spec
     var problems = ProblemCollector()
-    /// Whether each column is numeric with an infinity in it. Scanning every numeric cell was the
-    /// longest step of validation on a wide panel, so the columns are scanned all at once over
-    /// the cores instead of one by one as they are read.
-    let columnHasInfinity: [Bool]
 
     init(table: Table, spec: Spec) {
         self.table = table
         self.spec = spec
-        let columns = table.columns
-        columnHasInfinity = concurrentMap(columns.count) { c in
-            if case let .numeric(values) = columns[c] { Self.containsInfinity(values) } else { false }
-        }
     }
 
     mutating func problem(row: Int? = nil, column: Int? = nil, _ name: String?, value: String? = nil, _ message: String) {
@@ -114,7 +106,7 @@ struct PanelBuilder {
         let n = table.rowCount
         switch table.columns[col] {
         case let .numeric(v):
-            if columnHasInfinity[col] {
+            if Self.containsInfinity(v) {
                 for r in 0..<n where v[r].isInfinite { problem(row: r, column: col, name, value: "\(v[r])", "expected a finite number") }
             }
             if missingIsProblem { for r in 0..<n where v[r].isNaN { problem(row: r, column: col, name, value: "", "the value is missing; expected a number") } }
