@@ -52,6 +52,17 @@ struct PanelTests {
         #expect(p.description == "panel.csv:3:4 (column \"logins\"): \"abc\" — expected a number")
     }
 
+    /// A hand-built table can hold infinities (the reader never gives one); each is reported.
+    @Test func infinityInANumericFeatureIsReportedPerCell() throws {
+        let csv = "customer_id,period,churned,logins,spend\na,2025Q1,0,3,inf\nb,2025Q1,1,-inf,1\nc,2025Q1,0,2,2\n"
+        var spec = testSpec()
+        spec.features.append(FeatureSpec(name: "spend", type: .numeric))
+        let problems = panelProblems(makeTable(csv), spec)
+        #expect(problems.map(\.line) == [3, 2])
+        #expect(problems.map(\.columnName) == ["logins", "spend"])
+        #expect(problems.allSatisfy { $0.message == "expected a finite number" })
+    }
+
     @Test func badOutcomeValue() throws {
         let csv = "customer_id,period,churned,logins\na,2025Q1,0,3\nb,2025Q1,maybe,3\nc,2025Q1,1,3\nd,2025Q1,2,1\n"
         let problems = panelProblems(makeTable(csv), testSpec())

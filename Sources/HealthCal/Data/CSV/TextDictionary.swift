@@ -92,12 +92,28 @@ struct TextDictionary {
         k >= 0 && k < levels.count && offsets[k + 1] - offsets[k] == n && equalBytes(level: k, bytes, n)
     }
 
+    @inline(__always)
     private func equalBytes(level k: Int, _ bytes: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         if n == 0 { return true }
         return arena.withUnsafeBufferPointer { a in
             guard let start = a.baseAddress else { return false }
-            return memcmp(start + offsets[k], bytes, n) == 0
+            return Self.equal(start + offsets[k], bytes, n)
         }
+    }
+
+    /// `memcmp(x, y, n) == 0`, inline for the short values of a panel's text columns (ids,
+    /// periods, segments): a call to `memcmp` per cell cost more than the comparison itself.
+    @inline(__always)
+    static func equal(_ x: UnsafePointer<UInt8>, _ y: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        if n > 16 { return memcmp(x, y, n) == 0 }
+        let rx = UnsafeRawPointer(x), ry = UnsafeRawPointer(y)
+        if n >= 8 {
+            // Two words that overlap when n < 16 and together cover every byte.
+            return rx.loadUnaligned(as: UInt64.self) == ry.loadUnaligned(as: UInt64.self)
+                && rx.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == ry.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        }
+        for i in 0..<n where x[i] != y[i] { return false }
+        return true
     }
 
     private mutating func grow() {
