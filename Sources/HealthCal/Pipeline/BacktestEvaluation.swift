@@ -24,8 +24,8 @@
         if method != .none {
             progress?("calibration (\(method.rawValue)) assessed period by period on \(p.count) out-of-sample rows")
         }
-        // Independent of each other, one core each: the assessment; the final map (below) and
-        // the pooled metrics of the raw scores.
+        // Independent of each other, one core each: the assessment; the pooled metrics of the
+        // raw scores and the final map (read from their Cox fit when it is the same fit).
         let horizon = panel.isSnapshot ? 1 : spec.backtest.horizon, raw = p
         let (assessed, (finalFit, pooledRaw)) = concurrently({ () -> Result<CalibrationAssessment, CalibrationError>? in
             guard method != .none else { return nil }
@@ -33,8 +33,10 @@
                 try CalibrationAssessment.assess(p: raw, y: y, w: w, period: periodKey, method: method, mode: .rolling, horizon: horizon)
             }
         }, {
-            (Result { () throws(CalibrationError) in method == .none ? .identity : try CalibrationMap.fit(method, p: raw, y: y, w: w) },
-             Result { () throws(MetricError) in try MetricsReport.compute(p: raw, y: y, w: w) })
+            let report = Result { () throws(MetricError) in try MetricsReport.compute(p: raw, y: y, w: w) }
+            return (Result { () throws(CalibrationError) in
+                method == .none ? .identity : try CalibrationMap.fit(method, p: raw, y: y, w: w, reusing: try? report.get())
+            }, report)
         })
         if let assessed {
             do {
