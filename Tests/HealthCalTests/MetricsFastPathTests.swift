@@ -50,6 +50,21 @@ struct MetricsFastPathTests {
         }
     }
 
+    @Test("bracketed selection finds the values a sort puts at each position", arguments: [65_536, 200_003])
+    func bracketSelect(n: Int) throws {
+        var rng = SplitMix64(seed: UInt64(n))
+        // Heavy ties, distinct, skewed (p-like), and sorted descending (a strided sample still works).
+        let skewed = (0..<n).map { _ in rng.uniform() * rng.uniform() * rng.uniform() }
+        for x in [(0..<n).map { _ in (rng.uniform() * 20).rounded() }, (0..<n).map { _ in rng.uniform() }, skewed,
+                  skewed.sorted(by: >)] {
+            let sorted = x.sorted()
+            let some = [n - 1, 0, n / 2, n / 3, n / 2, n / 2 + 1, (n - 1) / 10, n / 10 + 1]
+            #expect(try #require(BracketSelect.values(x, at: some)) == some.map { sorted[$0] })
+            #expect(QuickSelect.partitioned(x, at: some) == some.map { sorted[$0] })
+            #expect(Binning.edges(p: x, bins: 10, strategy: .quantile) == Binning.edges(sortedP: sorted, bins: 10, strategy: .quantile))
+        }
+    }
+
     @Test("counting the edges below p gives the binary search's bin")
     func binAssignment() {
         let p = Self.rows(5000).p

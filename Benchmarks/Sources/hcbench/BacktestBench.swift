@@ -1,10 +1,11 @@
 import Foundation
-import HealthCal
+@_spi(Benchmarks) import HealthCal
 
 /// `hcbench spec FILE`: prints the benchmark spec (for `healthcal recalibrate --spec`).
 /// `hcbench backtest FILE`: read + validate, then the 8-fold walk-forward backtest with Platt
 /// calibration (py_pipeline.py's "backtest" and "calibrate" stages), timed separately; with
-/// `--reports`, also `MetricsReport.compute` alone on the first fold's rows and on all of them.
+/// `--reports`, also `MetricsReport.compute` alone on the first fold's rows and on all of them;
+/// with `--post N`, also the post-fold block alone (`BacktestEvaluation`), best of N.
 enum BacktestBench {
     static func printSpec(_ args: [String]) -> Int32 {
         guard let path = args.first, let yaml = try? FitBench.specYAML(for: path) else { print("usage: hcbench spec FILE"); return 2 }
@@ -13,7 +14,7 @@ enum BacktestBench {
     }
 
     static func run(_ args: [String]) -> Int32 {
-        guard let path = args.first else { print("usage: hcbench backtest FILE [--reports]"); return 2 }
+        guard let path = args.first else { print("usage: hcbench backtest FILE [--reports] [--post N]"); return 2 }
         do {
             let spec = try FitBench.spec(for: path)
             var t = ReadBench.wallSeconds()
@@ -34,6 +35,9 @@ enum BacktestBench {
                 print("post_fold_block_s \(ReadBench.format3(wall - w))  cpu \(ReadBench.format3(cpu - c))")
             }
             if args.contains("--reports") { timeReports(run, panel: panel) }
+            if let k = args.firstIndex(of: "--post"), k + 1 < args.count, let n = Int(args[k + 1]) {
+                try timePostFold(run, panel: panel, repeats: n)
+            }
             print("peak_rss_mib \(ReadBench.peakRSSMiB())")
             return 0
         } catch {
@@ -57,6 +61,23 @@ enum BacktestBench {
             }
             print("\(name)_s \(ReadBench.format3(best.0))  cpu \(ReadBench.format3(best.1))  rows \(n)")
         }
+    }
+
+    /// Best of `repeats` wall and CPU seconds of the post-fold block on the run's scores.
+    static func timePostFold(_ run: BacktestRun, panel: Panel, repeats: Int) throws {
+        let ordinalOf = Dictionary(panel.periods.map { ($0.label, $0.ordinal) }, uniquingKeysWith: { a, _ in a })
+        let period = run.foldOfRow.map { ordinalOf[run.folds[$0].test] ?? $0 }
+        let y = run.rows.map { panel.outcome[$0] }, w = panel.hasWeights ? run.rows.map { panel.weights[$0] } : nil
+        var best = (Double.infinity, Double.infinity)
+        for _ in 0..<repeats {
+            let t = ReadBench.wallSeconds(), c = cpuSeconds()
+            let e = try BacktestEvaluation(panel: panel, rows: run.rows, period: period, linearPredictor: run.linearPredictor,
+                                           probability: run.probability, outcome: y, weights: w)
+            let wall = ReadBench.wallSeconds() - t, cpu = cpuSeconds() - c
+            best = (min(best.0, wall), min(best.1, cpu))
+            print("post_fold_once_s \(ReadBench.format3(wall))  cpu \(ReadBench.format3(cpu))  same \(e.calibrated == run.calibratedProbability)")
+        }
+        print("post_fold_best_s \(ReadBench.format3(best.0))  cpu \(ReadBench.format3(best.1))")
     }
 
     /// This process's CPU time over all threads.

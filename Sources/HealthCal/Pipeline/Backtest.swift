@@ -162,70 +162,13 @@ public enum Backtest {
         }
 
         // Honest calibration: each scored period gets the map estimated on earlier ones.
-        let method = spec.calibration.method
         let periodKey = rows.indices.map { plan[foldOfRow[$0]].key }
-        var calibrated = p
-        var assessment: CalibrationAssessment? = nil
-        if method != .none {
-            progress?("calibration (\(method.rawValue)) assessed period by period on \(p.count) out-of-sample rows")
-        }
-        // Independent of each other, one core each: the assessment; the final map (below) and
-        // the pooled metrics of the raw scores.
-        let horizon = panel.isSnapshot ? 1 : spec.backtest.horizon, raw = p
-        let (assessed, (finalFit, pooledRaw)) = concurrently({ () -> Result<CalibrationAssessment, CalibrationError>? in
-            guard method != .none else { return nil }
-            return Result { () throws(CalibrationError) in
-                try CalibrationAssessment.assess(p: raw, y: y, w: w, period: periodKey, method: method, mode: .rolling, horizon: horizon)
-            }
-        }, {
-            (Result { () throws(CalibrationError) in method == .none ? .identity : try CalibrationMap.fit(method, p: raw, y: y, w: w) },
-             Result { () throws(MetricError) in try MetricsReport.compute(p: raw, y: y, w: w) })
-        })
-        if let assessed {
-            do {
-                let a = try assessed.get()
-                assessment = a
-                var mapOfKey: [Int: CalibrationMap] = [:]
-                for step in a.steps { for t in step.evaluationPeriods { mapOfKey[t] = step.map } }
-                for i in rows.indices { if let m = mapOfKey[periodKey[i]] { calibrated[i] = m.apply(logit: eta[i]) } }
-                let uncovered = Set(periodKey).subtracting(mapOfKey.keys).count
-                if uncovered > 0 {
-                    notes.append("calibration: the first \(uncovered) scored period\(uncovered == 1 ? "" : "s") had no earlier scores to estimate a map on; their scores are uncalibrated")
-                }
-            } catch {
-                notes.append("calibration could not be assessed: \(error)")
-            }
-        }
-        let finalMap: CalibrationMap
-        do { finalMap = try finalFit.get() } catch {
-            notes.append("calibration map could not be estimated (\(error)); scores are left uncalibrated")
-            finalMap = .identity
-        }
-
-        progress?("pooled and per-segment metrics")
-        let pooled = try pooledRaw.get()
-        // The calibrated reports, pooled and per segment, are independent: spread over the cores.
-        var segmentRows = [[Int]](repeating: [], count: panel.segmentNames.count)
-        for i in rows.indices where !segmentRows.isEmpty {
-            let s = Int(panel.segmentCodes[rows[i]])
-            if segmentRows.indices.contains(s) { segmentRows[s].append(i) }
-        }
-        let scores = calibrated, parts = [Array(rows.indices)] + segmentRows
-        let reports = concurrentMap(parts.count) { k in
-            let idx = parts[k]
-            return Result { () throws(MetricError) in
-                try MetricsReport.compute(p: idx.map { scores[$0] }, y: idx.map { y[$0] }, w: w.map { ws in idx.map { ws[$0] } })
-            }
-        }
-        let pooledCalibrated = try reports[0].get()
-        var perSegment: [String: MetricsReport] = [:]
-        for (s, name) in panel.segmentNames.enumerated() where !segmentRows[s].isEmpty {
-            perSegment[name] = try? reports[s + 1].get()
-        }
+        let e = try BacktestEvaluation(panel: panel, rows: rows, period: periodKey, linearPredictor: eta,
+                                       probability: p, outcome: y, weights: w, progress: progress)
         return BacktestRun(folds: folds, models: models, rows: rows, foldOfRow: foldOfRow, linearPredictor: eta,
-                           probability: p, calibratedProbability: calibrated, pooled: pooled,
-                           pooledCalibrated: pooledCalibrated, perSegment: perSegment, calibration: assessment,
-                           finalCalibration: finalMap, notes: notes)
+                           probability: p, calibratedProbability: e.calibrated, pooled: e.pooled,
+                           pooledCalibrated: e.pooledCalibrated, perSegment: e.perSegment, calibration: e.assessment,
+                           finalCalibration: e.finalMap, notes: notes + e.notes)
     }
 
     /// A fold with its rows resolved: `key` orders folds in time (the period ordinal, or k).

@@ -74,7 +74,14 @@ enum Binning {
     static func assign(p: [Double], edges: [Double]) -> [Int] {
         let inner = Array(edges.dropFirst().dropLast())
         if inner.count <= 16 {
-            return p.map { v in inner.reduce(0) { $0 + ($1 < v ? 1 : 0) } }
+            // Through a buffer, so the count over the edges is a plain loop the compiler unrolls.
+            return inner.withUnsafeBufferPointer { e in
+                p.map { v in
+                    var k = 0
+                    for edge in e where edge < v { k &+= 1 }
+                    return k
+                }
+            }
         }
         return p.map { v in
             var lo = 0, hi = inner.count

@@ -4,7 +4,12 @@ enum QuickSelect {
     /// `positions.map { x.sorted()[$0] }` for valid positions, in expected O(n log k) time for k
     /// positions. A range that will not shrink (more than 2 log₂ n partitions deep) is sorted
     /// instead, so the worst case stays O(n log n). `x` must hold no NaN.
+    /// Large arrays first try `BracketSelect`, about one pass instead of several partitions.
     static func values(_ x: [Double], at positions: [Int]) -> [Double] {
+        BracketSelect.values(x, at: positions) ?? partitioned(x, at: positions)
+    }
+
+    static func partitioned(_ x: [Double], at positions: [Int]) -> [Double] {
         let wanted = Array(Set(positions)).sorted()
         var a = x
         var found: [Int: Double] = [:]

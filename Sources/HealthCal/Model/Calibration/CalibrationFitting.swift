@@ -16,6 +16,19 @@ extension CalibrationMap {
         try CalibrationRows(p: p, y: y, w: w, method: method).fit(method, rows: p.indices)
     }
 
+    /// The same map, read from `report` (the `MetricsReport` of these p, y, w) when it holds
+    /// the fit: its Cox fit is the Platt map and its calibration-in-the-large intercept the
+    /// intercept map, the same Newton steps on the same logits as long as no p needs clipping
+    /// (p within [pClip, 1 − pClip]), so the map is bit-identical without a second fit.
+    static func fit(_ method: CalibrationOptions.Method, p: [Double], y: [Double], w: [Double]?,
+                    reusing report: MetricsReport?) throws(CalibrationError) -> CalibrationMap {
+        if let report, p.allSatisfy({ $0 >= pClip && $0 <= 1 - pClip }) {
+            if method == .platt, let cox = report.cox { return .platt(a: cox.intercept, b: cox.slope) }
+            if method == .intercept, let citl = report.calibrationInTheLarge { return .intercept(a: citl.logisticIntercept) }
+        }
+        return try fit(method, p: p, y: y, w: w)
+    }
+
     /// Platt: maximum-likelihood (a, b) of logit P(y = 1) = a + b·logit(p̃), p̃ = p clipped to
     /// [pClip, 1 − pClip]. Needs both outcomes; throws on perfect separation.
     public static func fitPlatt(p: [Double], y: [Double], w: [Double]? = nil) throws(CalibrationError) -> CalibrationMap {
