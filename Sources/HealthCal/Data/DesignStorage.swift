@@ -39,4 +39,11 @@ public final class DesignStorage {
     func giveBack(_ storage: consuming [Double]) {
         elements = storage
     }
+
+    /// Frees the storage as soon as the last design is done, not whenever this object goes:
+    /// what runs next (a backtest's calibration and metrics) should not have a design's worth
+    /// of idle memory on top of its own.
+    public func release() {
+        elements = []
+    }
 }

@@ -140,6 +140,8 @@ public enum Backtest {
             eta += lp
             p += probs
         }
+        storage.release()
+        testStorage.release()
         let y = rows.map { panel.outcome[$0] }
         let w = panel.hasWeights ? rows.map { panel.weights[$0] } : nil
         // Each fold's metrics of its raw scores, independent of each other: on all cores at once
