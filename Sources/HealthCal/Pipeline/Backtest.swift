@@ -115,8 +115,12 @@ public enum Backtest {
             let segmented: SegmentedFit
             do {
                 // The pooled model warm-starts from the previous fold's (same columns, nearly the same rows).
+                // With an expanding window it starts where the previous fold's optimum moves with the added rows.
+                let previous = k > 0 && fold.train.starts(with: plan[k - 1].train) ? models.last.map {
+                    PreviousFold(model: SpecFit(encoding: $0.encoding, fit: $0.fit), sharedRows: plan[k - 1].train.count)
+                } : nil
                 segmented = try SegmentedFit.run(panel: panel, rows: fold.train, ridge: ridge, warmStart: models.last?.fit,
-                                                 storage: storage)
+                                                 previous: previous, storage: storage)
             } catch {
                 throw BacktestFailure(fold: fold.label, underlying: "\(error)")
             }

@@ -33,9 +33,9 @@ public struct SegmentedFit: Sendable {
     /// `warmStart` starts the pooled fit's Newton iterations (see `SpecFit.run`).
     /// `storage` holds the pooled design's elements (see `DesignStorage`).
     public static func run(panel: Panel, rows: [Int]? = nil, ridge: Double? = nil, warmStart: LogisticFit? = nil,
-                           storage: DesignStorage? = nil) throws -> SegmentedFit {
+                           previous: PreviousFold? = nil, storage: DesignStorage? = nil) throws -> SegmentedFit {
         let rows = rows ?? Array(0..<panel.rowCount)
-        let pooled = try SpecFit.run(panel: panel, rows: rows, ridge: ridge, warmStart: warmStart, storage: storage)
+        let pooled = try SpecFit.run(panel: panel, rows: rows, ridge: ridge, warmStart: warmStart, previous: previous, storage: storage)
         let model = panel.spec.model
         guard model.perSegment, !panel.segmentNames.isEmpty else { return SegmentedFit(pooled: pooled) }
 

@@ -7,13 +7,15 @@ public struct SpecFit: Sendable {
     /// Fits on `rows` (all rows when nil). `ridge` overrides the spec's `model.ridge`.
     /// `warmStart` (an earlier fit, e.g. the previous backtest fold's) starts the Newton
     /// iterations from its weights when its columns are the same; the optimum does not change.
+    /// `previous` (a backtest fold's predecessor) starts them from its optimum moved by one Newton
+    /// step for the added rows instead (`FoldStart`), when that can be computed.
     /// `storage` holds the design's elements and gets them back after the fit (see `DesignStorage`).
     public static func run(panel: Panel, rows: [Int]? = nil, ridge: Double? = nil, warmStart: LogisticFit? = nil,
-                           storage: DesignStorage? = nil) throws -> SpecFit {
+                           previous: PreviousFold? = nil, storage: DesignStorage? = nil) throws -> SpecFit {
         let rows = rows ?? Array(0..<panel.rowCount)
         var (encoding, design) = try FeatureEncoder.fitWithDesign(panel, rows: rows, spec: panel.spec, storage: storage)
         defer { if let storage { storage.giveBack(design.releaseStorage()) } }
-        return try fitted(encoding, design, panel: panel, rows: rows, ridge: ridge, warmStart: warmStart)
+        return try fitted(encoding, design, panel: panel, rows: rows, ridge: ridge, warmStart: warmStart, previous: previous)
     }
 
     /// `run` on all rows for a caller that is done with the panel's feature columns (a one-off
@@ -26,14 +28,16 @@ public struct SpecFit: Sendable {
     }
 
     private static func fitted(_ encoding: FittedEncoding, _ design: Design, panel: Panel, rows: [Int],
-                               ridge: Double?, warmStart: LogisticFit?) throws -> SpecFit {
+                               ridge: Double?, warmStart: LogisticFit?, previous: PreviousFold? = nil) throws -> SpecFit {
         let spec = panel.spec
         let y = rows.map { panel.outcome[$0] }
         let w = panel.hasWeights ? rows.map { panel.weights[$0] } : nil
         var options = LogisticOptions(ridge: ridge ?? spec.model.ridge)
         options.newton.maxIterations = spec.model.maxIterations
+        let start = previous.flatMap { FoldStart.predicted(from: $0, encoding: encoding, design: design, y: y, weights: w) }
+            ?? warmStart.flatMap { $0.names == design.names ? $0.coefficients : nil }
         let fit = try LogisticRegression.fit(design, y: y, weights: w, options: options, outcomeName: spec.data.outcome,
-                                               start: warmStart.flatMap { $0.names == design.names ? $0.coefficients : nil })
+                                               start: start)
         return SpecFit(encoding: encoding, fit: fit)
     }
 }
