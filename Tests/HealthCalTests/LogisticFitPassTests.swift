@@ -1,3 +1,4 @@
+import Foundation
 import LinearAlgebra
 import Testing
 import TestSupport
@@ -78,5 +79,50 @@ struct LogisticFitPassTests {
         #expect(sub.rowCount == 2 && sub.names == d.names)
         #expect(sub.x[0, 1] == d.x[7, 1] && sub.x[1, 2] == d.x[2, 2])
         #expect(throws: FitError.shape("row 10 is outside the design's 10 rows")) { try d.subset(rows: [0, 10]) }
+    }
+}
+
+/// `FinalHessian.beforeLastStep` (a backtest fold's fit): the same weights to the bit, one pass
+/// with derivatives fewer, and a covariance from the Hessian one tiny step before the optimum.
+struct FinalHessianTests {
+    /// Counts the passes of each kind.
+    struct Counting: NewtonObjective {
+        var inner: LogisticObjective
+        var full = 0, valueOnly = 0
+        var parameterCount: Int { inner.parameterCount }
+        mutating func value(at beta: [Double]) throws -> Double { valueOnly += 1; return try inner.value(at: beta) }
+        mutating func valueAndDerivatives(at beta: [Double]) throws -> NewtonEvaluation {
+            full += 1
+            return try inner.valueAndDerivatives(at: beta)
+        }
+    }
+
+    @Test func theLastStepSkipsTheHessianNotTheOptimum() throws {
+        var rng = SplitMix64(seed: 31)
+        func u() -> Double { Double(rng.next() >> 11) / 9007199254740992.0 }
+        let n = 5_000
+        var storage = [Double](repeating: 1, count: n)
+        var cols: [[Double]] = [[], []]
+        for j in 0..<2 { for _ in 0..<n { cols[j].append(u() * 4 - 2) } }
+        for c in cols { storage += c }
+        let y = (0..<n).map { (i: Int) -> Double in
+            let eta: Double = -1 + 0.7 * cols[0][i] - 0.4 * cols[1][i]
+            return u() < 1 / (1 + exp(-eta)) ? 1 : 0
+        }
+        let x = try Matrix(rows: n, cols: 3, columnMajor: storage)
+        func run(_ final: FinalHessian) throws -> (NewtonOutcome, Counting) {
+            var objective = Counting(inner: LogisticObjective(x: x, y: y, weights: Array(repeating: 1, count: n), ridge: 0,
+                                                              penalized: [false, true, true]))
+            let outcome = try minimizeByNewton(&objective, from: [0, 0, 0], settings: NewtonSettings(), finalHessian: final)
+            return (outcome, objective)
+        }
+        let (exact, e) = try run(.exact)
+        let (lazy, l) = try run(.beforeLastStep)
+        #expect(exact.converged && lazy.converged)
+        #expect(exact.beta.map(\.bitPattern) == lazy.beta.map(\.bitPattern))
+        #expect(exact.value == lazy.value)
+        #expect(l.full == e.full - 1 && l.valueOnly == e.valueOnly + 1)
+        let a = try Cholesky(exact.hessian).inverse().diagonal, b = try Cholesky(lazy.hessian).inverse().diagonal
+        #expect(maxRelativeError(b.map { $0.squareRoot() }, a.map { $0.squareRoot() }) < 1e-6)
     }
 }

@@ -25,7 +25,8 @@ public enum LogisticRegression {
     /// many iterations are needed, not the optimum.
     public static func fit(
         _ design: Design, y: [Double], weights: [Double]? = nil,
-        options: LogisticOptions = LogisticOptions(), outcomeName: String = "outcome", start warmStart: [Double]? = nil
+        options: LogisticOptions = LogisticOptions(), outcomeName: String = "outcome", start warmStart: [Double]? = nil,
+        finalHessian: FinalHessian = .exact
     ) throws(FitError) -> LogisticFit {
         let n = design.rowCount, p = design.columnCount
         guard y.count == n else { throw .shape("\(y.count) outcomes for \(n) rows") }
@@ -67,7 +68,7 @@ public enum LogisticRegression {
             // Collinearity shows in the first Hessian (XᵀWX with positive weights), checked before iterating.
             let collinear = try collinearColumns(evaluated.hessian, names: design.names)
             if let collinear, options.ridge == 0 { throw collinear }
-            outcome = try minimizeByNewton(&objective, from: from, settings: options.newton, evaluated: evaluated)
+            outcome = try minimizeByNewton(&objective, from: from, settings: options.newton, evaluated: evaluated, finalHessian: finalHessian)
         } catch let error as FitError {
             throw error
         } catch let error as LinearAlgebraError {

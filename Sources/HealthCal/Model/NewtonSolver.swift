@@ -38,11 +38,23 @@ public struct NewtonSettings: Sendable, Codable, Equatable {
     }
 }
 
+/// Where the Hessian a Newton run returns is evaluated.
+public enum FinalHessian: Sendable {
+    /// At the returned point (for standard errors).
+    case exact
+    /// At the point before it, when the last step is one the stopping rule will accept (its
+    /// start's Newton decrement is already below tolerance): that step is then evaluated for the
+    /// value only, a pass without the Hessian. For fits whose standard errors nobody reads (a
+    /// backtest fold's): the weights are the same as with `.exact`.
+    case beforeLastStep
+}
+
 /// Result of a Newton run.
 struct NewtonOutcome {
     var beta: [Double]
     var value: Double
     var gradient: [Double]
+    /// At `beta`, or with `FinalHessian.beforeLastStep` possibly at the point one step before.
     var hessian: Matrix
     var iterations: Int
     var converged: Bool
@@ -63,7 +75,7 @@ struct NewtonOutcome {
 /// return the objective was last evaluated at the returned point.
 func minimizeByNewton<O: NewtonObjective>(
     _ objective: inout O, from start: [Double], settings: NewtonSettings,
-    evaluated: NewtonEvaluation? = nil
+    evaluated: NewtonEvaluation? = nil, finalHessian: FinalHessian = .exact
 ) throws -> NewtonOutcome {
     var beta = start
     var current = try evaluated ?? objective.valueAndDerivatives(at: beta)
@@ -81,9 +93,12 @@ func minimizeByNewton<O: NewtonObjective>(
         var next: NewtonEvaluation? = nil
         var fNew = f
         var accepted = false
+        // A step the stopping rule will accept (if the objective falls by about what the
+        // decrement predicts) needs no Hessian at its end unless the caller wants it exact there.
+        let lastStep = finalHessian == .beforeLastStep && abs(decrement) < settings.decrementTolerance * max(1, abs(f))
         for halving in 0...settings.maxHalvings {
             for j in beta.indices { candidate[j] = beta[j] - t * step[j] }
-            if halving == 0 {
+            if halving == 0 && !lastStep {
                 next = try objective.valueAndDerivatives(at: candidate)
                 fNew = next!.value
             } else {
@@ -103,6 +118,15 @@ func minimizeByNewton<O: NewtonObjective>(
             break
         }
         let relativeChange = abs(f - fNew) / (abs(fNew) + 0.1)
+        if lastStep && next == nil && relativeChange < settings.relativeTolerance
+            && abs(decrement) < settings.decrementTolerance * max(1, abs(fNew)) {
+            // Converged at the candidate; its value was just evaluated, the Hessian is the one
+            // the step was taken with.
+            beta = candidate
+            current = NewtonEvaluation(value: fNew, gradient: [], hessian: current.hessian)
+            converged = true
+            break
+        }
         beta = candidate
         current = try next ?? objective.valueAndDerivatives(at: candidate)
         if relativeChange < settings.relativeTolerance && abs(decrement) < settings.decrementTolerance * max(1, abs(current.value)) {

@@ -32,7 +32,9 @@ public struct BacktestRun: Sendable {
         }
     }
 
-    /// The model a fold scored with, kept for explaining its scores (contributions).
+    /// The model a fold scored with, kept for explaining its scores (contributions). Its weights
+    /// are the optimum; after the first fold its covariance (standard errors) may come from the
+    /// Hessian one Newton step before it (`FinalHessian.beforeLastStep`): the backtest reports none.
     /// `encoding` and `fit` are the pooled model; `segments` holds the segments' own models
     /// (empty without `model.per_segment`). Use `model(forSegment:)` to explain a row.
     public struct FoldModel: Sendable {

@@ -36,8 +36,9 @@ public struct SpecFit: Sendable {
         options.newton.maxIterations = spec.model.maxIterations
         let start = previous.flatMap { FoldStart.predicted(from: $0, encoding: encoding, design: design, y: y, weights: w) }
             ?? warmStart.flatMap { $0.names == design.names ? $0.coefficients : nil }
+        // A backtest fold's standard errors are never reported: its last step skips the Hessian.
         let fit = try LogisticRegression.fit(design, y: y, weights: w, options: options, outcomeName: spec.data.outcome,
-                                               start: start)
+                                               start: start, finalHessian: previous == nil ? .exact : .beforeLastStep)
         return SpecFit(encoding: encoding, fit: fit)
     }
 }
