@@ -13,7 +13,8 @@ public struct SpecFit: Sendable {
     public static func run(panel: Panel, rows: [Int]? = nil, ridge: Double? = nil, warmStart: LogisticFit? = nil,
                            previous: PreviousFold? = nil, storage: DesignStorage? = nil) throws -> SpecFit {
         let rows = rows ?? Array(0..<panel.rowCount)
-        var (encoding, design) = try FeatureEncoder.fitWithDesign(panel, rows: rows, spec: panel.spec, storage: storage)
+        let (encoding, fresh) = try FeatureEncoder.fitWithDesign(panel, rows: rows, spec: panel.spec, storage: storage)
+        var design = fresh
         defer { if let storage { storage.giveBack(design.releaseStorage()) } }
         return try fitted(encoding, design, panel: panel, rows: rows, ridge: ridge, warmStart: warmStart, previous: previous)
     }
