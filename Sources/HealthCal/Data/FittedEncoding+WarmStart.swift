@@ -1,38 +1,16 @@
-/// The map back from weights restated by `FittedEncoding.carried` to the weights they came from:
-/// β_old = D β_new with D sparse (the identity, a ratio of scales on each restated column, and
-/// the intercept's share of each restated column's move of center).
-struct CarriedWeightsMap {
-    /// The nonzero rows of each column of D.
-    var columns: [[Int]]
-    private var values: [Int: Double]
-    private let p: Int
-
-    init(p: Int) {
-        self.p = p
-        columns = (0..<p).map { [$0] }
-        values = Dictionary(uniqueKeysWithValues: (0..<p).map { ($0 * p + $0, 1.0) })
-    }
-
-    subscript(i: Int, j: Int) -> Double {
-        get { values[j * p + i] ?? 0 }
-        set {
-            if values[j * p + i] == nil { columns[j].append(i) }
-            values[j * p + i] = newValue
-        }
-    }
-}
+import LinearAlgebra
 
 extension FittedEncoding {
     /// Weights fitted under `old` restated for this encoding's columns: a standardized
     /// column's weight scales by scale / old scale and the intercept absorbs the move of its
     /// center, so every present value keeps its linear predictor. Columns whose transform or
-    /// clip bounds changed keep their weight. Also returns the map back (β_old = D β_new).
-    /// nil when the two encodings do not have the same columns.
-    func carried(_ beta: [Double], from old: FittedEncoding) -> ([Double], CarriedWeightsMap)? {
+    /// clip bounds changed keep their weight. Also returns the map back, D = ∂β_old/∂β_new
+    /// (β_old = D β_new). nil when the two encodings do not have the same columns.
+    func carried(_ beta: [Double], from old: FittedEncoding) -> ([Double], Matrix)? {
         guard names == old.names, beta.count == names.count, names.first == "const",
               features.map(\.name) == old.features.map(\.name) else { return nil }
         var out = beta
-        var back = CarriedWeightsMap(p: beta.count)
+        var back = Matrix.identity(beta.count)
         var j = 1
         for (f, g) in zip(features, old.features) {
             defer { j += f.width }

@@ -118,18 +118,16 @@ func minimizeByNewton<O: NewtonObjective>(
             break
         }
         let relativeChange = abs(f - fNew) / (abs(fNew) + 0.1)
-        if lastStep && next == nil && relativeChange < settings.relativeTolerance
-            && abs(decrement) < settings.decrementTolerance * max(1, abs(fNew)) {
-            // Converged at the candidate; its value was just evaluated, the Hessian is the one
-            // the step was taken with.
-            beta = candidate
-            current = NewtonEvaluation(value: fNew, gradient: [], hessian: current.hessian)
-            converged = true
-            break
-        }
+        let done = relativeChange < settings.relativeTolerance && abs(decrement) < settings.decrementTolerance * max(1, abs(fNew))
         beta = candidate
-        current = try next ?? objective.valueAndDerivatives(at: candidate)
-        if relativeChange < settings.relativeTolerance && abs(decrement) < settings.decrementTolerance * max(1, abs(current.value)) {
+        if done && lastStep && next == nil {
+            // Converged at the candidate, whose value was just evaluated; the Hessian is the one
+            // the step was taken with.
+            current = NewtonEvaluation(value: fNew, gradient: [], hessian: current.hessian)
+        } else {
+            current = try next ?? objective.valueAndDerivatives(at: candidate)
+        }
+        if done {
             converged = true
             break
         }

@@ -45,14 +45,11 @@ enum FoldStart {
         var sums = WeightedGramAccumulator(cols: p)
         do { try sums.add(design.x, rows: added, weights: hw, vector: residual, offset: shared) } catch { return nil }
         // The shared rows' Hessian in the new coordinates: Dᵀ H D, D = ∂β_old/∂β_new.
+        var backT = Matrix(rows: p, cols: p)
+        for i in 0..<p { for j in 0..<p { backT[i, j] = back[j, i] } }
+        guard let sharedHessian = try? backT.multiply(oldHessian.multiply(back)) else { return nil }
         var hessian = sums.symmetricGram
-        for a in 0..<p {
-            for b in 0..<p {
-                var s = 0.0
-                for i in back.columns[a] { for j in back.columns[b] { s += back[i, a] * oldHessian[i, j] * back[j, b] } }
-                hessian[a, b] += s
-            }
-        }
+        for k in hessian.storage.indices { hessian.storage[k] += sharedHessian.storage[k] }
         guard let step = try? Cholesky(hessian).solve(sums.vector) else { return nil }
         let start = zip(beta, step).map { $0 - $1 }
         return start.allSatisfy(\.isFinite) ? start : nil
