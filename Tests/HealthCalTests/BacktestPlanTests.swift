@@ -122,6 +122,9 @@ struct BacktestPlanTests {
         let fold = Fold(testPeriod: 5, trainPeriods: [1, 3])
         let r = fold.rows(periodOfRow: [1, 5, 2, 3, 5, 4])
         #expect(r.train == [0, 3] && r.test == [1, 4])
+        // The panel's form: period indices into the ordinals.
+        let byIndex = fold.rows(periodIndexOfRow: [0, 4, 1, 2, 4, 3, 0], ordinals: [1, 2, 3, 4, 5])
+        #expect(byIndex.train == [0, 3, 6] && byIndex.test == [1, 4])
     }
 
     @Test("stratified k-fold keeps the churn share in each fold; deterministic by seed")

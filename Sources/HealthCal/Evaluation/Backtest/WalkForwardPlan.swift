@@ -13,10 +13,31 @@ public struct Fold: Sendable, Codable, Equatable {
     /// Row indices of the training and test rows of this fold, given each row's period ordinal
     /// (rows of other periods are in neither).
     public func rows(periodOfRow: [Int]) -> (train: [Int], test: [Int]) {
+        let distinct = Array(Set(periodOfRow)).sorted()
+        let index = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, Int32($0)) })
+        return rows(periodIndexOfRow: periodOfRow.map { index[$0]! }, ordinals: distinct)
+    }
+
+    /// `rows(periodOfRow:)` for a panel's encoding of periods: `periodIndexOfRow[i]` indexes
+    /// `ordinals`, the period ordinal of each index. One table lookup per row (not a hash: this
+    /// runs over every row of a million-row panel once per fold).
+    public func rows(periodIndexOfRow: [Int32], ordinals: [Int]) -> (train: [Int], test: [Int]) {
         let train = Set(trainPeriods)
+        // 1: training row, 2: test row, 0: neither.
+        let role: [UInt8] = ordinals.map { $0 == testPeriod ? 2 : train.contains($0) ? 1 : 0 }
+        var counts = [0, 0, 0]
+        for k in periodIndexOfRow { counts[Int(role[Int(k)])] += 1 }
         var tr: [Int] = [], te: [Int] = []
-        for (i, t) in periodOfRow.enumerated() {
-            if t == testPeriod { te.append(i) } else if train.contains(t) { tr.append(i) }
+        tr.reserveCapacity(counts[1])
+        te.reserveCapacity(counts[2])
+        role.withUnsafeBufferPointer { rp in
+            for (i, k) in periodIndexOfRow.enumerated() {
+                switch rp[Int(k)] {
+                case 1: tr.append(i)
+                case 2: te.append(i)
+                default: break
+                }
+            }
         }
         return (tr, te)
     }
