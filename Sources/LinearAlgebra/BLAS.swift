@@ -39,6 +39,16 @@ extension Matrix {
         }
     }
 
+    /// y += A[rows, :]ᵀ v, where `v[k]` belongs to row `rows.lowerBound + k` (`cblas_dgemv`,
+    /// transposed, on a block of rows): a gradient summed block by block while the block is in cache.
+    public func addTransposeRows(_ rows: Range<Int>, _ v: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
+        guard !rows.isEmpty, cols > 0, rows.lowerBound >= 0, rows.upperBound <= self.rows else { return }
+        storage.withUnsafeBufferPointer { a in
+            cblas_dgemv(CblasColMajor, CblasTrans, Int32(rows.count), Int32(cols), 1.0,
+                        a.baseAddress! + rows.lowerBound, Int32(self.rows), v, 1, 1.0, y, 1)
+        }
+    }
+
     /// y = Aᵀ x (`cblas_dgemv`, transposed).
     public func transposeMultiply(_ x: [Double]) throws(LinearAlgebraError) -> [Double] {
         guard x.count == rows else {

@@ -33,7 +33,15 @@ import TestSupport
         #expect(run.models.count == plan.count && plan.count >= 4)
         for (k, fold) in plan.enumerated() {
             let cold = try SpecFit.run(panel: panel, rows: fold.train)
-            #expect(maxRelativeError(run.models[k].fit.coefficients, cold.fit.coefficients) < 1e-9, "fold \(k)")
+            let fold = run.models[k].fit.coefficients, reference = cold.fit.coefficients
+            // Both runs stop on the same rule, not at the same rounding: folds after the first step
+            // on an approximate Hessian, whose last step gains digits linearly. The difference
+            // is tiny next to each weight's standard error (observed ≤ 5e-9 of it; a different
+            // optimum would be a sizeable fraction of it) and to the weight itself (observed ≤ 2e-9).
+            let se = cold.fit.standardErrors
+            let inSEs = zip(zip(fold, reference), se).map { abs($0.0 - $0.1) / $1 }.max() ?? .infinity
+            #expect(inSEs < 1e-7, "fold \(k): \(inSEs) standard errors")
+            #expect(maxRelativeError(fold, reference) < 1e-8, "fold \(k)")
         }
     }
 
@@ -46,7 +54,7 @@ import TestSupport
         let (encoding, design) = try FeatureEncoder.fitWithDesign(panel, rows: second, spec: panel.spec)
         let y = second.map { panel.outcome[$0] }
         let predicted = try #require(FoldStart.predicted(from: PreviousFold(model: first, sharedRows: plan[0].train.count),
-                                                         encoding: encoding, design: design, y: y, weights: nil))
+                                                         encoding: encoding, design: design, y: y, weights: nil)).start
         let optimum = try SpecFit.run(panel: panel, rows: second).fit.coefficients
         let carried = try #require(encoding.carried(first.fit.coefficients, from: first.encoding)).0
         func distance(_ a: [Double]) -> Double { zip(a, optimum).map { abs($0 - $1) }.max() ?? .infinity }

@@ -95,6 +95,11 @@ struct FinalHessianTests {
             full += 1
             return try inner.valueAndDerivatives(at: beta)
         }
+        mutating func valueAndGradient(at beta: [Double]) throws -> NewtonEvaluation {
+            gradientOnly += 1
+            return try inner.valueAndGradient(at: beta)
+        }
+        var gradientOnly = 0
     }
 
     @Test func theLastStepSkipsTheHessianNotTheOptimum() throws {

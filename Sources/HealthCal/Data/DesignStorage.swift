@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The element storage of one design, handed on to the next (a backtest's folds, one after the
 /// other): a fresh design of a million rows is 260 MB of untouched pages, and faulting and
 /// zeroing them again for every fold cost about as much as writing the design itself.
@@ -5,10 +7,15 @@
 /// Capacity for the largest design (`maxRows` rows) is reserved once; each design takes the
 /// storage sized to its own elements (growing in place, never copied) and gives it back when
 /// its fit is done. Not shared between threads: one design at a time owns it.
+///
+/// The reserved capacity beyond the first design is faulted in on another thread while the first
+/// fold is fitted (`populatePages`): the first touch of fresh pages is slow here, and the fits
+/// leave part of the second core idle.
 public final class DesignStorage {
     /// Rows of the largest design this storage will hold (capacity is reserved for them).
     public let maxRows: Int
     private var elements: [Double] = []
+    private let populating = DispatchGroup()
 
     public init(maxRows: Int) {
         self.maxRows = maxRows
@@ -23,7 +30,13 @@ public final class DesignStorage {
         if storage.capacity < count {
             let capacity = max(count, maxRows * columns)
             storage = [Double](unsafeUninitializedCapacity: capacity) { buffer, initialized in
-                if let base = buffer.baseAddress { adviseHugePages(base, bytes: capacity * MemoryLayout<Double>.stride) }
+                if let base = buffer.baseAddress {
+                    let stride = MemoryLayout<Double>.stride
+                    adviseHugePages(base, bytes: capacity * stride)
+                    // The part later (larger) designs will grow into; never read before it is written.
+                    let tail = SendablePointer(base: UnsafeMutableRawPointer(base + count)), bytes = (capacity - count) * stride
+                    if bytes > 0 { DispatchQueue.global().async(group: populating) { populatePages(tail.base, bytes: bytes) } }
+                }
                 initialized = 0
             }
         }
@@ -44,6 +57,14 @@ public final class DesignStorage {
     /// what runs next (a backtest's calibration and metrics) should not have a design's worth
     /// of idle memory on top of its own.
     public func release() {
+        populating.wait()
         elements = []
     }
+
+    deinit { populating.wait() }
+}
+
+/// A raw address handed to the thread that populates it (nothing else touches those pages then).
+private struct SendablePointer: @unchecked Sendable {
+    var base: UnsafeMutableRawPointer
 }

@@ -44,24 +44,35 @@ struct LogisticObjective: NewtonObjective {
     private(set) var negativeLogLikelihood = 0.0
 
     mutating func value(at beta: [Double]) throws -> Double {
-        try evaluate(at: beta, derivatives: false).value
+        try evaluate(at: beta, derivatives: .none).value
+    }
+
+    mutating func valueAndGradient(at beta: [Double]) throws -> NewtonEvaluation {
+        try evaluate(at: beta, derivatives: .gradient)
     }
 
     mutating func valueAndDerivatives(at beta: [Double]) throws -> NewtonEvaluation {
-        try evaluate(at: beta, derivatives: true)
+        try evaluate(at: beta, derivatives: .hessian)
     }
 
-    /// The pass over the rows. The value is summed in the same order with or without
-    /// derivatives, so the two agree to the bit.
-    private mutating func evaluate(at beta: [Double], derivatives: Bool) throws -> NewtonEvaluation {
+    /// What a pass computes besides the value.
+    private enum Derivatives { case none, gradient, hessian }
+
+    /// The pass over the rows. The value is summed in the same order whatever else is computed,
+    /// so every kind of pass agrees to the bit; so does the gradient, with or without the Hessian
+    /// (the same block products, added in the same order).
+    private mutating func evaluate(at beta: [Double], derivatives kind: Derivatives) throws -> NewtonEvaluation {
         let n = x.rows, p = x.cols, x = self.x, y = self.y, w = self.w, bs = Self.blockRows
+        let derivatives = kind != .none
         let chunks = Parallel.chunkCount(n)
         let losses = ChunkSums(count: chunks)
-        let slots = ChunkAccumulators(count: derivatives ? chunks : 0)
+        let slots = ChunkAccumulators(count: kind == .hessian ? chunks : 0)
+        let gradients = ChunkVectors(count: kind == .gradient ? chunks : 0)
         eta.withUnsafeMutableBufferPointer { ep in
             let etaOut = SharedBuffer(ep.baseAddress!)
             Parallel.forEachChunk(of: 0..<n) { k, rows in
-                var acc = derivatives ? WeightedGramAccumulator(cols: p, blockRows: bs) : nil
+                var acc = kind == .hessian ? WeightedGramAccumulator(cols: p, blockRows: bs) : nil
+                var gradient = [Double](repeating: 0, count: kind == .gradient ? p : 0)
                 let hw = UnsafeMutablePointer<Double>.allocate(capacity: bs)
                 let residual = UnsafeMutablePointer<Double>.allocate(capacity: bs)
                 defer { hw.deallocate(); residual.deallocate() }
@@ -83,21 +94,34 @@ struct LogisticObjective: NewtonObjective {
                                     residual[i - lo] = wp[i] * (mu - yp[i])
                                 }
                             }
-                            if derivatives {
+                            if kind == .hessian {
                                 // A shape mismatch leaves the chunk's slot empty: reported below.
                                 do { try acc?.add(x, rows: block, weights: hw, vector: residual) } catch { acc = nil }
+                            } else if kind == .gradient {
+                                gradient.withUnsafeMutableBufferPointer { x.addTransposeRows(block, residual, into: $0.baseAddress!) }
                             }
                             lo = block.upperBound
                         }
                     }
                 }
                 losses.values[k] = s
-                if derivatives { slots.values[k] = acc }
+                if kind == .hessian { slots.values[k] = acc }
+                if kind == .gradient { gradients.values[k] = gradient }
             }
         }
         negativeLogLikelihood = losses.values.reduce(0, +)
         let value = negativeLogLikelihood + penalty(beta)
         guard derivatives else { return NewtonEvaluation(value: value, gradient: [], hessian: Matrix(rows: 0, cols: 0)) }
+        if kind == .gradient {
+            // Chunk sums added in chunk order, as `WeightedGramAccumulator.merge` adds them.
+            var g = [Double](repeating: 0, count: p)
+            for part in gradients.values {
+                guard part.count == p else { throw FitError.numerical("a chunk of rows was not summed") }
+                for j in 0..<p { g[j] += part[j] }
+            }
+            for j in 0..<p where penalized[j] { g[j] += ridge * beta[j] }
+            return NewtonEvaluation(value: value, gradient: g, hessian: Matrix(rows: 0, cols: 0))
+        }
         var total = WeightedGramAccumulator(cols: p)
         for part in slots.values {
             guard let part else { throw FitError.numerical("a chunk of rows was not summed") }
@@ -124,6 +148,11 @@ struct LogisticObjective: NewtonObjective {
 final class ChunkSums: @unchecked Sendable {
     var values: [Double]
     init(count: Int) { values = Array(repeating: 0, count: count) }
+}
+
+final class ChunkVectors: @unchecked Sendable {
+    var values: [[Double]]
+    init(count: Int) { values = Array(repeating: [], count: count) }
 }
 
 final class ChunkAccumulators: @unchecked Sendable {

@@ -22,11 +22,12 @@ public enum LogisticRegression {
     /// Fits `y` (0/1) on `design`, with optional positive row weights (frequency weights: a row
     /// of weight 3 counts as three identical rows). `outcomeName` is only used in messages.
     /// `start` warm-starts Newton (e.g. from the previous backtest fold's weights); it changes how
-    /// many iterations are needed, not the optimum.
+    /// many iterations are needed, not the optimum. `approximateHessian`, a Hessian close to the
+    /// one at `start`, lets the first steps skip the Hessian (see `minimizeByNewton`).
     public static func fit(
         _ design: Design, y: [Double], weights: [Double]? = nil,
         options: LogisticOptions = LogisticOptions(), outcomeName: String = "outcome", start warmStart: [Double]? = nil,
-        finalHessian: FinalHessian = .exact
+        approximateHessian: Matrix? = nil, finalHessian: FinalHessian = .exact
     ) throws(FitError) -> LogisticFit {
         let n = design.rowCount, p = design.columnCount
         guard y.count == n else { throw .shape("\(y.count) outcomes for \(n) rows") }
@@ -59,16 +60,25 @@ public enum LogisticRegression {
             let f0 = try interceptOnlyValue(design, ranges, y: y, weights: w, start: start) ?? objective.value(at: start)
             var from = start
             var first: NewtonEvaluation? = nil
+            var approximation: Matrix? = nil
             if let candidate = warmStart ?? subsampleStart(design, y: y, weights: w, options: options),
                candidate.count == p, candidate.allSatisfy(\.isFinite) {
-                let c = try objective.valueAndDerivatives(at: candidate)
-                if c.value <= f0 { from = candidate; first = c }
+                if let h = approximateHessian, warmStart != nil, h.rows == p, h.cols == p {
+                    var c = try objective.valueAndGradient(at: candidate)
+                    c.hessian = h
+                    if c.value <= f0 { from = candidate; first = c; approximation = h }
+                } else {
+                    let c = try objective.valueAndDerivatives(at: candidate)
+                    if c.value <= f0 { from = candidate; first = c }
+                }
             }
             let evaluated = try first ?? objective.valueAndDerivatives(at: start)
-            // Collinearity shows in the first Hessian (XᵀWX with positive weights), checked before iterating.
+            // Collinearity shows in the first Hessian (XᵀWX with positive weights, or the approximation:
+            // the previous fold's on a subset of these rows plus the added rows'), checked before iterating.
             let collinear = try collinearColumns(evaluated.hessian, names: design.names)
             if let collinear, options.ridge == 0 { throw collinear }
-            outcome = try minimizeByNewton(&objective, from: from, settings: options.newton, evaluated: evaluated, finalHessian: finalHessian)
+            outcome = try minimizeByNewton(&objective, from: from, settings: options.newton, evaluated: evaluated,
+                                           finalHessian: finalHessian, approximateHessian: approximation)
         } catch let error as FitError {
             throw error
         } catch let error as LinearAlgebraError {

@@ -90,6 +90,17 @@ public struct BacktestRun: Sendable {
     /// The map for production, estimated on all out-of-sample scores.
     public var finalCalibration: CalibrationMap
     public var notes: [String]
+    /// How many rows the last fold trained on, when they were the panel's first rows in order
+    /// (a period-sorted panel, expanding window): a fit on all rows can then start from that
+    /// fold's optimum moved by the rows it adds (`PreviousFold`). Nil otherwise.
+    public var lastTrainingPrefix: Int?
+
+    /// The last fold's pooled model as the start of a fit on all of the panel's rows, when its
+    /// training rows are their prefix.
+    public var previousForAllRows: PreviousFold? {
+        guard let m = lastTrainingPrefix, let last = models.last else { return nil }
+        return PreviousFold(model: SpecFit(encoding: last.encoding, fit: last.fit), sharedRows: m)
+    }
 }
 
 /// Why a backtest stopped.
@@ -121,8 +132,10 @@ public enum Backtest {
                 let previous = k > 0 && fold.train.starts(with: plan[k - 1].train) ? models.last.map {
                     PreviousFold(model: SpecFit(encoding: $0.encoding, fit: $0.fit), sharedRows: plan[k - 1].train.count)
                 } : nil
+                // A fold's standard errors are never reported: its last step may skip the Hessian.
                 segmented = try SegmentedFit.run(panel: panel, rows: fold.train, ridge: ridge, warmStart: models.last?.fit,
-                                                 previous: previous, storage: storage)
+                                                 previous: previous, storage: storage,
+                                                 finalHessian: previous == nil ? .exact : .beforeLastStep)
             } catch {
                 throw BacktestFailure(fold: fold.label, underlying: "\(error)")
             }
@@ -176,7 +189,8 @@ public enum Backtest {
         return BacktestRun(folds: folds, models: models, rows: rows, foldOfRow: foldOfRow, linearPredictor: eta,
                            probability: p, calibratedProbability: e.calibrated, pooled: e.pooled,
                            pooledCalibrated: e.pooledCalibrated, perSegment: e.perSegment, calibration: e.assessment,
-                           finalCalibration: e.finalMap, notes: notes + e.notes)
+                           finalCalibration: e.finalMap, notes: notes + e.notes,
+                           lastTrainingPrefix: plan.last.flatMap { FittedEncoding.contiguousStart($0.train) == 0 ? $0.train.count : nil })
     }
 
     /// A fold with its rows resolved: `key` orders folds in time (the period ordinal, or k).
@@ -201,9 +215,8 @@ public enum Backtest {
         let ordinals = panel.periods.map(\.ordinal)
         let plan = try WalkForwardPlan(periods: ordinals, options: options)
         let labelOf = Dictionary(uniqueKeysWithValues: panel.periods.map { ($0.ordinal, $0.label) })
-        let periodOfRow = panel.periodOfRow.map { ordinals[Int($0)] }
         return plan.folds.map { fold in
-            let (train, test) = fold.rows(periodOfRow: periodOfRow)
+            let (train, test) = fold.rows(periodIndexOfRow: panel.periodOfRow, ordinals: ordinals)
             return PlannedFold(label: labelOf[fold.testPeriod] ?? "\(fold.testPeriod)", key: fold.testPeriod,
                                trainLabels: fold.trainPeriods.compactMap { labelOf[$0] }, train: train, test: test)
         }

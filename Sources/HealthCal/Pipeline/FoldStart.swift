@@ -23,9 +23,13 @@ public struct PreviousFold: Sendable {
 /// weights would, at a tenth of a pass over the data. This only chooses the start:
 /// `LogisticRegression.fit` still iterates to the same optimum and uses the start only if it is
 /// better than the intercept-only one.
+///
+/// The Hessian H_shared + H_added the step was solved with is returned too: it is close to the
+/// one at the start, so the fit can step on it with gradient-only passes for as long as that
+/// converges fast (`minimizeByNewton`'s `approximateHessian`).
 enum FoldStart {
     static func predicted(from previous: PreviousFold, encoding: FittedEncoding, design: Design,
-                          y: [Double], weights w: [Double]?) -> [Double]? {
+                          y: [Double], weights w: [Double]?) -> (start: [Double], hessian: Matrix)? {
         let p = design.columnCount, n = design.rowCount, shared = previous.sharedRows
         guard shared > 0, shared < n, previous.model.fit.names == design.names,
               let (beta, back) = encoding.carried(previous.model.fit.coefficients, from: previous.model.encoding),
@@ -52,6 +56,6 @@ enum FoldStart {
         for k in hessian.storage.indices { hessian.storage[k] += sharedHessian.storage[k] }
         guard let step = try? Cholesky(hessian).solve(sums.vector) else { return nil }
         let start = zip(beta, step).map { $0 - $1 }
-        return start.allSatisfy(\.isFinite) ? start : nil
+        return start.allSatisfy(\.isFinite) ? (start, hessian) : nil
     }
 }

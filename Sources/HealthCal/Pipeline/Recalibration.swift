@@ -87,8 +87,10 @@ public enum Recalibration {
         // fit builds the full design, so the two do not add up in the peak.
         ProcessMemory.releaseFreedPages()
         say("fitting the final weights on all \(panel.rowCount) rows")
-        // Warm-started from the last fold's weights (nearly the same rows): same optimum, fewer passes.
-        let segmented = try SegmentedFit.run(panel: panel, ridge: options.ridge, warmStart: run.models.last?.fit)
+        // Started from the last fold's optimum (moved by the rows it adds when they follow that
+        // fold's rows; else its weights): same optimum, fewer passes.
+        let segmented = try SegmentedFit.run(panel: panel, ridge: options.ridge, warmStart: run.models.last?.fit,
+                                             previous: run.previousForAllRows)
         let final = segmented.pooled
         let perSegment = spec.model.perSegment && !panel.segmentNames.isEmpty
         var fitNotes = segmented.notes.map { "final model: " + $0 }

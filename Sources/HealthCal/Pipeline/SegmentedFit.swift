@@ -31,11 +31,14 @@ public struct SegmentedFit: Sendable {
     /// Fits on `rows` of `panel` (all rows when nil). `ridge` overrides the spec's `model.ridge`.
     /// Only the pooled fit can throw; a segment's failure becomes a fallback.
     /// `warmStart` starts the pooled fit's Newton iterations (see `SpecFit.run`).
-    /// `storage` holds the pooled design's elements (see `DesignStorage`).
+    /// `storage` holds the pooled design's elements (see `DesignStorage`); `previous` and
+    /// `finalHessian` apply to the pooled fit.
     public static func run(panel: Panel, rows: [Int]? = nil, ridge: Double? = nil, warmStart: LogisticFit? = nil,
-                           previous: PreviousFold? = nil, storage: DesignStorage? = nil) throws -> SegmentedFit {
+                           previous: PreviousFold? = nil, storage: DesignStorage? = nil,
+                           finalHessian: FinalHessian = .exact) throws -> SegmentedFit {
         let rows = rows ?? Array(0..<panel.rowCount)
-        let pooled = try SpecFit.run(panel: panel, rows: rows, ridge: ridge, warmStart: warmStart, previous: previous, storage: storage)
+        let pooled = try SpecFit.run(panel: panel, rows: rows, ridge: ridge, warmStart: warmStart, previous: previous,
+                                     storage: storage, finalHessian: finalHessian)
         let model = panel.spec.model
         guard model.perSegment, !panel.segmentNames.isEmpty else { return SegmentedFit(pooled: pooled) }
 

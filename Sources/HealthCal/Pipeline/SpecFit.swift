@@ -10,13 +10,16 @@ public struct SpecFit: Sendable {
     /// `previous` (a backtest fold's predecessor) starts them from its optimum moved by one Newton
     /// step for the added rows instead (`FoldStart`), when that can be computed.
     /// `storage` holds the design's elements and gets them back after the fit (see `DesignStorage`).
+    /// `finalHessian`: `.beforeLastStep` only for fits whose standard errors nobody reads.
     public static func run(panel: Panel, rows: [Int]? = nil, ridge: Double? = nil, warmStart: LogisticFit? = nil,
-                           previous: PreviousFold? = nil, storage: DesignStorage? = nil) throws -> SpecFit {
+                           previous: PreviousFold? = nil, storage: DesignStorage? = nil,
+                           finalHessian: FinalHessian = .exact) throws -> SpecFit {
         let rows = rows ?? Array(0..<panel.rowCount)
         let (encoding, fresh) = try FeatureEncoder.fitWithDesign(panel, rows: rows, spec: panel.spec, storage: storage)
         var design = fresh
         defer { if let storage { storage.giveBack(design.releaseStorage()) } }
-        return try fitted(encoding, design, panel: panel, rows: rows, ridge: ridge, warmStart: warmStart, previous: previous)
+        return try fitted(encoding, design, panel: panel, rows: rows, ridge: ridge, warmStart: warmStart, previous: previous,
+                          finalHessian: finalHessian)
     }
 
     /// `run` on all rows for a caller that is done with the panel's feature columns (a one-off
@@ -29,17 +32,20 @@ public struct SpecFit: Sendable {
     }
 
     private static func fitted(_ encoding: FittedEncoding, _ design: Design, panel: Panel, rows: [Int],
-                               ridge: Double?, warmStart: LogisticFit?, previous: PreviousFold? = nil) throws -> SpecFit {
+                               ridge: Double?, warmStart: LogisticFit?, previous: PreviousFold? = nil,
+                               finalHessian: FinalHessian = .exact) throws -> SpecFit {
         let spec = panel.spec
         let y = rows.map { panel.outcome[$0] }
         let w = panel.hasWeights ? rows.map { panel.weights[$0] } : nil
         var options = LogisticOptions(ridge: ridge ?? spec.model.ridge)
         options.newton.maxIterations = spec.model.maxIterations
-        let start = previous.flatMap { FoldStart.predicted(from: $0, encoding: encoding, design: design, y: y, weights: w) }
-            ?? warmStart.flatMap { $0.names == design.names ? $0.coefficients : nil }
-        // A backtest fold's standard errors are never reported: its last step skips the Hessian.
+        let predicted = previous.flatMap { FoldStart.predicted(from: $0, encoding: encoding, design: design, y: y, weights: w) }
+        let start = predicted?.start ?? warmStart.flatMap { $0.names == design.names ? $0.coefficients : nil }
+        // Steps on the predicted start's Hessian save the Hessian passes, not the one at the optimum:
+        // only for fits whose standard errors nobody reads.
+        let approximate = finalHessian == .beforeLastStep ? predicted?.hessian : nil
         let fit = try LogisticRegression.fit(design, y: y, weights: w, options: options, outcomeName: spec.data.outcome,
-                                               start: start, finalHessian: previous == nil ? .exact : .beforeLastStep)
+                                               start: start, approximateHessian: approximate, finalHessian: finalHessian)
         return SpecFit(encoding: encoding, fit: fit)
     }
 }
