@@ -14,11 +14,16 @@ import Dispatch
 public final class DesignStorage {
     /// Rows of the largest design this storage will hold (capacity is reserved for them).
     public let maxRows: Int
+    /// Rows whose pages are faulted in ahead of use (at most `maxRows`).
+    public let populatedRows: Int
     private var elements: [Double] = []
     private let populating = DispatchGroup()
 
-    public init(maxRows: Int) {
+    /// `populatedRows` (default: all) limits the pages faulted in ahead to what is sure to be
+    /// used soon, so that a last, larger design does not count in the peak before it exists.
+    public init(maxRows: Int, populatedRows: Int? = nil) {
         self.maxRows = maxRows
+        self.populatedRows = min(populatedRows ?? maxRows, maxRows)
     }
 
     /// The storage with exactly `count` elements (their values are stale: every one is
@@ -34,7 +39,8 @@ public final class DesignStorage {
                     let stride = MemoryLayout<Double>.stride
                     adviseHugePages(base, bytes: capacity * stride)
                     // The part later (larger) designs will grow into; never read before it is written.
-                    let tail = SendablePointer(base: UnsafeMutableRawPointer(base + count)), bytes = (capacity - count) * stride
+                    let tail = SendablePointer(base: UnsafeMutableRawPointer(base + count))
+                    let bytes = (min(capacity, populatedRows * columns) - count) * stride
                     if bytes > 0 { DispatchQueue.global().async(group: populating) { populatePages(tail.base, bytes: bytes) } }
                 }
                 initialized = 0

@@ -90,17 +90,6 @@ public struct BacktestRun: Sendable {
     /// The map for production, estimated on all out-of-sample scores.
     public var finalCalibration: CalibrationMap
     public var notes: [String]
-    /// How many rows the last fold trained on, when they were the panel's first rows in order
-    /// (a period-sorted panel, expanding window): a fit on all rows can then start from that
-    /// fold's optimum moved by the rows it adds (`PreviousFold`). Nil otherwise.
-    public var lastTrainingPrefix: Int?
-
-    /// The last fold's pooled model as the start of a fit on all of the panel's rows, when its
-    /// training rows are their prefix.
-    public var previousForAllRows: PreviousFold? {
-        guard let m = lastTrainingPrefix, let last = models.last else { return nil }
-        return PreviousFold(model: SpecFit(encoding: last.encoding, fit: last.fit), sharedRows: m)
-    }
 }
 
 /// Why a backtest stopped.
@@ -112,7 +101,15 @@ public struct BacktestFailure: Error, Sendable, CustomStringConvertible {
 
 public enum Backtest {
     /// Runs the backtest described by the panel's spec. `progress` is told of each fold.
-    public static func run(panel: Panel, ridge: Double? = nil, progress: (@Sendable (String) -> Void)? = nil) throws -> BacktestRun {
+    ///
+    /// `afterFolds`, when given, runs once the last fold is fitted and before the scores are
+    /// evaluated, with the folds' design storage (reserved for all of the panel's rows too) and
+    /// the last fold's pooled model as the start of a fit on all rows (`PreviousFold`; its
+    /// `sharedRows` is 0 unless that fold trained on the panel's first rows in order).
+    /// `recalibrate` fits its final weights there: into memory already faulted in, which the
+    /// evaluation then gets back.
+    public static func run(panel: Panel, ridge: Double? = nil, progress: (@Sendable (String) -> Void)? = nil,
+                           afterFolds: ((DesignStorage, PreviousFold?) throws -> Void)? = nil) throws -> BacktestRun {
         let spec = panel.spec
         let plan = try plannedFolds(panel: panel)
         var folds: [BacktestRun.FoldResult] = []
@@ -121,7 +118,8 @@ public enum Backtest {
         var fallbackFolds: [String: [(fold: String, why: String)]] = [:]
         // One design's worth of memory serves every fold's pooled design, one after the other;
         // likewise for the designs of the scored rows.
-        let storage = DesignStorage(maxRows: plan.map(\.train.count).max() ?? 0)
+        let largestFold = plan.map(\.train.count).max() ?? 0
+        let storage = DesignStorage(maxRows: max(largestFold, afterFolds == nil ? 0 : panel.rowCount), populatedRows: largestFold)
         let testStorage = DesignStorage(maxRows: plan.map(\.test.count).max() ?? 0)
         for (k, fold) in plan.enumerated() {
             progress?("fold \(k + 1)/\(plan.count): scoring \(fold.label) with a model trained on \(fold.train.count) rows")
@@ -159,8 +157,14 @@ public enum Backtest {
             eta += lp
             p += probs
         }
-        storage.release()
         testStorage.release()
+        if let afterFolds {
+            let prefix = plan.last.flatMap { FittedEncoding.contiguousStart($0.train) == 0 ? $0.train.count : nil }
+            try afterFolds(storage, models.last.map {
+                PreviousFold(model: SpecFit(encoding: $0.encoding, fit: $0.fit), sharedRows: prefix ?? 0)
+            })
+        }
+        storage.release()
         let y = rows.map { panel.outcome[$0] }
         let w = panel.hasWeights ? rows.map { panel.weights[$0] } : nil
         // Each fold's metrics of its raw scores, independent of each other: on all cores at once
@@ -189,8 +193,7 @@ public enum Backtest {
         return BacktestRun(folds: folds, models: models, rows: rows, foldOfRow: foldOfRow, linearPredictor: eta,
                            probability: p, calibratedProbability: e.calibrated, pooled: e.pooled,
                            pooledCalibrated: e.pooledCalibrated, perSegment: e.perSegment, calibration: e.assessment,
-                           finalCalibration: e.finalMap, notes: notes + e.notes,
-                           lastTrainingPrefix: plan.last.flatMap { FittedEncoding.contiguousStart($0.train) == 0 ? $0.train.count : nil })
+                           finalCalibration: e.finalMap, notes: notes + e.notes)
     }
 
     /// A fold with its rows resolved: `key` orders folds in time (the period ordinal, or k).

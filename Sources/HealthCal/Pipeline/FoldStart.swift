@@ -1,7 +1,8 @@
 import LinearAlgebra
 
 /// The previous backtest fold's pooled model, and how many of this fold's first training rows
-/// it was fitted on (its training rows are a prefix of this fold's: an expanding window).
+/// it was fitted on (its training rows are a prefix of this fold's: an expanding window); 0 when
+/// they are not such a prefix (then only its weights can serve as a start).
 public struct PreviousFold: Sendable {
     public var model: SpecFit
     public var sharedRows: Int

@@ -78,19 +78,20 @@ public enum Recalibration {
         say("read \(panel.rowCount) rows, \(panel.customerIDs.count) customers, \(panel.periods.count) periods")
 
         say("backtest")
-        let run = try Backtest.run(panel: panel, ridge: options.ridge, progress: { say("  " + $0) })
+        // The final weights are fitted as soon as the folds are, in their design memory (already
+        // faulted in, which is slow here), before the scores are evaluated. Started from the last
+        // fold's optimum (moved by the rows it did not have, when they follow its rows; else its
+        // weights): same optimum, fewer passes.
+        var fitted: SegmentedFit? = nil
+        let run = try Backtest.run(panel: panel, ridge: options.ridge, progress: { say("  " + $0) }) { storage, previous in
+            say("  fitting the final weights on all \(panel.rowCount) rows")
+            fitted = try SegmentedFit.run(panel: panel, ridge: options.ridge, warmStart: previous?.model.fit,
+                                          previous: previous, storage: storage)
+        }
         let comparison = try options.champion?.compare(with: run, panel: panel)
         let championScores = try options.champion?.scores(panel: panel, rows: run.rows)
         let backtest = BacktestReport(run: run, champion: comparison)
-
-        // The folds' designs and work arrays are freed; give their pages back before the final
-        // fit builds the full design, so the two do not add up in the peak.
-        ProcessMemory.releaseFreedPages()
-        say("fitting the final weights on all \(panel.rowCount) rows")
-        // Started from the last fold's optimum (moved by the rows it adds when they follow that
-        // fold's rows; else its weights): same optimum, fewer passes.
-        let segmented = try SegmentedFit.run(panel: panel, ridge: options.ridge, warmStart: run.models.last?.fit,
-                                             previous: run.previousForAllRows)
+        guard let segmented = fitted else { throw FitError.numerical("the final fit did not run") }
         let final = segmented.pooled
         let perSegment = spec.model.perSegment && !panel.segmentNames.isEmpty
         var fitNotes = segmented.notes.map { "final model: " + $0 }
