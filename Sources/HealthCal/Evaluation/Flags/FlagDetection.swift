@@ -111,9 +111,7 @@ public enum FlagDetection {
         }
         let flags = FlagKind.allCases.flatMap { flagsByKind[$0] ?? [] }
         let summary = FlagSummary.make(scored: scored, flags: flags, inPersistentStreak: inStreak)
-        var bands: [String: BandScheme] = [:]
-        for (name, scheme) in zip(scored.schemeNames, scored.schemes) { bands[name] = scheme }
-        return FlagReport(options: options, referencePeriod: scored.referencePeriod, bands: bands,
+        return FlagReport(options: options, referencePeriod: scored.referencePeriod, bands: scored.schemesByName,
                           gate: scored.assignment.gate, flags: flags, summary: summary, notes: notes + summary.notes)
     }
 }
