@@ -134,6 +134,8 @@ public enum Recalibration {
         var notes = flags.notes
         say("writing \(options.outDirectory)")
 
+        // Built before waiting for the weight file, whose thread is usually still hashing.
+        let flagsCSV = Data(flags.flagsCSVBytes())
         let exports = try weightFileExports.value.get()
         try OutputFile.write(exports.json, to: path("weights.json"), overwrite: options.force)
         files["weight file"] = path("weights.json")
@@ -159,7 +161,7 @@ public enum Recalibration {
             notes.append("scorecard not written: \(error.description)")
         }
 
-        try OutputFile.write(Data(flags.flagsCSVBytes()), to: path("flags/flags.csv"), overwrite: true)
+        try OutputFile.write(flagsCSV, to: path("flags/flags.csv"), overwrite: true)
         try OutputFile.write(flags.bandsCSV(), to: path("flags/bands.csv"), overwrite: true)
         // The summary only: every flag is in flags.csv, and the full record with trajectories and
         // contributions (which runs to hundreds of MB on a million rows) is `healthcal flags`'s.

@@ -65,20 +65,35 @@ struct ExplainedRow {
     /// `RowExplanation.top(_:)`, formatting only the values it returns.
     func top(_ n: Int) -> [FeatureContribution] {
         let names = explainer.encoding.features
-        let order = contributions.indices.sorted { a, b in
+        return Self.leading(n, of: contributions.indices) { a, b in
             let (x, y) = (abs(contributions[a]), abs(contributions[b]))
             return x != y ? x > y : names[a].name < names[b].name
-        }
-        return order.prefix(max(0, n)).map(contribution)
+        }.map(contribution)
     }
 
     /// `RowExplanation.healthiest(_:)`, formatting only the values it returns.
     func healthiest(_ n: Int) -> [FeatureContribution] {
         let names = explainer.encoding.features
-        let order = contributions.indices.filter { contributions[$0] < 0 }.sorted { a, b in
+        return Self.leading(n, of: contributions.indices.filter { contributions[$0] < 0 }) { a, b in
             contributions[a] != contributions[b] ? contributions[a] < contributions[b] : names[a].name < names[b].name
+        }.map(contribution)
+    }
+
+    /// The first `n` of `candidates` in the order `precedes`, which must be strict and total
+    /// (here: ties broken by the unique feature names): what sorting all of them and keeping a
+    /// prefix gives, by insertion into a list of at most n, as a flag lists 3 of 30 features.
+    static func leading(_ n: Int, of candidates: some Sequence<Int>, by precedes: (Int, Int) -> Bool) -> [Int] {
+        guard n > 0 else { return [] }
+        var kept: [Int] = []
+        kept.reserveCapacity(n + 1)
+        for c in candidates {
+            if kept.count == n, let last = kept.last, !precedes(c, last) { continue }
+            var at = kept.count
+            while at > 0 && precedes(c, kept[at - 1]) { at -= 1 }
+            kept.insert(c, at: at)
+            if kept.count > n { kept.removeLast() }
         }
-        return order.prefix(max(0, n)).map(contribution)
+        return kept
     }
 
     /// `RowExplanation.groupSums`: summed in feature order, as there.
