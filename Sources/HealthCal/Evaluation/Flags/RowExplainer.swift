@@ -9,12 +9,18 @@ struct RowExplainer {
     /// The panel's column of each of `encoding.features` (nil: the panel lacks it, so missing).
     let columns: [Column?]
     let groups: [String]
+    /// Each feature's name and number of design columns, read once: going through
+    /// `encoding.features` for them copies a whole FittedFeature per feature and row.
+    let names: [String]
+    let widths: [Int]
 
     init(panel: Panel, encoding: FittedEncoding, coefficients: [Double]) {
         self.encoding = encoding
         self.coefficients = coefficients
         columns = encoding.features.map { f in panel.features.first { $0.name == f.name }?.values }
         groups = encoding.features.map { $0.group ?? RowExplanation.ungrouped }
+        names = encoding.features.map(\.name)
+        widths = encoding.features.map(\.width)
     }
 
     /// Row `r`'s contributions; nil when the row cannot be encoded or the model's shape differs.
@@ -31,14 +37,14 @@ struct RowExplainer {
         var baseline = coefficients[0]
         for j in 1..<coefficients.count { baseline += coefficients[j] * means[j] }
         var contributions: [Double] = []
-        contributions.reserveCapacity(encoding.features.count)
+        contributions.reserveCapacity(widths.count)
         var j = 1
-        for f in encoding.features {
+        for width in widths {
             var c = 0.0
-            for k in j..<min(j + f.width, coefficients.count) {
+            for k in j..<min(j + width, coefficients.count) {
                 c += coefficients[k] * (x[k] - means[k])
             }
-            j += f.width
+            j += width
             contributions.append(c)
         }
         return ExplainedRow(explainer: self, raw: raw, contributions: contributions, baseline: baseline)
@@ -53,7 +59,7 @@ struct ExplainedRow {
     let baseline: Double
 
     func contribution(_ k: Int) -> FeatureContribution {
-        FeatureContribution(feature: explainer.encoding.features[k].name, group: explainer.groups[k],
+        FeatureContribution(feature: explainer.names[k], group: explainer.groups[k],
                             contribution: contributions[k], value: raw[k].shown)
     }
 
@@ -64,18 +70,18 @@ struct ExplainedRow {
 
     /// `RowExplanation.top(_:)`, formatting only the values it returns.
     func top(_ n: Int) -> [FeatureContribution] {
-        let names = explainer.encoding.features
+        let names = explainer.names
         return Self.leading(n, of: contributions.indices) { a, b in
             let (x, y) = (abs(contributions[a]), abs(contributions[b]))
-            return x != y ? x > y : names[a].name < names[b].name
+            return x != y ? x > y : names[a] < names[b]
         }.map(contribution)
     }
 
     /// `RowExplanation.healthiest(_:)`, formatting only the values it returns.
     func healthiest(_ n: Int) -> [FeatureContribution] {
-        let names = explainer.encoding.features
+        let names = explainer.names
         return Self.leading(n, of: contributions.indices.filter { contributions[$0] < 0 }) { a, b in
-            contributions[a] != contributions[b] ? contributions[a] < contributions[b] : names[a].name < names[b].name
+            contributions[a] != contributions[b] ? contributions[a] < contributions[b] : names[a] < names[b]
         }.map(contribution)
     }
 
