@@ -10,10 +10,33 @@ extension FlagReport {
         String(decoding: flagsCSVBytes(), as: UTF8.self)
     }
 
-    /// `flagsCSV()` as UTF-8 bytes, for writing without building a String of tens of MB.
+    /// `flagsCSV()` as UTF-8 bytes, for writing without building a String of tens of MB. Rows
+    /// are independent, so runs of flags are written on every core and joined in order.
     public func flagsCSVBytes() -> [UInt8] {
         let n = max(0, options.topFeatures)
-        let groups = Set(flags.flatMap { $0.subScores.keys }).sorted()
+        var groupSet = Set<String>()
+        for f in flags { groupSet.formUnion(f.subScores.keys) }
+        let groups = groupSet.sorted()
+        var csv = CSVWriter()
+        csv.row(Self.flagsCSVHeader(topFeatures: n, groups: groups))
+        let runs = max(1, min(flags.count / 2_000, 8))
+        let parts = concurrentMap(runs) { k in
+            var part = CSVWriter()
+            var trajectory: [UInt8] = []
+            for f in flags[(k * flags.count / runs)..<((k + 1) * flags.count / runs)] {
+                Self.appendRow(f, topFeatures: n, groups: groups, to: &part, trajectory: &trajectory)
+            }
+            return part.bytes
+        }
+        var bytes = csv.bytes
+        bytes.reserveCapacity(parts.reduce(bytes.count) { $0 + $1.count })
+        for part in parts { bytes += part }
+        return bytes
+    }
+
+    /// The header: the fixed columns, a feature/contribution/value triple per listed top and
+    /// healthiest feature, and a sub-score column per group.
+    static func flagsCSVHeader(topFeatures n: Int, groups: [String]) -> [String] {
         var header = ["kind", "customer", "segment", "periods", "start_period", "end_period", "score", "band",
                       "previous_score", "drop", "streak_length", "failed_gate", "trajectory"]
         for prefix in ["top", "healthiest"] {
@@ -21,44 +44,43 @@ extension FlagReport {
                 header += ["\(prefix)_\(k)_feature", "\(prefix)_\(k)_contribution", "\(prefix)_\(k)_value"]
             }
         }
-        header += groups.map { "subscore_\($0)" }
-        var csv = CSVWriter()
-        csv.row(header)
-        var trajectory: [UInt8] = []
-        for f in flags {
-            for cell: CSVWriter.Cell in [
-                .text(f.kind.rawValue), .text(f.customer), f.segment.map { .text($0) } ?? .empty,
-                .text(f.periods.joined(separator: ";")), .text(f.startPeriod), .text(f.endPeriod),
-                .number(f.score, decimals: 2), .text(f.band), .optional(f.previousScore, decimals: 2),
-                .optional(f.drop, decimals: 2), f.streakLength.map { .integer($0) } ?? .empty,
-                .text(f.failedGate ? "yes" : "no"),
-            ] { csv.append(cell) }
-            // "period score band" per point, joined by " > ".
-            trajectory.removeAll(keepingCapacity: true)
-            for (k, point) in f.trajectory.enumerated() {
-                if k > 0 { trajectory.append(contentsOf: " > ".utf8) }
-                trajectory.append(contentsOf: point.period.utf8)
-                trajectory.append(0x20)
-                CSVWriter.appendFixed(point.score, decimals: 1, to: &trajectory)
-                trajectory.append(0x20)
-                trajectory.append(contentsOf: point.band.utf8)
-            }
-            csv.appendText(utf8: trajectory)
-            for list in [f.topContributions, f.healthiestContributions] where n > 0 {
-                for k in 0..<n {
-                    if k < list.count {
-                        csv.append(.text(list[k].feature))
-                        csv.append(.number(list[k].contribution, decimals: 4))
-                        csv.append(Self.valueCell(list[k].value))
-                    } else {
-                        for _ in 0..<3 { csv.append(.empty) }
-                    }
+        return header + groups.map { "subscore_\($0)" }
+    }
+
+    /// One flag's row; `trajectory` is scratch space reused from row to row.
+    private static func appendRow(_ f: CustomerFlag, topFeatures n: Int, groups: [String], to csv: inout CSVWriter,
+                                  trajectory: inout [UInt8]) {
+        for cell: CSVWriter.Cell in [
+            .text(f.kind.rawValue), .text(f.customer), f.segment.map { .text($0) } ?? .empty,
+            .text(f.periods.joined(separator: ";")), .text(f.startPeriod), .text(f.endPeriod),
+            .number(f.score, decimals: 2), .text(f.band), .optional(f.previousScore, decimals: 2),
+            .optional(f.drop, decimals: 2), f.streakLength.map { .integer($0) } ?? .empty,
+            .text(f.failedGate ? "yes" : "no"),
+        ] { csv.append(cell) }
+        // "period score band" per point, joined by " > ".
+        trajectory.removeAll(keepingCapacity: true)
+        for (k, point) in f.trajectory.enumerated() {
+            if k > 0 { trajectory.append(contentsOf: " > ".utf8) }
+            trajectory.append(contentsOf: point.period.utf8)
+            trajectory.append(0x20)
+            CSVWriter.appendFixed(point.score, decimals: 1, to: &trajectory)
+            trajectory.append(0x20)
+            trajectory.append(contentsOf: point.band.utf8)
+        }
+        csv.appendText(utf8: trajectory)
+        for list in [f.topContributions, f.healthiestContributions] where n > 0 {
+            for k in 0..<n {
+                if k < list.count {
+                    csv.append(.text(list[k].feature))
+                    csv.append(.number(list[k].contribution, decimals: 4))
+                    csv.append(valueCell(list[k].value))
+                } else {
+                    for _ in 0..<3 { csv.append(.empty) }
                 }
             }
-            for g in groups { csv.append(.optional(f.subScores[g], decimals: 4)) }
-            csv.endRow()
         }
-        return csv.bytes
+        for g in groups { csv.append(.optional(f.subScores[g], decimals: 4)) }
+        csv.endRow()
     }
 
     /// The band table: period ("all" = pooled), scheme, band, customers, churners, churn rate,

@@ -25,24 +25,16 @@ extension SHA256 {
 }
 
 /// The SHA-256 of a file computed on another thread while the caller goes on: hashing a
-/// training file of 200 MB takes about a second of one core, which the single-threaded flag
-/// and report stages leave free. `hex` waits for it.
-final class BackgroundFileHash: @unchecked Sendable {
-    private var result: String?
-    private let done = DispatchSemaphore(value: 0)
+/// training file of 200 MB takes about a second of one core, which the flag and report stages
+/// leave partly free. `hex` waits for it.
+final class BackgroundFileHash: Sendable {
+    private let digest: BackgroundValue<String?>
 
     init(path: String) {
-        DispatchQueue.global(qos: .userInitiated).async {
-            self.result = SHA256.hex(contentsOf: path)
-            self.done.signal()
-        }
+        digest = BackgroundValue { SHA256.hex(contentsOf: path) }
     }
 
     /// The digest as 64 lowercase hex digits, nil when the file could not be read. Waits for the
     /// hashing thread; later calls return at once.
-    var hex: String? {
-        done.wait()
-        done.signal()
-        return result
-    }
+    var hex: String? { digest.value }
 }

@@ -102,6 +102,32 @@ public enum Recalibration {
         say("bands and flags")
         let inputHash = BackgroundFileHash(path: options.dataPath)
         let scored = try ScoredPanel.make(panel: panel, run: run)
+        // Neither the weight file (with its exports) nor the report's ranking figures need the
+        // flags: both are prepared on the other core while the flags are found.
+        let m = run.pooledCalibrated
+        let weightFileExports = BackgroundValue { [dataPath = options.dataPath] in
+            Swift.Result { () throws -> WeightFileExports in
+                // The final weights with the out-of-sample calibration folded in, the bands frozen
+                // from the backtest, the headline out-of-sample metrics.
+                var headline: [String: Double] = ["oos_brier": m.brier, "oos_log_loss": m.logLoss,
+                                                  "oos_churn_rate": m.churnRate, "oos_mean_predicted": m.meanPredicted]
+                if let auc = m.rocAUC { headline["oos_auc"] = auc }
+                if let slope = m.cox?.slope { headline["oos_calibration_slope"] = slope }
+                return try WeightFileExports(WeightFile.make(
+                    panel: panel, segmented: segmented, calibration: run.finalCalibration, bands: scored.weightFileBands,
+                    inputSHA256: try inputSHA256(inputHash, path: dataPath), metrics: headline))
+            }
+        }
+        let report = BackgroundValue { [dataPath = options.dataPath, date = options.date] in
+            let periodLabels = panel.periodLabels
+            let inputs = ReportInputs(
+                runLabel: label, date: date, dataFile: URL(fileURLWithPath: dataPath).lastPathComponent,
+                backtest: backtest, probability: run.calibratedProbability, rawProbability: run.probability,
+                outcome: run.rows.map { panel.outcome[$0] }, weights: panel.hasWeights ? run.rows.map { panel.weights[$0] } : nil,
+                periodLabels: panel.isSnapshot ? run.rows.map { _ in "" } : run.rows.map { periodLabels[Int(panel.periodOfRow[$0])] },
+                champion: championScores, fit: final.fit, calibration: run.finalCalibration, bands: nil, flags: nil, outputs: [])
+            return (inputs, RankingCharts(inputs))
+        }
         var flags = FlagDetection.run(scored: scored, panel: panel, models: run.models, options: spec.flags)
         flags.notes = run.notes + fitNotes + flags.notes
 
@@ -111,39 +137,34 @@ public enum Recalibration {
         var notes = flags.notes
         say("writing \(options.outDirectory)")
 
-        // The weight file: final weights with the out-of-sample calibration folded in, the bands
-        // frozen from the backtest, the headline out-of-sample metrics.
-        let m = run.pooledCalibrated
-        var headline: [String: Double] = ["oos_brier": m.brier, "oos_log_loss": m.logLoss,
-                                          "oos_churn_rate": m.churnRate, "oos_mean_predicted": m.meanPredicted]
-        if let auc = m.rocAUC { headline["oos_auc"] = auc }
-        if let slope = m.cox?.slope { headline["oos_calibration_slope"] = slope }
-        let weightFile = try WeightFile.make(panel: panel, segmented: segmented, calibration: run.finalCalibration,
-                                             bands: bandAssignment(flags), inputSHA256: try inputSHA256(inputHash, path: options.dataPath),
-                                             metrics: headline)
-        try OutputFile.write(try weightFile.data(), to: path("weights.json"), overwrite: options.force)
+        // Built before waiting for the weight file, whose thread is usually still hashing.
+        let flagsCSV = Data(flags.flagsCSVBytes())
+        let exports = try weightFileExports.value.get()
+        try OutputFile.write(exports.json, to: path("weights.json"), overwrite: options.force)
         files["weight file"] = path("weights.json")
-        try OutputFile.write(try SQLExport.query(weightFile), to: path("exports/score.sql"), overwrite: true)
+        try OutputFile.write(exports.sql, to: path("exports/score.sql"), overwrite: true)
         files["SQL scoring query"] = path("exports/score.sql")
-        do {
-            try OutputFile.write(try PMMLExport.document(weightFile), to: path("exports/model.pmml"), overwrite: true)
+        switch exports.pmml {
+        case .success(let pmml):
+            try OutputFile.write(pmml, to: path("exports/model.pmml"), overwrite: true)
             files["PMML 4.4"] = path("exports/model.pmml")
-        } catch let error as ExportError {
+        case .failure(let error):
             notes.append("PMML not written: \(error.description)")
         }
-        if weightFile.segments != nil {
+        if exports.weightFile.segments != nil {
             notes.append("exports/weights.csv and exports/scorecard.csv hold the pooled model only; the segment models are in weights.json, score.sql and model.pmml")
         }
-        try OutputFile.write(WeightsCSVExport.csv(weightFile), to: path("exports/weights.csv"), overwrite: true)
+        try OutputFile.write(exports.weightsCSV, to: path("exports/weights.csv"), overwrite: true)
         files["weights for spreadsheets"] = path("exports/weights.csv")
-        do {
-            try OutputFile.write(try ScorecardExport.csv(weightFile), to: path("exports/scorecard.csv"), overwrite: true)
+        switch exports.scorecard {
+        case .success(let scorecard):
+            try OutputFile.write(scorecard, to: path("exports/scorecard.csv"), overwrite: true)
             files["scorecard points"] = path("exports/scorecard.csv")
-        } catch let error as ExportError {
+        case .failure(let error):
             notes.append("scorecard not written: \(error.description)")
         }
 
-        try OutputFile.write(Data(flags.flagsCSVBytes()), to: path("flags/flags.csv"), overwrite: true)
+        try OutputFile.write(flagsCSV, to: path("flags/flags.csv"), overwrite: true)
         try OutputFile.write(flags.bandsCSV(), to: path("flags/bands.csv"), overwrite: true)
         // The summary only: every flag is in flags.csv, and the full record with trajectories and
         // contributions (which runs to hundreds of MB on a million rows) is `healthcal flags`'s.
@@ -157,16 +178,12 @@ public enum Recalibration {
         try OutputFile.write(try JSONOutput.string(metrics), to: path("metrics.json"), overwrite: true)
         files["metrics"] = path("metrics.json")
 
-        let outputs = files.keys.sorted().compactMap { k in files[k].map { (k, relative($0, to: out)) } }
+        var (inputs, ranking) = report.value
+        inputs.outputs = files.keys.sorted().compactMap { k in files[k].map { (k, relative($0, to: out)) } }
             + [("report", "report.html"), ("summary", "summary.md")]
-        let inputs = ReportInputs(
-            runLabel: label, date: options.date, dataFile: URL(fileURLWithPath: options.dataPath).lastPathComponent,
-            backtest: backtest, probability: run.calibratedProbability, rawProbability: run.probability,
-            outcome: run.rows.map { panel.outcome[$0] }, weights: panel.hasWeights ? run.rows.map { panel.weights[$0] } : nil,
-            periodLabels: run.rows.map { panel.period(ofRow: $0)?.label ?? "" }, champion: championScores,
-            fit: final.fit, calibration: run.finalCalibration, bands: bandDigest(flags, scored: scored),
-            flags: flagDigest(flags), outputs: outputs)
-        try OutputFile.write(LeadershipReport.html(inputs), to: path("report.html"), overwrite: true)
+        inputs.bands = bandDigest(flags, scored: scored)
+        inputs.flags = flagDigest(flags)
+        try OutputFile.write(LeadershipReport.html(inputs, ranking: ranking), to: path("report.html"), overwrite: true)
         try OutputFile.write(LeadershipReport.markdown(inputs), to: path("summary.md"), overwrite: true)
         files["report"] = path("report.html")
         files["summary"] = path("summary.md")
@@ -198,15 +215,6 @@ public enum Recalibration {
             throw DataValidationError(problems: [DataProblem(file: path, message: "cannot read the file")])
         }
         return hex
-    }
-
-    /// The band rule the flags used (frozen cut points, per-segment schemes, the gate), for the
-    /// weight file so production bands exactly as the backtest did.
-    static func bandAssignment(_ report: FlagReport) -> BandAssignment? {
-        guard let scheme = report.bands["default"] else { return nil }
-        var perSegment = report.bands
-        perSegment["default"] = nil
-        return BandAssignment(scheme: scheme, perSegment: perSegment, gate: report.gate)
     }
 
     static func relative(_ path: String, to folder: URL) -> String {

@@ -143,35 +143,47 @@ public struct FlagSummary: Sendable, Codable, Equatable {
             }
         }
 
-        // False-healthy share of churners, per row.
+        // The shares are keyed by segment and period name. They are counted per name slot
+        // (codes with the same name share one) in arrays, and the customers ever red per
+        // customer, rather than through dictionaries and sets on every row.
+        let segmentSlots = NameSlots((-1..<Int32(scored.segmentNames.count)).map(segmentName))
+        let periodSlots = NameSlots((-1..<Int32(scored.periodLabels.count)).map(periodName))
+        // False-healthy share of churners, per row. A name gets an entry once it has a churner.
         var fhAll = Share(count: 0, of: 0)
-        var fhSeg: [String: Share] = [:], fhPer: [String: Share] = [:]
-        // Persistent share: rows per period; customers overall and per segment.
-        var redRows: [String: Share] = [:]
-        var redCustomers = Set<Int32>(), streakCustomers = Set<Int32>()
-        var redBySegment: [String: Set<Int32>] = [:], streakBySegment: [String: Set<Int32>] = [:]
+        var fhSeg = segmentSlots.shares(), fhPer = periodSlots.shares()
+        // Persistent share: riskiest-band rows per period (an entry once it has one).
+        var redRows = periodSlots.shares()
         for i in 0..<n {
-            let seg = segmentName(scored.segment[i]), per = periodName(scored.period[i])
+            let seg = segmentSlots.slot(ofCode: scored.segment[i]), per = periodSlots.slot(ofCode: scored.period[i])
             if scored.churned[i] {
                 let hit = scored.isHealthiest(i) ? 1 : 0
                 fhAll.count += hit; fhAll.of += 1
-                fhSeg[seg, default: .init(count: 0, of: 0)].count += hit; fhSeg[seg, default: .init(count: 0, of: 0)].of += 1
-                fhPer[per, default: .init(count: 0, of: 0)].count += hit; fhPer[per, default: .init(count: 0, of: 0)].of += 1
+                fhSeg[seg].count += hit; fhSeg[seg].of += 1
+                fhPer[per].count += hit; fhPer[per].of += 1
             }
             if scored.isRiskiest(i) {
-                let c = scored.customer[i]
-                redCustomers.insert(c)
-                redBySegment[seg, default: []].insert(c)
-                redRows[per, default: .init(count: 0, of: 0)].of += 1
-                if inPersistentStreak[i] {
-                    streakCustomers.insert(c)
-                    streakBySegment[seg, default: []].insert(c)
-                    redRows[per, default: .init(count: 0, of: 0)].count += 1
-                }
+                redRows[per].of += 1
+                if inPersistentStreak[i] { redRows[per].count += 1 }
             }
         }
-        let persistentSeg = redBySegment.mapValues { Share(count: 0, of: $0.count) }
-            .merging(streakBySegment.mapValues { Share(count: $0.count, of: 0) }) { Share(count: $1.count, of: $0.of) }
+        // Customers ever in the riskiest band, and with a reported streak, overall and per
+        // segment (a customer counts once per segment it was red in).
+        var redCustomers = 0, streakCustomers = 0
+        var persistentBySlot = segmentSlots.shares()
+        var redSlots: [Int] = [], streakSlots: [Int] = []
+        for k in 0..<(scored.customerStarts.count - 1) {
+            redSlots.removeAll(keepingCapacity: true)
+            streakSlots.removeAll(keepingCapacity: true)
+            for i in scored.customerOrder[scored.customerStarts[k]..<scored.customerStarts[k + 1]] where scored.isRiskiest(i) {
+                let seg = segmentSlots.slot(ofCode: scored.segment[i])
+                if !redSlots.contains(seg) { redSlots.append(seg) }
+                if inPersistentStreak[i] && !streakSlots.contains(seg) { streakSlots.append(seg) }
+            }
+            if !redSlots.isEmpty { redCustomers += 1 }
+            if !streakSlots.isEmpty { streakCustomers += 1 }
+            for seg in redSlots { persistentBySlot[seg].of += 1 }
+            for seg in streakSlots { persistentBySlot[seg].count += 1 }
+        }
 
         var counts: [String: Int] = [:]
         for kind in FlagKind.allCases { counts[kind.rawValue] = 0 }
@@ -185,9 +197,43 @@ public struct FlagSummary: Sendable, Codable, Equatable {
             notes.append("bands out of order by churn rate in \(issues.count) place\(issues.count == 1 ? "" : "s") (see band_order_issues); small bands make this noisy")
         }
         return FlagSummary(bandTable: table, bandOrderIssues: issues,
-                           falseHealthyShareOfChurners: ShareBreakdown(overall: fhAll, bySegment: scored.segmentNames.isEmpty ? [:] : fhSeg, byPeriod: fhPer),
-                           persistentShareOfRiskiest: ShareBreakdown(overall: Share(count: streakCustomers.count, of: redCustomers.count),
-                                                                     bySegment: scored.segmentNames.isEmpty ? [:] : persistentSeg, byPeriod: redRows),
+                           falseHealthyShareOfChurners: ShareBreakdown(overall: fhAll, bySegment: scored.segmentNames.isEmpty ? [:] : segmentSlots.named(fhSeg),
+                                                                       byPeriod: periodSlots.named(fhPer)),
+                           persistentShareOfRiskiest: ShareBreakdown(overall: Share(count: streakCustomers, of: redCustomers),
+                                                                     bySegment: scored.segmentNames.isEmpty ? [:] : segmentSlots.named(persistentBySlot),
+                                                                     byPeriod: periodSlots.named(redRows)),
                            flagCounts: counts, scoreDropsByPeriod: drops, notes: notes)
+    }
+}
+
+/// Names (of segment or period codes, from code -1 up) as dense slots, equal names sharing one,
+/// for counting shares in arrays that become dictionaries keyed by name.
+struct NameSlots {
+    let names: [String]
+    private let slotOfCode: [Int]
+
+    init(_ nameOfCode: [String]) {
+        var slotOfName: [String: Int] = [:]
+        var names: [String] = []
+        slotOfCode = nameOfCode.map { name in
+            if let slot = slotOfName[name] { return slot }
+            names.append(name)
+            slotOfName[name] = names.count - 1
+            return names.count - 1
+        }
+        self.names = names
+    }
+
+    /// The slot of code `code` (-1 included).
+    func slot(ofCode code: Int32) -> Int { slotOfCode[Int(code) + 1] }
+
+    /// An empty share per slot.
+    func shares() -> [Share] { Array(repeating: Share(count: 0, of: 0), count: names.count) }
+
+    /// The shares by name, for the slots that counted anything (a denominator above 0).
+    func named(_ shares: [Share]) -> [String: Share] {
+        var out: [String: Share] = [:]
+        for (name, share) in zip(names, shares) where share.of > 0 { out[name] = share }
+        return out
     }
 }

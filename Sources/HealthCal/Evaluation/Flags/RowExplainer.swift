@@ -9,12 +9,18 @@ struct RowExplainer {
     /// The panel's column of each of `encoding.features` (nil: the panel lacks it, so missing).
     let columns: [Column?]
     let groups: [String]
+    /// Each feature's name and number of design columns, read once: going through
+    /// `encoding.features` for them copies a whole FittedFeature per feature and row.
+    let names: [String]
+    let widths: [Int]
 
     init(panel: Panel, encoding: FittedEncoding, coefficients: [Double]) {
         self.encoding = encoding
         self.coefficients = coefficients
         columns = encoding.features.map { f in panel.features.first { $0.name == f.name }?.values }
         groups = encoding.features.map { $0.group ?? RowExplanation.ungrouped }
+        names = encoding.features.map(\.name)
+        widths = encoding.features.map(\.width)
     }
 
     /// Row `r`'s contributions; nil when the row cannot be encoded or the model's shape differs.
@@ -31,14 +37,14 @@ struct RowExplainer {
         var baseline = coefficients[0]
         for j in 1..<coefficients.count { baseline += coefficients[j] * means[j] }
         var contributions: [Double] = []
-        contributions.reserveCapacity(encoding.features.count)
+        contributions.reserveCapacity(widths.count)
         var j = 1
-        for f in encoding.features {
+        for width in widths {
             var c = 0.0
-            for k in j..<min(j + f.width, coefficients.count) {
+            for k in j..<min(j + width, coefficients.count) {
                 c += coefficients[k] * (x[k] - means[k])
             }
-            j += f.width
+            j += width
             contributions.append(c)
         }
         return ExplainedRow(explainer: self, raw: raw, contributions: contributions, baseline: baseline)
@@ -53,7 +59,7 @@ struct ExplainedRow {
     let baseline: Double
 
     func contribution(_ k: Int) -> FeatureContribution {
-        FeatureContribution(feature: explainer.encoding.features[k].name, group: explainer.groups[k],
+        FeatureContribution(feature: explainer.names[k], group: explainer.groups[k],
                             contribution: contributions[k], value: raw[k].shown)
     }
 
@@ -64,21 +70,36 @@ struct ExplainedRow {
 
     /// `RowExplanation.top(_:)`, formatting only the values it returns.
     func top(_ n: Int) -> [FeatureContribution] {
-        let names = explainer.encoding.features
-        let order = contributions.indices.sorted { a, b in
+        let names = explainer.names
+        return Self.leading(n, of: contributions.indices) { a, b in
             let (x, y) = (abs(contributions[a]), abs(contributions[b]))
-            return x != y ? x > y : names[a].name < names[b].name
-        }
-        return order.prefix(max(0, n)).map(contribution)
+            return x != y ? x > y : names[a] < names[b]
+        }.map(contribution)
     }
 
     /// `RowExplanation.healthiest(_:)`, formatting only the values it returns.
     func healthiest(_ n: Int) -> [FeatureContribution] {
-        let names = explainer.encoding.features
-        let order = contributions.indices.filter { contributions[$0] < 0 }.sorted { a, b in
-            contributions[a] != contributions[b] ? contributions[a] < contributions[b] : names[a].name < names[b].name
+        let names = explainer.names
+        return Self.leading(n, of: contributions.indices.filter { contributions[$0] < 0 }) { a, b in
+            contributions[a] != contributions[b] ? contributions[a] < contributions[b] : names[a] < names[b]
+        }.map(contribution)
+    }
+
+    /// The first `n` of `candidates` in the order `precedes`, which must be strict and total
+    /// (here: ties broken by the unique feature names): what sorting all of them and keeping a
+    /// prefix gives, by insertion into a list of at most n, as a flag lists 3 of 30 features.
+    static func leading(_ n: Int, of candidates: some Sequence<Int>, by precedes: (Int, Int) -> Bool) -> [Int] {
+        guard n > 0 else { return [] }
+        var kept: [Int] = []
+        kept.reserveCapacity(n + 1)
+        for c in candidates {
+            if kept.count == n, let last = kept.last, !precedes(c, last) { continue }
+            var at = kept.count
+            while at > 0 && precedes(c, kept[at - 1]) { at -= 1 }
+            kept.insert(c, at: at)
+            if kept.count > n { kept.removeLast() }
         }
-        return order.prefix(max(0, n)).map(contribution)
+        return kept
     }
 
     /// `RowExplanation.groupSums`: summed in feature order, as there.

@@ -59,6 +59,21 @@ public struct ScoredPanel: Sendable {
     public func customerID(_ i: Int) -> String { customerIDs[Int(customer[i])] }
     public func segmentName(_ i: Int) -> String? { segment[i] < 0 ? nil : segmentNames[Int(segment[i])] }
     public func periodLabel(_ i: Int) -> String { period[i] < 0 ? "" : periodLabels[Int(period[i])] }
+
+    /// Scheme name ("default" or a segment) → its bands, as `FlagReport.bands` holds them.
+    public var schemesByName: [String: BandScheme] {
+        var bands: [String: BandScheme] = [:]
+        for (name, scheme) in zip(schemeNames, schemes) { bands[name] = scheme }
+        return bands
+    }
+
+    /// The band rule as the weight file stores it: the default scheme, the per-segment schemes
+    /// and the gate (nil without a default scheme).
+    public var weightFileBands: BandAssignment? {
+        var perSegment = schemesByName
+        guard let scheme = perSegment.removeValue(forKey: "default") else { return nil }
+        return BandAssignment(scheme: scheme, perSegment: perSegment, gate: assignment.gate)
+    }
 }
 
 /// Why flags could not be computed.

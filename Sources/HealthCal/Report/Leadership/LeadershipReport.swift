@@ -4,15 +4,17 @@ import Foundation
 /// pictures behind them (ranking, calibration, bands over time, champion vs challenger, the
 /// model, the flags). Self-contained HTML plus a Markdown summary for email or chat.
 public enum LeadershipReport {
-    public static func html(_ r: ReportInputs) -> String {
+    /// `ranking`: the ranking figures' data when already computed from `r`'s scores.
+    public static func html(_ r: ReportInputs, ranking: RankingCharts? = nil) -> String {
         let facts = ReportFacts(r)
+        let ranking = ranking ?? RankingCharts(r)
         var sections: [ReportSection] = [
             ReportSection(title: "Headlines", blocks: [.cards(facts.cards), .paragraph(facts.verdict)]),
             ReportSection(title: "Does the score rank churners first?", blocks: [
                 .paragraph("Each period was scored by a model trained only on earlier periods whose outcomes were already known, so these are the results production would have had."),
-                .figures([ReportFigure(LineChart.roc(title: "ROC curve, out-of-sample", series: facts.rocSeries),
+                .figures([ReportFigure(LineChart.roc(title: "ROC curve, out-of-sample", series: ranking.roc),
                                        caption: "Closer to the top-left corner is better; the diagonal is a random ranking."),
-                          ReportFigure(LineChart.liftByDecile(title: "Churn rate by decile of risk, relative to average", lifts: facts.lifts, width: 520, height: 480),
+                          ReportFigure(LineChart.liftByDecile(title: "Churn rate by decile of risk, relative to average", lifts: ranking.lifts, width: 520, height: 480),
                                        caption: "Decile 1 holds the 10% of customers the score considered riskiest.")]),
                 .table(facts.foldTable),
             ]),

@@ -87,7 +87,7 @@ struct ReportFacts {
 
     /// Churn rate of each tenth of the rows by descending risk, over the overall rate.
     func decileLift(_ p: [Double]) -> [Double] {
-        let order = p.indices.sorted { p[$0] > p[$1] }
+        let order = Self.descendingOrder(p)
         let w = r.weights ?? Array(repeating: 1, count: p.count)
         let total = w.reduce(0, +)
         let overall = zip(r.outcome, w).reduce(0) { $0 + $1.0 * $1.1 } / total
@@ -97,6 +97,14 @@ struct ReportFacts {
             let sw = slice.reduce(0) { $0 + w[$1] }
             return sw > 0 ? slice.reduce(0) { $0 + w[$1] * r.outcome[$1] } / sw / overall : .nan
         }
+    }
+
+    /// Indices of `p` by descending value, ties in index order (a stable sort): the radix sort
+    /// the metrics use, or for scores with a NaN (which have no such order) the comparison sort
+    /// the report always used.
+    static func descendingOrder(_ p: [Double]) -> [Int] {
+        if p.contains(where: \.isNaN) { return p.indices.sorted { p[$0] > p[$1] } }
+        return SortOrder.rows(by: p, descending: true)
     }
 
     var foldTable: ReportTable {
