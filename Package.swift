@@ -14,18 +14,20 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
-        // The only place that touches C: a module map over cblas.h and lapacke.h.
+        // The C the package touches: a module map over cblas.h and lapacke.h...
         .systemLibrary(
             name: "CLapack",
             path: "Sources/CLapack",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
+        // ...and SHA-256 with the CPU's SHA instructions (fingerprints of large input files).
+        .target(name: "CSHA256"),
         // Matrices and the BLAS/LAPACK calls; knows nothing about churn.
         .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
         // The domain: data, model, evaluation, export, report.
         .target(
             name: "HealthCal",
-            dependencies: ["LinearAlgebra", .product(name: "Yams", package: "Yams")]
+            dependencies: ["LinearAlgebra", "CSHA256", .product(name: "Yams", package: "Yams")]
         ),
         // The command-line tool: parses, calls HealthCal, prints.
         .executableTarget(
