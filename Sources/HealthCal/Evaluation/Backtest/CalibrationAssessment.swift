@@ -179,9 +179,25 @@ struct PeriodBlocks {
     let start: [Int]
 
     init(period: [Int]) {
-        periods = Array(Set(period)).sorted()
+        // Rows come in runs of one period (the backtest's rows are in fold order), so the hash
+        // lookups are made once per run, not once per row.
+        var distinct = Set<Int>()
+        var last: Int? = nil
+        for t in period where t != last {
+            distinct.insert(t)
+            last = t
+        }
+        periods = distinct.sorted()
         let blockOf = Dictionary(uniqueKeysWithValues: periods.enumerated().map { ($1, $0) })
-        let block = period.map { blockOf[$0] ?? 0 }
+        var block = [Int](repeating: 0, count: period.count)
+        var runPeriod: Int? = nil, runBlock = 0
+        for (i, t) in period.enumerated() {
+            if t != runPeriod {
+                runPeriod = t
+                runBlock = blockOf[t] ?? 0
+            }
+            block[i] = runBlock
+        }
         var start = [Int](repeating: 0, count: periods.count + 1)
         for b in block { start[b + 1] += 1 }
         for k in periods.indices { start[k + 1] += start[k] }
