@@ -113,10 +113,11 @@ public struct CalibrationAssessment: Sendable, Codable, Equatable {
         let ey = rows.map { r.y[$0] }, ew = r.isWeighted ? rows.map { r.weights[$0] } : nil
         let raw = rows.map { r.p[$0] }
 
-        // The maps (independent of each other) and the "before" summary, spread over the cores.
+        // The maps (independent of each other but for their shared first Newton step) and the
+        // "before" summary, spread over the cores.
         let starts = plan.map { grouped.start[$0.estimated] }
         let (maps, before) = concurrently(
-            { concurrentMap(starts.count) { s in Result { () throws(CalibrationError) in try prepared.fit(method, rows: 0..<starts[s]) } } },
+            { prepared.fitPrefixes(method, ends: starts) },
             { Result { () throws(CalibrationError) in try summarize(p: raw, y: ey, w: ew, label: "before") } })
         var steps: [Step] = []
         for (s, item) in plan.enumerated() {
