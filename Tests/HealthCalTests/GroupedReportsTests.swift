@@ -16,9 +16,12 @@ struct GroupedReportsTests {
         }
     }
 
-    @Test("pooled and per-group reports, weighted and unweighted", arguments: [false, true])
-    func equalsDirect(weighted: Bool) throws {
-        let (p, y0, w0) = MetricsFastPathTests.rows(6000)
+    /// With p of 0 and 1 among the rows (no logits: each group makes its own, to fail with its
+    /// own row index) and without (the groups gather the pooled logits and log-loss terms).
+    @Test("pooled and per-group reports, weighted and unweighted", arguments: [false, true], [false, true])
+    func equalsDirect(weighted: Bool, interior: Bool) throws {
+        let (p0, y0, w0) = MetricsFastPathTests.rows(6000)
+        let p = interior ? p0.map { min(max($0, 0.0005), 0.9995) } : p0
         let group = Self.groups(p.count)
         // Group 3 churns never (single class); group 4 has no rows.
         let y = y0.indices.map { group[$0] == 3 ? 0 : y0[$0] }
@@ -35,6 +38,8 @@ struct GroupedReportsTests {
         }
         if case .failure(.empty) = parts[4] {} else { Issue.record("an empty group fails with .empty") }
         #expect(try parts[3].get().rocAUC == nil)
+        #expect(try pooled.get().cox == nil || interior)
+        #expect(try parts[0].get().cox != nil || !interior)
     }
 
     @Test("the split ranking equals a fresh ranking of each group")

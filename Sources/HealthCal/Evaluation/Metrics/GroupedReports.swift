@@ -1,6 +1,7 @@
 /// The `MetricsReport` of a set of scored rows and of each group of rows in it (the backtest's
 /// folds, the segments), computed together: one sort ranks the pooled rows and every group's
-/// ranking is read off it (`RankedRows.split`), and all the parts run spread over the cores.
+/// ranking is read off it (`RankedRows.split`), the per-row logarithms are taken once
+/// (`RowTerms`), and all the parts run spread over the cores.
 /// Every report equals `MetricsReport.compute` on the same rows exactly (same arithmetic in the
 /// same order; only the sorting is shared).
 enum GroupedReports {
@@ -38,8 +39,12 @@ enum GroupedReports {
             let ranked = RankedRows(pooledRows)
             let rankings = [ranked] + ranked.split(members: members, groups: Array(all.dropFirst()))
             return concurrentMap(all.count) { k in all[k].flatMap { r in rankings[k].map { RankPart(r, ranked: $0, bins: bins) } } }
-        }, {
-            concurrentMap(all.count) { k in all[k].map { FitPart($0) } }
+        }, { () -> [FitPart?] in
+            // The logarithms of every row once; each group gathers its own.
+            let terms = RowTerms(pooledRows)
+            return concurrentMap(all.count) { k in
+                all[k].map { FitPart($0, terms: k == 0 ? terms : terms.gathered(members[k - 1])) }
+            }
         })
         let reports = all.indices.map { k -> Result<MetricsReport, MetricError> in
             guard let rows = all[k], let rank = ranks[k], let fit = fits[k] else {

@@ -135,9 +135,12 @@ struct FitPart: Sendable {
     var logLoss: Double
     var brier: Double
 
-    init(_ rows: ScoredRows) {
+    /// `terms`, when given, are the per-row terms of these rows, gathered from a larger set's
+    /// (`GroupedReports`): the same numbers as computing them here.
+    init(_ rows: ScoredRows, terms: RowTerms? = nil) {
         let logits = Result { () throws(MetricError) in
             try requireBothClasses(y: rows.y, w: rows.weights)
+            if let x = terms?.logits { return x }
             return try CalibrationFit.logits(rows.p)
         }
         calibrationInTheLarge = Result { () throws(MetricError) in
@@ -146,7 +149,32 @@ struct FitPart: Sendable {
         cox = Result { () throws(MetricError) in
             try CalibrationFit.cox(x: try logits.get(), y: rows.y, w: rows.weights, rows: rows.p.indices)
         }
-        logLoss = ProbabilisticScores.logLoss(rows)
+        logLoss = terms.map { weightedMean($0.logLoss, rows.weights) } ?? ProbabilisticScores.logLoss(rows)
         brier = ProbabilisticScores.brier(rows)
+    }
+}
+
+/// The per-row terms of `FitPart` that cost a logarithm each, made once for a set of rows and
+/// gathered for each group of them.
+struct RowTerms: Sendable {
+    /// `CalibrationFit.logits(p)`; nil when it throws (p of 0 or 1), and then each group makes
+    /// its own, to throw with its own row index.
+    var logits: [Double]?
+    /// `ProbabilisticScores.logLossTerms`.
+    var logLoss: [Double]
+
+    init(_ rows: ScoredRows) {
+        logits = try? CalibrationFit.logits(rows.p)
+        logLoss = ProbabilisticScores.logLossTerms(rows)
+    }
+
+    private init(logits: [Double]?, logLoss: [Double]) {
+        self.logits = logits
+        self.logLoss = logLoss
+    }
+
+    /// The terms of `rows` (indices into these).
+    func gathered(_ rows: [Int]) -> RowTerms {
+        RowTerms(logits: logits.map { x in rows.map { x[$0] } }, logLoss: rows.map { logLoss[$0] })
     }
 }
