@@ -49,18 +49,24 @@
                 assessment = a
                 var mapOfKey: [Int: CalibrationMap] = [:]
                 for step in a.steps { for t in step.evaluationPeriods { mapOfKey[t] = step.map } }
-                // Rows come in runs of one period: one look-up per run.
-                var runKey: Int? = nil, runMap: CalibrationMap? = nil
-                var keys = Set<Int>()
-                for i in rows.indices {
-                    if periodKey[i] != runKey {
-                        runKey = periodKey[i]
-                        runMap = mapOfKey[periodKey[i]]
-                        keys.insert(periodKey[i])
+                // Rows come in runs of one period: one look-up per run. The two halves on the two cores.
+                let n = rows.count, maps = mapOfKey, p = calibrated
+                let halves = concurrentMap(2) { h -> (values: [Double], keys: Set<Int>) in
+                    var values = Array(p[(h * n / 2)..<((h + 1) * n / 2)])
+                    var runKey: Int? = nil, runMap: CalibrationMap? = nil
+                    var keys = Set<Int>()
+                    for (k, i) in ((h * n / 2)..<((h + 1) * n / 2)).enumerated() {
+                        if periodKey[i] != runKey {
+                            runKey = periodKey[i]
+                            runMap = maps[periodKey[i]]
+                            keys.insert(periodKey[i])
+                        }
+                        if let m = runMap { values[k] = m.apply(logit: eta[i]) }
                     }
-                    if let m = runMap { calibrated[i] = m.apply(logit: eta[i]) }
+                    return (values, keys)
                 }
-                let uncovered = keys.subtracting(mapOfKey.keys).count
+                calibrated = halves[0].values + halves[1].values
+                let uncovered = halves[0].keys.union(halves[1].keys).subtracting(mapOfKey.keys).count
                 if uncovered > 0 {
                     notes.append("calibration: the first \(uncovered) scored period\(uncovered == 1 ? "" : "s") had no earlier scores to estimate a map on; their scores are uncalibrated")
                 }

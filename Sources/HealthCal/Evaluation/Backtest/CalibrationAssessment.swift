@@ -112,19 +112,25 @@ public struct CalibrationAssessment: Sendable, Codable, Equatable {
         }
         let ey = rows.map { r.y[$0] }, ew = r.isWeighted ? rows.map { r.weights[$0] } : nil
         let raw = rows.map { r.p[$0] }
+        // The logit-scale methods hold clippedLogit(p) of every row; where the clip changes no p
+        // (always but for p within 1e-15 of 0 or 1) that is the summary's logit(p) as well.
+        let rawLogits: [Double]? = prepared.logits.isEmpty || !raw.allSatisfy({ $0 >= CalibrationMap.pClip && $0 <= 1 - CalibrationMap.pClip })
+            ? nil : rows.map { prepared.logits[$0] }
 
         // The maps (independent of each other but for their shared first Newton step) and the
         // "before" summary, spread over the cores.
         let starts = plan.map { grouped.start[$0.estimated] }
         let (maps, before) = concurrently(
             { prepared.fitPrefixes(method, ends: starts) },
-            { Result { () throws(CalibrationError) in try summarize(p: raw, y: ey, w: ew, label: "before") } })
+            { Result { () throws(CalibrationError) in try summarize(p: raw, y: ey, w: ew, label: "before", logits: rawLogits) } })
         var steps: [Step] = []
         for (s, item) in plan.enumerated() {
             steps.append(Step(estimationPeriods: Array(scored.prefix(item.estimated)), evaluationPeriods: item.evaluation,
                               map: try maps[s].get()))
         }
-        let after = rows.indices.map { steps[stepOfRow[$0]].map.apply(raw[$0]) }
+        // apply(p) is apply(logit: clippedLogit(p)) for the logit-scale maps: the prepared logits.
+        let after = prepared.logits.isEmpty ? rows.indices.map { steps[stepOfRow[$0]].map.apply(raw[$0]) }
+            : rows.indices.map { steps[stepOfRow[$0]].map.apply(logit: prepared.logits[rows[$0]]) }
         let beforeSummary = try before.get()
         let afterSummary = try summarize(p: after, y: ey, w: ew, label: "after")
         return CalibrationAssessment(method: method, mode: mode, steps: steps,
@@ -135,13 +141,16 @@ public struct CalibrationAssessment: Sendable, Codable, Equatable {
 
     /// The metrics of `p` on the evaluation rows; logit-scale metrics that are undefined here
     /// become nil with a note rather than failing the whole assessment. The rows are validated
-    /// once; the Cox fit runs beside the rest, which shares the logits.
-    static func summarize(p: [Double], y: [Double], w: [Double]?, label: String) throws(CalibrationError)
+    /// once; the Cox fit runs beside the rest, which shares the logits. `logits`, when given,
+    /// are `CalibrationFit.logits(p)`, already known.
+    static func summarize(p: [Double], y: [Double], w: [Double]?, label: String,
+                          logits known: [Double]? = nil) throws(CalibrationError)
         -> (summary: CalibrationSummary, notes: [String]) {
         let r: ScoredRows
         do { r = try ScoredRows(p: p, y: y, w: w) } catch { throw .metric(error) }
         let logits = Result { () throws(MetricError) in
             try requireBothClasses(y: y, w: r.weights)
+            if let known { return known }
             return try CalibrationFit.logits(p)
         }
         let (cox, rest) = concurrently({ logits.flatMap { x in Result { () throws(MetricError) in try CalibrationFit.cox(x: x, y: y, w: r.weights, rows: p.indices) } } }, {
