@@ -167,19 +167,6 @@ public enum Backtest {
         storage.release()
         let y = rows.map { panel.outcome[$0] }
         let w = panel.hasWeights ? rows.map { panel.weights[$0] } : nil
-        // Each fold's metrics of its raw scores, independent of each other: on all cores at once
-        // (one fold's report alone keeps one core busy while the fits above use both).
-        let scored = p
-        var end = 0
-        let spans = folds.map { fold -> Range<Int> in
-            defer { end += fold.testRows }
-            return end..<(end + fold.testRows)
-        }
-        let foldMetrics = concurrentMap(spans.count) { k in
-            let span = spans[k]
-            return try? MetricsReport.compute(p: Array(scored[span]), y: Array(y[span]), w: w.map { Array($0[span]) })
-        }
-        for k in folds.indices { folds[k].metrics = foldMetrics[k] }
         var notes: [String] = []
         for name in fallbackFolds.keys.sorted() {
             guard let list = fallbackFolds[name], let last = list.last else { continue }
@@ -189,7 +176,8 @@ public enum Backtest {
         // Honest calibration: each scored period gets the map estimated on earlier ones.
         let periodKey = rows.indices.map { plan[foldOfRow[$0]].key }
         let e = try BacktestEvaluation(panel: panel, rows: rows, period: periodKey, linearPredictor: eta,
-                                       probability: p, outcome: y, weights: w, progress: progress)
+                                       probability: p, outcome: y, weights: w, folds: (foldOfRow, folds.count), progress: progress)
+        for k in folds.indices { folds[k].metrics = e.foldMetrics[k] }
         return BacktestRun(folds: folds, models: models, rows: rows, foldOfRow: foldOfRow, linearPredictor: eta,
                            probability: p, calibratedProbability: e.calibrated, pooled: e.pooled,
                            pooledCalibrated: e.pooledCalibrated, perSegment: e.perSegment, calibration: e.assessment,

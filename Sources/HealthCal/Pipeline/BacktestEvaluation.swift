@@ -9,12 +9,16 @@
     public var perSegment: [String: MetricsReport]
     public var assessment: CalibrationAssessment?
     public var finalMap: CalibrationMap
+    /// With `folds`: the metrics of each fold's raw scores (nil where undefined).
+    public var foldMetrics: [MetricsReport?]
     public var notes: [String]
 
     /// `rows` are the out-of-sample panel rows with their period ordinal (or fold key),
-    /// linear predictor, probability, outcome and optional weight.
+    /// linear predictor, probability, outcome and optional weight; `folds`, when given, is the
+    /// fold of each row and the number of folds, for `foldMetrics`.
     public init(panel: Panel, rows: [Int], period periodKey: [Int], linearPredictor eta: [Double],
                 probability p: [Double], outcome y: [Double], weights w: [Double]?,
+                folds: (ofRow: [Int], count: Int)? = nil,
                 progress: (@Sendable (String) -> Void)? = nil) throws {
         let spec = panel.spec
         let method = spec.calibration.method
@@ -24,19 +28,20 @@
         if method != .none {
             progress?("calibration (\(method.rawValue)) assessed period by period on \(p.count) out-of-sample rows")
         }
-        // Independent of each other, one core each: the assessment; the pooled metrics of the
-        // raw scores and the final map (read from their Cox fit when it is the same fit).
+        // Independent of each other, one core each: the assessment; the pooled and per-fold
+        // metrics of the raw scores (one ranking) and the final map (read from their Cox fit
+        // when it is the same fit).
         let horizon = panel.isSnapshot ? 1 : spec.backtest.horizon, raw = p
-        let (assessed, (finalFit, pooledRaw)) = concurrently({ () -> Result<CalibrationAssessment, CalibrationError>? in
+        let (assessed, (finalFit, pooledRaw, foldReports)) = concurrently({ () -> Result<CalibrationAssessment, CalibrationError>? in
             guard method != .none else { return nil }
             return Result { () throws(CalibrationError) in
                 try CalibrationAssessment.assess(p: raw, y: y, w: w, period: periodKey, method: method, mode: .rolling, horizon: horizon)
             }
         }, {
-            let report = Result { () throws(MetricError) in try MetricsReport.compute(p: raw, y: y, w: w) }
+            let (report, perFold) = GroupedReports.compute(p: raw, y: y, w: w, group: folds?.ofRow, groupCount: folds?.count ?? 0)
             return (Result { () throws(CalibrationError) in
                 method == .none ? .identity : try CalibrationMap.fit(method, p: raw, y: y, w: w, reusing: try? report.get())
-            }, report)
+            }, report, perFold)
         })
         if let assessed {
             do {
@@ -44,8 +49,24 @@
                 assessment = a
                 var mapOfKey: [Int: CalibrationMap] = [:]
                 for step in a.steps { for t in step.evaluationPeriods { mapOfKey[t] = step.map } }
-                for i in rows.indices { if let m = mapOfKey[periodKey[i]] { calibrated[i] = m.apply(logit: eta[i]) } }
-                let uncovered = Set(periodKey).subtracting(mapOfKey.keys).count
+                // Rows come in runs of one period: one look-up per run. The two halves on the two cores.
+                let n = rows.count, maps = mapOfKey, p = calibrated
+                let halves = concurrentMap(2) { h -> (values: [Double], keys: Set<Int>) in
+                    var values = Array(p[(h * n / 2)..<((h + 1) * n / 2)])
+                    var runKey: Int? = nil, runMap: CalibrationMap? = nil
+                    var keys = Set<Int>()
+                    for (k, i) in ((h * n / 2)..<((h + 1) * n / 2)).enumerated() {
+                        if periodKey[i] != runKey {
+                            runKey = periodKey[i]
+                            runMap = maps[periodKey[i]]
+                            keys.insert(periodKey[i])
+                        }
+                        if let m = runMap { values[k] = m.apply(logit: eta[i]) }
+                    }
+                    return (values, keys)
+                }
+                calibrated = halves[0].values + halves[1].values
+                let uncovered = halves[0].keys.union(halves[1].keys).subtracting(mapOfKey.keys).count
                 if uncovered > 0 {
                     notes.append("calibration: the first \(uncovered) scored period\(uncovered == 1 ? "" : "s") had no earlier scores to estimate a map on; their scores are uncalibrated")
                 }
@@ -61,30 +82,26 @@
 
         progress?("pooled and per-segment metrics")
         let pooled = try pooledRaw.get()
-        // The calibrated reports, pooled and per segment, are independent: spread over the cores.
-        var segmentRows = [[Int]](repeating: [], count: panel.segmentNames.count)
-        for i in rows.indices where !segmentRows.isEmpty {
-            let s = Int(panel.segmentCodes[rows[i]])
-            if segmentRows.indices.contains(s) { segmentRows[s].append(i) }
+        // The calibrated reports, pooled and per segment, share one ranking and are spread over
+        // the cores.
+        let segmentCount = panel.segmentNames.count
+        let segmentOfRow = segmentCount == 0 ? nil : rows.map { r -> Int in
+            let s = Int(panel.segmentCodes[r])
+            return s >= 0 && s < segmentCount ? s : -1
         }
-        let scores = calibrated, parts = [Array(rows.indices)] + segmentRows
-        let reports = concurrentMap(parts.count) { k in
-            let idx = parts[k]
-            return Result { () throws(MetricError) in
-                try MetricsReport.compute(p: idx.map { scores[$0] }, y: idx.map { y[$0] }, w: w.map { ws in idx.map { ws[$0] } })
-            }
-        }
-        let pooledCalibrated = try reports[0].get()
+        let (calibratedReport, segmentReports) = GroupedReports.compute(p: calibrated, y: y, w: w, group: segmentOfRow,
+                                                                        groupCount: segmentCount)
+        let pooledCalibrated = try calibratedReport.get()
         var perSegment: [String: MetricsReport] = [:]
-        for (s, name) in panel.segmentNames.enumerated() where !segmentRows[s].isEmpty {
-            perSegment[name] = try? reports[s + 1].get()
-        }
+        // A segment whose report is undefined (e.g. `.empty`: no rows) gets no entry.
+        for (s, name) in panel.segmentNames.enumerated() { perSegment[name] = try? segmentReports[s].get() }
         self.calibrated = calibrated
         self.pooled = pooled
         self.pooledCalibrated = pooledCalibrated
         self.perSegment = perSegment
         self.assessment = assessment
         self.finalMap = finalMap
+        self.foldMetrics = foldReports.map { try? $0.get() }
         self.notes = notes
     }
 }

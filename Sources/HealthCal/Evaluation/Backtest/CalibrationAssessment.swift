@@ -112,18 +112,25 @@ public struct CalibrationAssessment: Sendable, Codable, Equatable {
         }
         let ey = rows.map { r.y[$0] }, ew = r.isWeighted ? rows.map { r.weights[$0] } : nil
         let raw = rows.map { r.p[$0] }
+        // The logit-scale methods hold clippedLogit(p) of every row; where the clip changes no p
+        // (always but for p within 1e-15 of 0 or 1) that is the summary's logit(p) as well.
+        let rawLogits: [Double]? = prepared.logits.isEmpty || !raw.allSatisfy({ $0 >= CalibrationMap.pClip && $0 <= 1 - CalibrationMap.pClip })
+            ? nil : rows.map { prepared.logits[$0] }
 
-        // The maps (independent of each other) and the "before" summary, spread over the cores.
+        // The maps (independent of each other but for their shared first Newton step) and the
+        // "before" summary, spread over the cores.
         let starts = plan.map { grouped.start[$0.estimated] }
         let (maps, before) = concurrently(
-            { concurrentMap(starts.count) { s in Result { () throws(CalibrationError) in try prepared.fit(method, rows: 0..<starts[s]) } } },
-            { Result { () throws(CalibrationError) in try summarize(p: raw, y: ey, w: ew, label: "before") } })
+            { prepared.fitPrefixes(method, ends: starts) },
+            { Result { () throws(CalibrationError) in try summarize(p: raw, y: ey, w: ew, label: "before", logits: rawLogits) } })
         var steps: [Step] = []
         for (s, item) in plan.enumerated() {
             steps.append(Step(estimationPeriods: Array(scored.prefix(item.estimated)), evaluationPeriods: item.evaluation,
                               map: try maps[s].get()))
         }
-        let after = rows.indices.map { steps[stepOfRow[$0]].map.apply(raw[$0]) }
+        // apply(p) is apply(logit: clippedLogit(p)) for the logit-scale maps: the prepared logits.
+        let after = prepared.logits.isEmpty ? rows.indices.map { steps[stepOfRow[$0]].map.apply(raw[$0]) }
+            : rows.indices.map { steps[stepOfRow[$0]].map.apply(logit: prepared.logits[rows[$0]]) }
         let beforeSummary = try before.get()
         let afterSummary = try summarize(p: after, y: ey, w: ew, label: "after")
         return CalibrationAssessment(method: method, mode: mode, steps: steps,
@@ -134,13 +141,16 @@ public struct CalibrationAssessment: Sendable, Codable, Equatable {
 
     /// The metrics of `p` on the evaluation rows; logit-scale metrics that are undefined here
     /// become nil with a note rather than failing the whole assessment. The rows are validated
-    /// once; the Cox fit runs beside the rest, which shares the logits.
-    static func summarize(p: [Double], y: [Double], w: [Double]?, label: String) throws(CalibrationError)
+    /// once; the Cox fit runs beside the rest, which shares the logits. `logits`, when given,
+    /// are `CalibrationFit.logits(p)`, already known.
+    static func summarize(p: [Double], y: [Double], w: [Double]?, label: String,
+                          logits known: [Double]? = nil) throws(CalibrationError)
         -> (summary: CalibrationSummary, notes: [String]) {
         let r: ScoredRows
         do { r = try ScoredRows(p: p, y: y, w: w) } catch { throw .metric(error) }
         let logits = Result { () throws(MetricError) in
             try requireBothClasses(y: y, w: r.weights)
+            if let known { return known }
             return try CalibrationFit.logits(p)
         }
         let (cox, rest) = concurrently({ logits.flatMap { x in Result { () throws(MetricError) in try CalibrationFit.cox(x: x, y: y, w: r.weights, rows: p.indices) } } }, {
@@ -179,9 +189,25 @@ struct PeriodBlocks {
     let start: [Int]
 
     init(period: [Int]) {
-        periods = Array(Set(period)).sorted()
+        // Rows come in runs of one period (the backtest's rows are in fold order), so the hash
+        // lookups are made once per run, not once per row.
+        var distinct = Set<Int>()
+        var last: Int? = nil
+        for t in period where t != last {
+            distinct.insert(t)
+            last = t
+        }
+        periods = distinct.sorted()
         let blockOf = Dictionary(uniqueKeysWithValues: periods.enumerated().map { ($1, $0) })
-        let block = period.map { blockOf[$0] ?? 0 }
+        var block = [Int](repeating: 0, count: period.count)
+        var runPeriod: Int? = nil, runBlock = 0
+        for (i, t) in period.enumerated() {
+            if t != runPeriod {
+                runPeriod = t
+                runBlock = blockOf[t] ?? 0
+            }
+            block[i] = runBlock
+        }
         var start = [Int](repeating: 0, count: periods.count + 1)
         for b in block { start[b + 1] += 1 }
         for k in periods.indices { start[k + 1] += start[k] }

@@ -50,18 +50,17 @@ public enum CalibrationFit {
     }
 
     /// Newton-Raphson for the a of logit P(y = 1) = a + offset(x) on `rows`, started at 0;
-    /// returns a and the information Σ w μ(1 − μ) at it.
-    static func offsetIntercept(x: [Double], y: [Double], w: [Double], rows: Range<Int>) throws(MetricError) -> (Double, Double) {
+    /// returns a and the information Σ w μ(1 − μ) at it. `firstPass`, when given, is the first
+    /// step's sums at a = 0 over these rows (`PrefixPasses`), so that pass is not made again.
+    static func offsetIntercept(x: [Double], y: [Double], w: [Double], rows: Range<Int>,
+                                firstPass: InterceptSums? = nil) throws(MetricError) -> (Double, Double) {
         var a = 0.0
         var info = 0.0
-        for _ in 0..<maxIterations {
-            var g = 0.0
-            info = 0
-            for i in rows {
-                let mu = sigmoid(a + x[i])
-                g += w[i] * (y[i] - mu)
-                info += w[i] * mu * (1 - mu)
-            }
+        for iteration in 0..<maxIterations {
+            var sums = InterceptSums()
+            if iteration == 0, let firstPass { sums = firstPass } else { sums.add(a: a, x: x, y: y, w: w, rows: rows) }
+            let g = sums.g
+            info = sums.info
             let step = g / info
             a += step
             if abs(step) <= 1e-13 * max(1, abs(a)) {
@@ -84,19 +83,18 @@ public enum CalibrationFit {
     }
 
     /// The fit on `rows` of validated data with both outcomes, given the logits `x` of p.
-    /// Each Newton step is one pass over the rows (gradient and Hessian together).
-    static func cox(x: [Double], y: [Double], w: [Double], rows: Range<Int>) throws(MetricError) -> CoxCalibration {
+    /// Each Newton step is one pass over the rows (gradient and Hessian together). `firstPass`,
+    /// when given, is the first step's sums at (0, 1) over these rows (`PrefixPasses`), so that
+    /// pass is not made again.
+    static func cox(x: [Double], y: [Double], w: [Double], rows: Range<Int>,
+                    firstPass: CoxSums? = nil) throws(MetricError) -> CoxCalibration {
         var a = 0.0, b = 1.0
         var h00 = 0.0, h01 = 0.0, h11 = 0.0
         for iteration in 1...maxIterations {
-            var g0 = 0.0, g1 = 0.0
-            h00 = 0; h01 = 0; h11 = 0
-            for i in rows {
-                let mu = sigmoid(a + b * x[i])
-                let r = w[i] * (y[i] - mu), v = w[i] * mu * (1 - mu)
-                g0 += r; g1 += r * x[i]
-                h00 += v; h01 += v * x[i]; h11 += v * x[i] * x[i]
-            }
+            var sums = CoxSums()
+            if iteration == 1, let firstPass { sums = firstPass } else { sums.add(a: a, b: b, x: x, y: y, w: w, rows: rows) }
+            let g0 = sums.g0, g1 = sums.g1
+            h00 = sums.h00; h01 = sums.h01; h11 = sums.h11
             guard let (d0, d1) = solve2x2(h00, h01, h11, g0, g1) else { break }
             a += d0; b += d1
             if separated(a: a, b: b, x: x, y: y, w: w, rows: rows) {
@@ -139,5 +137,76 @@ public enum CalibrationFit {
     /// 1 / (1 + e^−η), written to avoid overflow for large |η|.
     static func sigmoid(_ eta: Double) -> Double {
         CalibrationMap.sigmoid(eta)
+    }
+}
+
+/// The gradient (g0, g1) and Hessian (h00, h01, h11) sums of one Newton step of the Cox fit,
+/// accumulated row after row, so that a pass over rows 0..<m continued over m..<n gives the
+/// pass over 0..<n to the bit.
+struct CoxSums: Sendable, Equatable {
+    var g0 = 0.0, g1 = 0.0, h00 = 0.0, h01 = 0.0, h11 = 0.0
+
+    /// Adds the terms of `rows` at (a, b).
+    mutating func add(a: Double, b: Double, x: [Double], y: [Double], w: [Double], rows: Range<Int>) {
+        var g0 = self.g0, g1 = self.g1, h00 = self.h00, h01 = self.h01, h11 = self.h11
+        for i in rows {
+            let mu = CalibrationFit.sigmoid(a + b * x[i])
+            let r = w[i] * (y[i] - mu), v = w[i] * mu * (1 - mu)
+            g0 += r; g1 += r * x[i]
+            h00 += v; h01 += v * x[i]; h11 += v * x[i] * x[i]
+        }
+        self = CoxSums(g0: g0, g1: g1, h00: h00, h01: h01, h11: h11)
+    }
+}
+
+/// The gradient g and information sums of one Newton step of the offset-intercept fit,
+/// accumulated row after row like `CoxSums`.
+struct InterceptSums: Sendable, Equatable {
+    var g = 0.0, info = 0.0
+
+    /// Adds the terms of `rows` at a.
+    mutating func add(a: Double, x: [Double], y: [Double], w: [Double], rows: Range<Int>) {
+        var g = self.g, info = self.info
+        for i in rows {
+            let mu = CalibrationFit.sigmoid(a + x[i])
+            g += w[i] * (y[i] - mu)
+            info += w[i] * mu * (1 - mu)
+        }
+        self = InterceptSums(g: g, info: info)
+    }
+}
+
+/// The first Newton step of the logit-scale fits (Cox/Platt at (0, 1), offset intercept at 0)
+/// on each prefix 0..<end of the same rows, from one pass over the longest: the rolling
+/// assessment fits a map on every prefix, and every fit starts at the same point, so its first
+/// step's sums are those of the shorter prefix continued. With the class weights of each prefix
+/// (for `requireBothClasses`). The fits given these sums make the same steps to the bit.
+struct PrefixPasses: Sendable {
+    /// Σ w of churners and of stayers in each prefix.
+    var churnWeight: [Double] = [], stayWeight: [Double] = []
+    var cox: [CoxSums] = []
+    var intercept: [InterceptSums] = []
+
+    /// `ends` ascending; `cox` and `intercept` choose which fits' sums to make.
+    init(x: [Double], y: [Double], w: [Double], ends: [Int], cox wantCox: Bool, intercept wantIntercept: Bool) {
+        var c = CoxSums(), s = InterceptSums()
+        var pos = 0.0, neg = 0.0
+        var from = 0
+        for end in ends {
+            let range = from..<max(from, end)
+            for i in range { if y[i] == 1 { pos += w[i] } else { neg += w[i] } }
+            if wantCox { c.add(a: 0, b: 1, x: x, y: y, w: w, rows: range) }
+            if wantIntercept { s.add(a: 0, x: x, y: y, w: w, rows: range) }
+            churnWeight.append(pos); stayWeight.append(neg)
+            if wantCox { cox.append(c) }
+            if wantIntercept { intercept.append(s) }
+            from = range.upperBound
+        }
+    }
+
+    /// `requireBothClasses` on prefix k.
+    func requireBothClasses(_ k: Int) throws(MetricError) {
+        if churnWeight[k] == 0 { throw .singleClass(outcome: 0) }
+        if stayWeight[k] == 0 { throw .singleClass(outcome: 1) }
     }
 }

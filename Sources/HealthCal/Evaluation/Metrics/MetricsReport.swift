@@ -55,7 +55,14 @@ public struct MetricsReport: Sendable, Codable, Equatable {
         }
         try Binning.checkBins(bins)
         // The rank metrics and the logit-scale fits share nothing but the rows: one core each.
-        let (ranks, fits) = concurrently({ RankPart(rows, bins: bins) }, { FitPart(rows) })
+        let (ranks, fits) = concurrently({ RankPart(rows, ranked: RankedRows(rows), bins: bins) }, { FitPart(rows) })
+        return try assemble(rows, ranks: ranks, fits: fits, bands: bands, bandOrder: bandOrder)
+    }
+
+    /// The report of validated rows from its two parts (`GroupedReports` builds the parts of
+    /// many reports at once). `bands`, when given, has one label per row.
+    static func assemble(_ rows: ScoredRows, ranks: RankPart, fits: FitPart, bands: [String]?,
+                         bandOrder: [String]) throws(MetricError) -> MetricsReport {
         var notes: [String] = []
         func value<T>(_ name: String, _ result: Result<T, MetricError>?) -> T? {
             switch result {
@@ -66,7 +73,7 @@ public struct MetricsReport: Sendable, Codable, Equatable {
         }
         let rocAUC = value("rocAUC", ranks.rocAUC)
         let deLong = value("rocAUCDeLong", ranks.deLong)
-        if w != nil { notes.append("rocAUCDeLong: not computed for weighted rows (DeLong's variance has no weighted form)") }
+        if rows.isWeighted { notes.append("rocAUCDeLong: not computed for weighted rows (DeLong's variance has no weighted form)") }
         let ap = value("averagePrecision", ranks.averagePrecision)
         let lift = value("topDecileLift", ranks.topLift)
         let citl = value("calibrationInTheLarge", fits.calibrationInTheLarge)
@@ -76,9 +83,9 @@ public struct MetricsReport: Sendable, Codable, Equatable {
         if let bands {
             bandRates = try LiftMetrics.churnByBand(rows, bands: bands, order: bandOrder)
         }
-        let weights = rows.weights
+        let weights = rows.weights, p = rows.p, y = rows.y
         return MetricsReport(
-            rowCount: p.count, totalWeight: weights.reduce(0, +), weighted: w != nil,
+            rowCount: p.count, totalWeight: weights.reduce(0, +), weighted: rows.isWeighted,
             churnRate: weightedMean(y, weights), meanPredicted: weightedMean(p, weights),
             rocAUC: rocAUC, rocAUCDeLong: deLong, averagePrecision: ap, topDecileLift: lift,
             logLoss: fits.logLoss, brier: fits.brier, brierDecomposition: ranks.brierDecomposition,
@@ -89,7 +96,7 @@ public struct MetricsReport: Sendable, Codable, Equatable {
 
 /// The metrics of a report that rank or bin the rows: one ranking (thresholds, DeLong, lift,
 /// quantile bins) and one bin assignment per strategy, shared.
-private struct RankPart: Sendable {
+struct RankPart: Sendable {
     var rocAUC: Result<Double, MetricError>
     /// nil for weighted rows.
     var deLong: Result<DeLongAUC, MetricError>?
@@ -100,8 +107,8 @@ private struct RankPart: Sendable {
     var reliabilityUniform: ReliabilityCurve
     var reliabilityQuantile: ReliabilityCurve
 
-    init(_ rows: ScoredRows, bins: Int) {
-        let ranked = RankedRows(rows)
+    /// `ranked` is `RankedRows(rows)` (or an equal ranking read off a larger one).
+    init(_ rows: ScoredRows, ranked: RankedRows, bins: Int) {
         let counts = ThresholdCounts(ranked)
         rocAUC = Result { () throws(MetricError) in
             try requireBothClasses(y: rows.y, w: rows.weights)
@@ -122,15 +129,18 @@ private struct RankPart: Sendable {
 }
 
 /// The metrics of a report on the logit scale (Newton fits sharing the logits) and the scores.
-private struct FitPart: Sendable {
+struct FitPart: Sendable {
     var calibrationInTheLarge: Result<CalibrationInTheLarge, MetricError>
     var cox: Result<CoxCalibration, MetricError>
     var logLoss: Double
     var brier: Double
 
-    init(_ rows: ScoredRows) {
+    /// `terms`, when given, are the per-row terms of these rows, gathered from a larger set's
+    /// (`GroupedReports`): the same numbers as computing them here.
+    init(_ rows: ScoredRows, terms: RowTerms? = nil) {
         let logits = Result { () throws(MetricError) in
             try requireBothClasses(y: rows.y, w: rows.weights)
+            if let x = terms?.logits { return x }
             return try CalibrationFit.logits(rows.p)
         }
         calibrationInTheLarge = Result { () throws(MetricError) in
@@ -139,7 +149,32 @@ private struct FitPart: Sendable {
         cox = Result { () throws(MetricError) in
             try CalibrationFit.cox(x: try logits.get(), y: rows.y, w: rows.weights, rows: rows.p.indices)
         }
-        logLoss = ProbabilisticScores.logLoss(rows)
+        logLoss = terms.map { weightedMean($0.logLoss, rows.weights) } ?? ProbabilisticScores.logLoss(rows)
         brier = ProbabilisticScores.brier(rows)
+    }
+}
+
+/// The per-row terms of `FitPart` that cost a logarithm each, made once for a set of rows and
+/// gathered for each group of them.
+struct RowTerms: Sendable {
+    /// `CalibrationFit.logits(p)`; nil when it throws (p of 0 or 1), and then each group makes
+    /// its own, to throw with its own row index.
+    var logits: [Double]?
+    /// `ProbabilisticScores.logLossTerms`.
+    var logLoss: [Double]
+
+    init(_ rows: ScoredRows) {
+        logits = try? CalibrationFit.logits(rows.p)
+        logLoss = ProbabilisticScores.logLossTerms(rows)
+    }
+
+    private init(logits: [Double]?, logLoss: [Double]) {
+        self.logits = logits
+        self.logLoss = logLoss
+    }
+
+    /// The terms of `rows` (indices into these).
+    func gathered(_ rows: [Int]) -> RowTerms {
+        RowTerms(logits: logits.map { x in rows.map { x[$0] } }, logLoss: rows.map { logLoss[$0] })
     }
 }

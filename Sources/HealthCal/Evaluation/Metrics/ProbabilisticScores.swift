@@ -40,13 +40,18 @@ public enum ProbabilisticScores {
     }
 
     static func logLoss(_ r: ScoredRows) -> Double {
+        weightedMean(logLossTerms(r), r.weights)
+    }
+
+    /// Each row's loss −log p̃ (churners) or −log(1 − p)~ (stayers), clipped as in `logLoss`.
+    static func logLossTerms(_ r: ScoredRows) -> [Double] {
         let eps = logLossEpsilon
         var loss = [Double](repeating: 0, count: r.count)
         for i in r.p.indices {
             let q = r.y[i] == 1 ? r.p[i] : 1 - r.p[i]
             loss[i] = -log(min(max(q, eps), 1 - eps))
         }
-        return weightedMean(loss, r.weights)
+        return loss
     }
 
     /// Brier score Σ w (y − p)² / W, as `sklearn.metrics.brier_score_loss(y, p, sample_weight=w)`.

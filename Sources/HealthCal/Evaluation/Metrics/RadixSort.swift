@@ -28,31 +28,40 @@ enum RadixSort {
             items = x.indices.map { Item(key: key(x[$0]) ^ flip, row: $0) }
         }
         guard items.count > 1 else { return items.map(\.row) }
-        let radix = 1 << digitBits, mask = UInt64(radix - 1)
-        // All digit histograms in one read of the keys.
+        let radix = 1 << digitBits, mask = UInt64(radix - 1), n = items.count
+        // All digit histograms in one read of the keys. The passes work through buffer pointers:
+        // a checked, uniqueness-tested store per row and pass was most of the sort's time.
         var counts = [Int](repeating: 0, count: passes * radix)
-        for item in items {
-            for d in 0..<passes { counts[d * radix + Int((item.key >> UInt64(d * digitBits)) & mask)] += 1 }
-        }
         var other = items
-        for d in 0..<passes {
-            let base = d * radix
-            let first = Int((items[0].key >> UInt64(d * digitBits)) & mask)
-            if counts[base + first] == items.count { continue } // every key has this digit
-            var offset = 0
-            for b in 0..<radix {
-                let c = counts[base + b]
-                counts[base + b] = offset
-                offset += c
+        var source = true // the sorted-so-far rows are in `items` (else in `other`)
+        items.withUnsafeMutableBufferPointer { a in
+            other.withUnsafeMutableBufferPointer { b in
+                counts.withUnsafeMutableBufferPointer { c in
+                    for item in a {
+                        for d in 0..<passes { c[d * radix + Int((item.key >> UInt64(d * digitBits)) & mask)] += 1 }
+                    }
+                    for d in 0..<passes {
+                        let base = d * radix
+                        let shift = UInt64(d * digitBits)
+                        let (from, to) = source ? (a, b) : (b, a)
+                        let first = Int((from[0].key >> shift) & mask)
+                        if c[base + first] == n { continue } // every key has this digit
+                        var offset = 0
+                        for k in 0..<radix {
+                            let count = c[base + k]
+                            c[base + k] = offset
+                            offset += count
+                        }
+                        for item in from {
+                            let k = base + Int((item.key >> shift) & mask)
+                            to[c[k]] = item
+                            c[k] += 1
+                        }
+                        source.toggle()
+                    }
+                }
             }
-            let shift = UInt64(d * digitBits)
-            for item in items {
-                let b = base + Int((item.key >> shift) & mask)
-                other[counts[b]] = item
-                counts[b] += 1
-            }
-            swap(&items, &other)
         }
-        return items.map(\.row)
+        return (source ? items : other).map(\.row)
     }
 }

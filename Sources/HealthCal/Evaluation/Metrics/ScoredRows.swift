@@ -39,6 +39,48 @@ struct RankedRows {
         weights = rows.isWeighted ? order.map { rows.weights[$0] } : rows.weights
     }
 
+    private init(rows: ScoredRows, order: [Int], p: [Double], y: [Double], weights: [Double]) {
+        self.rows = rows
+        self.order = order
+        self.p = p
+        self.y = y
+        self.weights = weights
+    }
+
     /// p sorted ascending.
     var ascendingP: [Double] { p.reversed() }
+
+    /// The rankings of groups of these rows, read off this ranking in one pass instead of a sort
+    /// each. `members[g]` lists group g's rows (ascending) and `groups[g]` holds their validated
+    /// rows in that order (nil: the group is skipped). Each result equals `RankedRows(groups[g])`
+    /// exactly: filtering a stable order keeps the tied rows in row order, which is the order of
+    /// their positions in the group.
+    func split(members: [[Int]], groups: [ScoredRows?]) -> [RankedRows?] {
+        var groupOf = [Int32](repeating: -1, count: order.count)
+        var local = [Int32](repeating: 0, count: order.count)
+        for (g, rows) in members.enumerated() where groups[g] != nil {
+            for (j, i) in rows.enumerated() {
+                groupOf[i] = Int32(g)
+                local[i] = Int32(j)
+            }
+        }
+        var orders = members.map { _ in [Int]() }, ps = members.map { _ in [Double]() }
+        var ys = ps, ws = ps
+        for (g, rows) in members.enumerated() where groups[g] != nil {
+            orders[g].reserveCapacity(rows.count); ps[g].reserveCapacity(rows.count); ys[g].reserveCapacity(rows.count)
+            if self.rows.isWeighted { ws[g].reserveCapacity(rows.count) }
+        }
+        let weighted = self.rows.isWeighted
+        for k in order.indices {
+            let i = order[k], g = Int(groupOf[i])
+            guard g >= 0 else { continue }
+            orders[g].append(Int(local[i]))
+            ps[g].append(p[k])
+            ys[g].append(y[k])
+            if weighted { ws[g].append(weights[k]) }
+        }
+        return groups.indices.map { g in
+            groups[g].map { r in RankedRows(rows: r, order: orders[g], p: ps[g], y: ys[g], weights: weighted ? ws[g] : r.weights) }
+        }
+    }
 }

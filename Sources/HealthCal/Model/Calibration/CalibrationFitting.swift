@@ -67,18 +67,44 @@ struct CalibrationRows {
 
     /// The map of `method` estimated on the rows in `range`.
     func fit(_ method: CalibrationOptions.Method, rows range: Range<Int>) throws(CalibrationError) -> CalibrationMap {
+        try fit(method, rows: range, prefix: nil)
+    }
+
+    /// The maps of `method` estimated on each prefix `0..<end` of the rows, spread over the
+    /// cores. The logit-scale fits all start at the same point, so their first Newton steps are
+    /// made in one pass over the longest prefix (`PrefixPasses`); each map equals
+    /// `fit(method, rows: 0..<end)` to the bit.
+    func fitPrefixes(_ method: CalibrationOptions.Method, ends: [Int]) -> [Result<CalibrationMap, CalibrationError>] {
+        guard method == .platt || method == .intercept, !ends.isEmpty else {
+            return concurrentMap(ends.count) { s in Result { () throws(CalibrationError) in try fit(method, rows: 0..<ends[s]) } }
+        }
+        let distinct = Array(Set(ends)).sorted()
+        let passes = PrefixPasses(x: logits, y: rows.y, w: rows.weights, ends: distinct,
+                                  cox: method == .platt, intercept: method == .intercept)
+        let maps = concurrentMap(distinct.count) { k in
+            Result { () throws(CalibrationError) in try fit(method, rows: 0..<distinct[k], prefix: (passes, k)) }
+        }
+        let index = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, $0) })
+        return ends.map { maps[index[$0] ?? 0] }
+    }
+
+    /// `prefix`: the first Newton steps of prefix k, when `range` is that prefix.
+    private func fit(_ method: CalibrationOptions.Method, rows range: Range<Int>,
+                     prefix: (passes: PrefixPasses, k: Int)?) throws(CalibrationError) -> CalibrationMap {
         let r = rows
         do {
             switch method {
             case .none:
                 return .identity
             case .platt:
-                try requireBothClasses(y: r.y, w: r.weights, rows: range)
-                let cox = try CalibrationFit.cox(x: logits, y: r.y, w: r.weights, rows: range)
+                if let prefix { try prefix.passes.requireBothClasses(prefix.k) } else { try requireBothClasses(y: r.y, w: r.weights, rows: range) }
+                let cox = try CalibrationFit.cox(x: logits, y: r.y, w: r.weights, rows: range,
+                                                 firstPass: prefix.map { $0.passes.cox[$0.k] })
                 return .platt(a: cox.intercept, b: cox.slope)
             case .intercept:
-                try requireBothClasses(y: r.y, w: r.weights, rows: range)
-                return .intercept(a: try CalibrationFit.offsetIntercept(x: logits, y: r.y, w: r.weights, rows: range).0)
+                if let prefix { try prefix.passes.requireBothClasses(prefix.k) } else { try requireBothClasses(y: r.y, w: r.weights, rows: range) }
+                return .intercept(a: try CalibrationFit.offsetIntercept(x: logits, y: r.y, w: r.weights, rows: range,
+                                                                      firstPass: prefix.map { $0.passes.intercept[$0.k] }).0)
             case .isotonic:
                 let w = r.isWeighted ? Array(r.weights[range]) : nil
                 return .isotonic(table: try IsotonicRegression.fit(x: Array(r.p[range]), y: Array(r.y[range]), w: w))
