@@ -105,10 +105,10 @@ struct EncodingTests {
             guard let f = straight else { continue }
             var a = [Double](repeating: 0, count: all.count), b = a, flagsA = a, flagsB = [Double](repeating: 7, count: all.count)
             a.withUnsafeMutableBufferPointer { v in flagsA.withUnsafeMutableBufferPointer { m in
-                f.fillNumeric(values, rows: all, firstRow: start, value: v, indicator: m) { _, _ in }
+                _ = f.fillNumeric(values, rows: all, firstRow: start, value: v, indicator: m) { _, _ in }
             } }
             b.withUnsafeMutableBufferPointer { v in flagsB.withUnsafeMutableBufferPointer { m in
-                f.fillNumeric(values, rows: all, firstRow: nil, value: v, indicator: m) { _, _ in }
+                _ = f.fillNumeric(values, rows: all, firstRow: nil, value: v, indicator: m) { _, _ in }
             } }
             #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "\(raw.name)")
             #expect(flagsA == flagsB, "\(raw.name)")
@@ -128,12 +128,34 @@ struct EncodingTests {
         let rows = Array(0..<values.count)
         var value = [Double](repeating: 0, count: rows.count), flag = value
         value.withUnsafeMutableBufferPointer { v in flag.withUnsafeMutableBufferPointer { m in
-            f.fillNumeric(values, rows: rows, firstRow: 0, value: v, indicator: m) { _, _ in Issue.record("no cell can fail") }
+            _ = f.fillNumeric(values, rows: rows, firstRow: 0, value: v, indicator: m) { _, _ in Issue.record("no cell can fail") }
         } }
         for (i, x) in values.enumerated() {
             let cell = try f.encodeNumber(x)
             #expect(value[i].bitPattern == cell.value.bitPattern, "row \(i)")
             #expect(flag[i] == cell.indicator, "row \(i)")
+        }
+    }
+
+    /// The run fill sums the columns it writes: the same bits as `Design.columnSum` of each,
+    /// for every length around the eight-lane and four-cell steps.
+    @Test func theRunFillSumsEqualTheColumnSums() throws {
+        let f = FittedFeature(name: "x", type: .numeric, group: nil, columns: ["x", "x (missing)"], transform: FeatureSpec.Transform.none,
+                              lower: -3, upper: 40, impute: .mean, imputeValue: 2.5, missingIndicator: true,
+                              center: 1.75, scale: 3.3)
+        let values: [Double] = (0..<300).map { (k: Int) -> Double in
+            k % 11 == 0 ? Double.nan : Double((k * 7919) % 97) / 3 - 7.1
+        }
+        for count in Array(0...40) + [255, 300] {
+            let rows = Array(0..<count)
+            var value = [Double](repeating: 0, count: count), flag = value
+            let sums = value.withUnsafeMutableBufferPointer { v in flag.withUnsafeMutableBufferPointer { m in
+                f.fillNumeric(values, rows: rows, firstRow: 0, value: v, indicator: m) { _, _ in }
+            } }
+            let expected = value.withUnsafeBufferPointer { Design.columnSum($0) }
+            let expectedFlags = flag.withUnsafeBufferPointer { Design.columnSum($0) }
+            #expect(sums?.value.bitPattern == expected.bitPattern, "\(count) rows")
+            #expect(sums?.indicator.bitPattern == expectedFlags.bitPattern, "\(count) rows")
         }
     }
 

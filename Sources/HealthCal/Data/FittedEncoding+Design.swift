@@ -117,16 +117,25 @@ extension FittedEncoding {
                         found.append(DataProblem(file: source, line: lines[r], column: raw.columnNumber,
                                                  columnName: f.name, value: p.value, message: p.message))
                     }
+                    var sums: FittedFeature.ColumnSums? = nil
                     switch raw.values {
                     case let .numeric(values):
-                        f.fillNumeric(values, rows: rows, firstRow: firstRow, value: column(j),
-                                      indicator: f.missingIndicator == true && f.width >= 2 ? column(j + 1) : nil, report: report)
+                        let indicator = f.missingIndicator == true && f.width >= 2
+                        sums = f.fillNumeric(values, rows: rows, firstRow: firstRow, value: column(j),
+                                             indicator: indicator ? column(j + 1) : nil, report: report)
+                        if f.width != (indicator ? 2 : 1) { sums = nil }
                     case let .text(text):
                         columns.initialize(repeating: 0)
                         f.fillCategorical(text, rows: rows, report: report) { i, offset in columns[offset * n + i] = 1 }
                     }
                     jobs.problems[k] = found
-                    sum(j, width: f.width)
+                    if let sums {
+                        // Summed while written (`fillRun`): the same bits as summing the columns.
+                        jobs.means[j] = sums.value / Double(n)
+                        if f.width == 2 { jobs.means[j + 1] = sums.indicator / Double(n) }
+                    } else {
+                        sum(j, width: f.width)
+                    }
                     if release { jobs.raws[k] = nil }
                 }
             }
@@ -171,7 +180,7 @@ extension FittedEncoding {
             case let (.numeric(values), .numeric), let (.numeric(values), .boolean):
                 var missing = 0
                 scratch.withUnsafeMutableBufferPointer { value in
-                    f.fillNumeric(values, rows: rows, value: value, indicator: nil) { _, _ in failed = true }
+                    _ = f.fillNumeric(values, rows: rows, value: value, indicator: nil) { _, _ in failed = true }
                 }
                 if failed { return nil }
                 if f.missingIndicator == true, f.width >= 2 { for r in rows where values[r].isNaN { missing += 1 } }
@@ -214,9 +223,11 @@ extension FittedFeature {
     ///
     /// `firstRow` says that `rows` is `firstRow..<firstRow + rows.count` in order (checked once by
     /// the caller, `contiguousStart`), so the loop reads the column straight instead of through
-    /// the row list.
+    /// the row list. That loop also returns the sums of the columns it wrote, the same bits as
+    /// `Design.columnSum` of each (nil from the other loops).
+    @discardableResult
     func fillNumeric(_ values: [Double], rows: [Int], firstRow: Int? = nil, value: UnsafeMutableBufferPointer<Double>,
-                     indicator: UnsafeMutableBufferPointer<Double>?, report: (Int, EncodingProblem) -> Void) {
+                     indicator: UnsafeMutableBufferPointer<Double>?, report: (Int, EncodingProblem) -> Void) -> ColumnSums? {
         precondition(value.count >= rows.count && (indicator?.count ?? rows.count) >= rows.count)
         let impute = imputeValue, log1p = transform == .log1p
         let lo = lower ?? -.infinity, hi = upper ?? .infinity
@@ -224,11 +235,10 @@ extension FittedFeature {
         let straight = firstRow != nil, first = firstRow ?? 0
         if straight, let impute, !log1p {
             // Nothing to report and nothing to transform one by one: four cells at a time.
-            values.withUnsafeBufferPointer { vp in
+            return values.withUnsafeBufferPointer { vp in
                 Self.fillRun(UnsafeBufferPointer(rebasing: vp[first..<(first + rows.count)]), impute: impute, lower: lo, upper: hi,
                              center: standardize ? c : nil, scale: s, value: value, indicator: indicator)
             }
-            return
         }
         values.withUnsafeBufferPointer { vp in
             rows.withUnsafeBufferPointer { rp in
@@ -260,23 +270,36 @@ extension FittedFeature {
                 }
             }
         }
+        return nil
+    }
+
+    /// The sums of a numeric feature's value column and of its missing indicator (0 without one).
+    struct ColumnSums {
+        var value: Double
+        var indicator: Double
     }
 
     /// `fillNumeric`'s loop for a run of rows under an encoding that cannot fail (an impute
     /// value, no log1p), four cells at a time: the same operations per cell as the scalar
     /// path (impute, else clip; then (x − center) / scale), so the same bits.
+    ///
+    /// The written cells are summed on the way, in `PresentSums`' eight lanes (cell k into lane
+    /// k % 8, NaN skipped) and combined the same way: the column means the design needs without
+    /// reading the columns again.
     private static func fillRun(_ run: UnsafeBufferPointer<Double>, impute: Double, lower: Double, upper: Double,
                                 center: Double?, scale: Double, value: UnsafeMutableBufferPointer<Double>,
-                                indicator: UnsafeMutableBufferPointer<Double>?) {
+                                indicator: UnsafeMutableBufferPointer<Double>?) -> ColumnSums {
         typealias V = SIMD4<Double>
         let lo = V(repeating: lower), hi = V(repeating: upper), fill = V(repeating: impute)
         let c = V(repeating: center ?? 0), sc = V(repeating: scale), one = V(repeating: 1), zero = V.zero
         let n = run.count
-        guard let source = run.baseAddress.map(UnsafeRawPointer.init), let out = value.baseAddress else { return }
+        guard let source = run.baseAddress.map(UnsafeRawPointer.init), let out = value.baseAddress else {
+            return ColumnSums(value: 0, indicator: 0)
+        }
         let flags = indicator?.baseAddress.map(UnsafeMutableRawPointer.init)
         let target = UnsafeMutableRawPointer(out)
-        var i = 0
-        while i + 4 <= n {
+        /// Cells i..<i+4: written, and returned (NaN as 0) with their flags for the sums.
+        @inline(__always) func cells(_ i: Int) -> (V, V) {
             let x = source.loadUnaligned(fromByteOffset: i * 8, as: V.self)
             let missing = x .!= x
             var y = x.replacing(with: lo, where: x .< lo)
@@ -284,9 +307,27 @@ extension FittedFeature {
             y = y.replacing(with: fill, where: missing)
             if center != nil { y = (y - c) / sc }
             target.storeBytes(of: y, toByteOffset: i * 8, as: V.self)
-            flags?.storeBytes(of: zero.replacing(with: one, where: missing), toByteOffset: i * 8, as: V.self)
+            let flag = zero.replacing(with: one, where: missing)
+            flags?.storeBytes(of: flag, toByteOffset: i * 8, as: V.self)
+            return (y.replacing(with: zero, where: y .!= y), flag)
+        }
+        var a = V.zero, b = V.zero, fa = V.zero, fb = V.zero
+        var i = 0
+        while i + 8 <= n {
+            let (y0, f0) = cells(i), (y1, f1) = cells(i + 4)
+            a += y0; b += y1
+            fa += f0; fb += f1
+            i += 8
+        }
+        if i + 4 <= n {
+            let (y0, f0) = cells(i)
+            a += y0
+            fa += f0
             i += 4
         }
+        var partial = [a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3]]
+        var flagPartial = [fa[0], fa[1], fa[2], fa[3], fb[0], fb[1], fb[2], fb[3]]
+        let tail = i
         while i < n {
             var x = run[i], flag = 0.0
             if x.isNaN {
@@ -301,6 +342,11 @@ extension FittedFeature {
             indicator?[i] = flag
             i += 1
         }
+        for k in tail..<n {
+            if !out[k].isNaN { partial[k % 8] += out[k] }
+            flagPartial[k % 8] += indicator?[k] ?? 0
+        }
+        return ColumnSums(value: PresentSums.combine(partial), indicator: PresentSums.combine(flagPartial))
     }
 
     /// Calls `set(i, offset)` for each row `rows[i]` whose level has a column (at `offset`

@@ -72,7 +72,7 @@ struct PresentSums {
     var total: Double { Self.combine(partial) }
 
     /// The partials pairwise, in a fixed order.
-    private static func combine(_ p: [Double]) -> Double {
+    static func combine(_ p: [Double]) -> Double {
         ((p[0] + p[4]) + (p[1] + p[5])) + ((p[2] + p[6]) + (p[3] + p[7]))
     }
 }

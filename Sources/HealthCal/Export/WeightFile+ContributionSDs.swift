@@ -56,7 +56,7 @@ extension WeightFile {
                 guard f.width == (hasIndicator ? 2 : 1) else { return nil }
                 value.withUnsafeMutableBufferPointer { v in
                     indicator.withUnsafeMutableBufferPointer { m in
-                        f.fillNumeric(values, rows: rows, value: v, indicator: hasIndicator ? m : nil) { _, _ in failed = true }
+                        _ = f.fillNumeric(values, rows: rows, value: v, indicator: hasIndicator ? m : nil) { _, _ in failed = true }
                     }
                 }
                 for i in 0..<n {
