@@ -35,7 +35,7 @@ enum BacktestBench {
                 print("post_fold_block_s \(ReadBench.format3(wall - w))  cpu \(ReadBench.format3(cpu - c))")
             }
             if args.contains("--reports") { timeReports(run, panel: panel) }
-            if let k = args.firstIndex(of: "--post"), k + 1 < args.count, let n = Int(args[k + 1]) {
+            if let k = args.firstIndex(of: "--post"), k + 1 < args.count, let n = Int(args[k + 1]), n >= 1 {
                 try timePostFold(run, panel: panel, repeats: n)
             }
             print("peak_rss_mib \(ReadBench.peakRSSMiB())")
@@ -72,7 +72,8 @@ enum BacktestBench {
         for _ in 0..<repeats {
             let t = ReadBench.wallSeconds(), c = cpuSeconds()
             let e = try BacktestEvaluation(panel: panel, rows: run.rows, period: period, linearPredictor: run.linearPredictor,
-                                           probability: run.probability, outcome: y, weights: w)
+                                           probability: run.probability, outcome: y, weights: w,
+                                           folds: (run.foldOfRow, run.folds.count))
             let wall = ReadBench.wallSeconds() - t, cpu = cpuSeconds() - c
             best = (min(best.0, wall), min(best.1, cpu))
             print("post_fold_once_s \(ReadBench.format3(wall))  cpu \(ReadBench.format3(cpu))  same \(e.calibrated == run.calibratedProbability)")
