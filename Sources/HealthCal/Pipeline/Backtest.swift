@@ -111,7 +111,7 @@ public enum Backtest {
     public static func run(panel: Panel, ridge: Double? = nil, progress: (@Sendable (String) -> Void)? = nil,
                            afterFolds: ((DesignStorage, PreviousFold?) throws -> Void)? = nil) throws -> BacktestRun {
         let spec = panel.spec
-        let plan = try plannedFolds(panel: panel)
+        var plan = try plannedFolds(panel: panel)
         var folds: [BacktestRun.FoldResult] = []
         var models: [BacktestRun.FoldModel] = []
         var rows: [Int] = [], foldOfRow: [Int] = [], eta: [Double] = [], p: [Double] = []
@@ -121,7 +121,8 @@ public enum Backtest {
         let largestFold = plan.map(\.train.count).max() ?? 0
         let storage = DesignStorage(maxRows: max(largestFold, afterFolds == nil ? 0 : panel.rowCount), populatedRows: largestFold)
         let testStorage = DesignStorage(maxRows: plan.map(\.test.count).max() ?? 0)
-        for (k, fold) in plan.enumerated() {
+        for k in plan.indices {
+            let fold = plan[k]
             progress?("fold \(k + 1)/\(plan.count): scoring \(fold.label) with a model trained on \(fold.train.count) rows")
             let segmented: SegmentedFit
             do {
@@ -130,6 +131,9 @@ public enum Backtest {
                 let previous = k > 0 && fold.train.starts(with: plan[k - 1].train) ? models.last.map {
                     PreviousFold(model: SpecFit(encoding: $0.encoding, fit: $0.fit), sharedRows: plan[k - 1].train.count)
                 } : nil
+                // Earlier folds' row lists are done with: on a million rows they add up to tens of
+                // MB, held while the largest designs are.
+                if k > 0 { plan[k - 1].train = []; plan[k - 1].test = [] }
                 // A fold's standard errors are never reported: its last step may skip the Hessian.
                 segmented = try SegmentedFit.run(panel: panel, rows: fold.train, ridge: ridge, warmStart: models.last?.fit,
                                                  previous: previous, storage: storage,
