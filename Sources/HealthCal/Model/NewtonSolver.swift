@@ -41,10 +41,10 @@ public struct NewtonSettings: Sendable, Codable, Equatable {
     }
 }
 
-/// How much a step on an approximate Hessian must cut the Newton decrement (its square is about
-/// the error's) for the run to keep stepping on it (`minimizeByNewton`'s `approximateHessian`).
-/// An exact Newton step near the optimum cuts it far more; an approximation this good costs at
-/// most one extra gradient pass per halving of the digits that an exact step would gain.
+/// How much a step on an approximate Hessian must cut the Newton decrement (about the squared
+/// distance to the optimum) for the run to keep stepping on it (`minimizeByNewton`'s
+/// `approximateHessian`). A weaker cut means the approximation is too far off to be cheaper than
+/// exact steps, which near the optimum cut it far more.
 let chordContraction = 100.0
 
 /// The stopping rule's decrement bound is this much tighter on an approximate Hessian: after a
