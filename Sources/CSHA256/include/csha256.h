@@ -4,6 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/// The 64 round constants K of FIPS 180-4 (shared by the hardware and the portable path).
+const uint32_t *csha256_round_constants(void);
+
 /// Whether this CPU has the SHA-256 instructions (x86-64 SHA extensions) that
 /// `csha256_compress_hardware` uses. 0 elsewhere.
 int csha256_hardware_available(void);
