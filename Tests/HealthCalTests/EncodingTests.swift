@@ -138,24 +138,60 @@ struct EncodingTests {
     }
 
     /// The run fill sums the columns it writes: the same bits as `Design.columnSum` of each,
-    /// for every length around the eight-lane and four-cell steps.
-    @Test func theRunFillSumsEqualTheColumnSums() throws {
+    /// for every length around the eight-lane and four-cell steps; given the outcome (its other
+    /// loop), the same sums and the per-class ranges a scan of the written columns finds.
+    @Test(arguments: [false, true])
+    func theRunFillSumsAndRangesEqualAScanOfTheColumns(withOutcome: Bool) throws {
         let f = FittedFeature(name: "x", type: .numeric, group: nil, columns: ["x", "x (missing)"], transform: FeatureSpec.Transform.none,
                               lower: -3, upper: 40, impute: .mean, imputeValue: 2.5, missingIndicator: true,
                               center: 1.75, scale: 3.3)
         let values: [Double] = (0..<300).map { (k: Int) -> Double in
             k % 11 == 0 ? Double.nan : Double((k * 7919) % 97) / 3 - 7.1
         }
+        let outcome: [Double] = (0..<300).map { ($0 * 37) % 5 == 0 ? 1 : 0 }
         for count in Array(0...40) + [255, 300] {
             let rows = Array(0..<count)
             var value = [Double](repeating: 0, count: count), flag = value
             let sums = value.withUnsafeMutableBufferPointer { v in flag.withUnsafeMutableBufferPointer { m in
-                f.fillNumeric(values, rows: rows, firstRow: 0, value: v, indicator: m) { _, _ in }
+                outcome.withUnsafeBufferPointer { o in
+                    f.fillNumeric(values, rows: rows, firstRow: 0, value: v, indicator: m, outcome: withOutcome ? o.baseAddress : nil) { _, _ in }
+                }
             } }
             let expected = value.withUnsafeBufferPointer { Design.columnSum($0) }
             let expectedFlags = flag.withUnsafeBufferPointer { Design.columnSum($0) }
             #expect(sums?.value.bitPattern == expected.bitPattern, "\(count) rows")
             #expect(sums?.indicator.bitPattern == expectedFlags.bitPattern, "\(count) rows")
+            guard withOutcome else {
+                #expect(sums?.ranges == nil)
+                continue
+            }
+            func scan(_ column: [Double]) -> LogisticRegression.ColumnRange {
+                let zeros = rows.filter { outcome[$0] != 1 }.map { column[$0] }, ones = rows.filter { outcome[$0] == 1 }.map { column[$0] }
+                return .init(min0: zeros.min() ?? .infinity, max0: zeros.max() ?? -.infinity,
+                             min1: ones.min() ?? .infinity, max1: ones.max() ?? -.infinity)
+            }
+            let ranges = try #require(sums?.ranges, "\(count) rows")
+            #expect(ranges.value == scan(value), "\(count) rows")
+            #expect(ranges.indicator == scan(flag), "\(count) rows")
+        }
+    }
+
+    /// Every range `designAndMeans` reports equals the fit's own scan of that column; the
+    /// intercept, the run-filled numeric columns and the one-hot columns all have one.
+    @Test func designRangesEqualTheFitsScan() throws {
+        let (panel, spec, _) = try loadFixture()
+        let n = panel.rowCount
+        for rows in [Array(0..<(2 * n / 3)), Array(stride(from: 1, to: n, by: 3))] {
+            let encoding = try FeatureEncoder.fit(panel, rows: rows, spec: spec)
+            let encoded = try encoding.designAndMeans(panel, rows: rows)
+            let scanned = try LogisticRegression.columnRanges(encoded.design, y: rows.map { panel.outcome[$0] })
+            for (j, range) in encoded.ranges.enumerated() {
+                if let range { #expect(range == scanned[j], "column \(encoded.design.names[j])") }
+            }
+            let named = Dictionary(uniqueKeysWithValues: zip(encoded.design.names, encoded.ranges))
+            #expect(named["const"]! != nil)
+            #expect(encoded.design.names.filter { $0.hasPrefix("plan=") }.allSatisfy { named[$0]! != nil })
+            if rows.first == 0 { #expect(named["tickets"]! != nil) }
         }
     }
 
@@ -167,12 +203,12 @@ struct EncodingTests {
         let storage = DesignStorage(maxRows: n / 2)
         for rows in [Array(0..<(n / 2)), Array(0..<n), Array(0..<(n / 3)), Array(stride(from: 0, to: n, by: 2))] {
             let encoding = try FeatureEncoder.fit(panel, rows: rows, spec: spec)
-            let (fresh, freshMeans) = try encoding.designAndMeans(panel, rows: rows)
-            let (recycled, means) = try encoding.designAndMeans(panel, rows: rows, storage: storage)
-            #expect(recycled.x.rows == rows.count)
-            #expect(recycled.x.storage.map(\.bitPattern) == fresh.x.storage.map(\.bitPattern))
-            #expect(means.map(\.bitPattern) == freshMeans.map(\.bitPattern))
-            storage.giveBack(recycled.x.storage)
+            let fresh = try encoding.designAndMeans(panel, rows: rows)
+            let recycled = try encoding.designAndMeans(panel, rows: rows, storage: storage)
+            #expect(recycled.design.x.rows == rows.count)
+            #expect(recycled.design.x.storage.map(\.bitPattern) == fresh.design.x.storage.map(\.bitPattern))
+            #expect(recycled.means.map(\.bitPattern) == fresh.means.map(\.bitPattern))
+            storage.giveBack(recycled.design.x.storage)
         }
     }
 

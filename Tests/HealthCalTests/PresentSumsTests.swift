@@ -54,4 +54,33 @@ import Testing
         #expect(empty.withUnsafeBufferPointer { PresentSums.sum($0, lower: -.infinity, upper: .infinity) } == (0, 0))
         #expect(missing.withUnsafeBufferPointer { PresentSums.sum($0, lower: -.infinity, upper: .infinity) } == (0, 0))
     }
+
+    /// A sum continued from the lanes of a shorter prefix is the sum from the start, to the bit,
+    /// wherever the prefixes end (on or off the blocks of eight).
+    @Test(arguments: [(-Double.infinity, Double.infinity), (-10.0, 50.0)])
+    func aContinuedSumEqualsOneFromTheStart(bounds: (Double, Double)) {
+        let (lower, upper) = bounds
+        Self.column.withUnsafeBufferPointer { all in
+            for (a, b) in [(0, 1003), (5, 13), (8, 16), (13, 1003), (400, 401), (997, 1003), (1003, 1003)] {
+                let fresh = PresentSums.sum(UnsafeBufferPointer(rebasing: all[0..<b]), lower: lower, upper: upper)
+                let first = PresentSums.sum(UnsafeBufferPointer(rebasing: all[0..<a]), lower: lower, upper: upper, continuing: .init())
+                let continued = PresentSums.sum(UnsafeBufferPointer(rebasing: all[0..<b]), lower: lower, upper: upper, continuing: first)
+                #expect(continued.total.bitPattern == fresh.sum.bitPattern, "\(a) then \(b)")
+                #expect(continued.count == fresh.count && continued.end == b, "\(a) then \(b)")
+            }
+        }
+    }
+
+    /// `CarriedSums` continues only the same feature's run from the same first row under the
+    /// same bounds, and never from a longer run; whatever it does, the sums are the fresh ones.
+    @Test func carriedSumsAreAlwaysTheFreshSums() {
+        let carried = CarriedSums()
+        Self.column.withUnsafeBufferPointer { all in
+            for (first, count, lower) in [(0, 100, -10.0), (0, 507, -10.0), (0, 300, -10.0), (0, 1003, -10.0), (0, 1003, -5.0), (3, 600, -5.0), (3, 1000, -5.0)] {
+                let fresh = PresentSums.sum(UnsafeBufferPointer(rebasing: all[first..<(first + count)]), lower: lower, upper: 50)
+                let sums = carried.sum(feature: "x", values: all, first: first, count: count, lower: lower, upper: 50)
+                #expect(sums.total.bitPattern == fresh.sum.bitPattern && sums.count == fresh.count, "rows \(first)..<\(first + count)")
+            }
+        }
+    }
 }

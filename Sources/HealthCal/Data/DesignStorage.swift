@@ -18,6 +18,9 @@ public final class DesignStorage {
     public let populatedRows: Int
     private var elements: [Double] = []
     private let populating = DispatchGroup()
+    /// The raw columns' sums over the first rows, which successive fits of the same panel's
+    /// growing first rows (the folds, then the final fit) continue instead of redoing.
+    public let carriedSums = CarriedSums()
 
     /// `populatedRows` (default: all) limits the pages faulted in ahead to what is sure to be
     /// used soon, so that a last, larger design does not count in the peak before it exists.

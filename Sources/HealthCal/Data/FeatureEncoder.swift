@@ -26,10 +26,17 @@ public enum FeatureEncoder {
     /// `storage`, when given, holds the design's elements (see `DesignStorage`).
     public static func fitWithDesign(_ panel: Panel, rows: [Int], spec: Spec,
                                      storage: DesignStorage? = nil) throws(DataValidationError) -> (FittedEncoding, Design) {
-        var encoding = try fitFeatures(panel, rows: rows, spec: spec)
-        let (design, means) = try encoding.designAndMeans(panel, rows: rows, storage: storage)
-        encoding.contributionMeans = means
-        return (encoding, design)
+        let (encoding, encoded) = try fitWithEncodedDesign(panel, rows: rows, spec: spec, storage: storage)
+        return (encoding, encoded.design)
+    }
+
+    /// `fitWithDesign` with what was found while the design was written (the columns' ranges).
+    static func fitWithEncodedDesign(_ panel: Panel, rows: [Int], spec: Spec,
+                                     storage: DesignStorage? = nil) throws(DataValidationError) -> (FittedEncoding, EncodedDesign) {
+        var encoding = try fitFeatures(panel, rows: rows, spec: spec, carried: storage?.carriedSums)
+        let encoded = try encoding.designAndMeans(panel, rows: rows, storage: storage)
+        encoding.contributionMeans = encoded.means
+        return (encoding, encoded)
     }
 
     /// `fitWithDesign` for a one-off fit whose caller is done with the panel's feature columns
@@ -37,15 +44,22 @@ public enum FeatureEncoder {
     /// peak memory of the data path is about one design, not raw columns plus design. The
     /// panel is left without feature columns (its outcome, weights and keys stay).
     public static func fitWithDesign(releasing panel: inout Panel, rows: [Int], spec: Spec) throws(DataValidationError) -> (FittedEncoding, Design) {
+        let (encoding, encoded) = try fitWithEncodedDesign(releasing: &panel, rows: rows, spec: spec)
+        return (encoding, encoded.design)
+    }
+
+    /// `fitWithDesign(releasing:)` with what was found while the design was written.
+    static func fitWithEncodedDesign(releasing panel: inout Panel, rows: [Int], spec: Spec) throws(DataValidationError) -> (FittedEncoding, EncodedDesign) {
         var encoding = try fitFeatures(panel, rows: rows, spec: spec)
-        let (design, means) = try encoding.designAndMeans(releasing: &panel, rows: rows)
-        encoding.contributionMeans = means
-        return (encoding, design)
+        let encoded = try encoding.designAndMeans(releasing: &panel, rows: rows)
+        encoding.contributionMeans = encoded.means
+        return (encoding, encoded)
     }
 
     /// Each feature's encoding fitted on `rows` (features on all cores; problems in spec order),
-    /// without the contribution means.
-    static func fitFeatures(_ panel: Panel, rows: [Int], spec: Spec) throws(DataValidationError) -> FittedEncoding {
+    /// without the contribution means. `carried` continues earlier fits' sums over a shorter run
+    /// of the same first rows (see `CarriedSums`).
+    static func fitFeatures(_ panel: Panel, rows: [Int], spec: Spec, carried: CarriedSums? = nil) throws(DataValidationError) -> FittedEncoding {
         if rows.isEmpty {
             var problems = ProblemCollector()
             problems.add(DataProblem(file: panel.source, message: "no training rows to fit the encodings on"))
@@ -61,7 +75,8 @@ public enum FeatureEncoder {
             if let raw = panel.features.first(where: { $0.name == fs.name }) {
                 switch (fs.type, raw.values) {
                 case let (.numeric, .numeric(v)), let (.boolean, .numeric(v)):
-                    fitted = fitNumeric(fs, values: v, rows: rows, firstRow: firstRow, raw: raw, panel: panel, problems: &problems)
+                    fitted = fitNumeric(fs, values: v, rows: rows, firstRow: firstRow, raw: raw, panel: panel, carried: carried,
+                                        problems: &problems)
                 case let (.categorical, .text(t)):
                     fitted = fitCategorical(fs, column: t, rows: rows, panel: panel, problems: &problems)
                 default:
@@ -97,7 +112,7 @@ public enum FeatureEncoder {
 
     /// `firstRow`: `rows` is `firstRow..<firstRow + rows.count` in order, so the column is read straight.
     static func fitNumeric(_ fs: FeatureSpec, values: [Double], rows: [Int], firstRow: Int? = nil, raw: PanelFeature, panel: Panel,
-                           problems: inout ProblemCollector) -> FittedFeature? {
+                           carried: CarriedSums? = nil, problems: inout ProblemCollector) -> FittedFeature? {
         func problem(_ r: Int?, _ value: String?, _ message: String) {
             problems.add(DataProblem(file: panel.source, line: r.map { panel.lines[$0] }, column: r == nil ? nil : raw.columnNumber,
                                      columnName: fs.name, value: value, message: message))
@@ -133,8 +148,13 @@ public enum FeatureEncoder {
         var present = [Double](unsafeUninitializedCapacity: keep ? rows.count : 0) { buffer, initialized in
             values.withUnsafeBufferPointer { vp in
                 if simple {
-                    let run = UnsafeBufferPointer(rebasing: vp[first..<(first + rows.count)])
-                    (presentSum, presentCount) = PresentSums.sum(run, lower: clipLower, upper: clipUpper)
+                    if let carried {
+                        let prefix = carried.sum(feature: fs.name, values: vp, first: first, count: rows.count, lower: clipLower, upper: clipUpper)
+                        (presentSum, presentCount) = (prefix.total, prefix.count)
+                    } else {
+                        let run = UnsafeBufferPointer(rebasing: vp[first..<(first + rows.count)])
+                        (presentSum, presentCount) = PresentSums.sum(run, lower: clipLower, upper: clipUpper)
+                    }
                     missingCount = rows.count - presentCount
                     return
                 }

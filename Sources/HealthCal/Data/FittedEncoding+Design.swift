@@ -1,6 +1,15 @@
 import Dispatch
 import LinearAlgebra
 
+/// A design with what was found while writing it: each column's mean and, where the outcome
+/// was given, each column's per-class range (nil for a column filled through a row list or a
+/// transform cell by cell, whose range the fit's checks then scan for).
+struct EncodedDesign {
+    var design: Design
+    var means: [Double]
+    var ranges: [LogisticRegression.ColumnRange?]
+}
+
 extension FittedEncoding {
     /// The design matrix of `rows` of `panel` (intercept "const" first), in the order given.
     ///
@@ -18,20 +27,24 @@ extension FittedEncoding {
 
     /// The design and the mean of each of its columns, each column summed in row order right
     /// after it is written (while it is still in cache): the same sums as `Design.columnMeans`.
-    /// `storage`, when given, holds the design's elements (see `DesignStorage`).
-    func designAndMeans(_ panel: Panel, rows: [Int], storage: DesignStorage? = nil) throws(DataValidationError) -> (design: Design, means: [Double]) {
+    /// `storage`, when given, holds the design's elements (see `DesignStorage`). `ranges` holds
+    /// the per-class range of each column found while it was written, as the fit's checks
+    /// need them with `y` the panel's outcomes of `rows` (nil where not found, see `EncodedDesign`).
+    func designAndMeans(_ panel: Panel, rows: [Int], storage: DesignStorage? = nil) throws(DataValidationError) -> EncodedDesign {
         try designAndMeans(panel.features, source: panel.source, lines: panel.lines, rows: rows,
-                           workers: Self.workers(rows: rows.count, columns: names.count), release: false, storage: storage)
+                           workers: Self.workers(rows: rows.count, columns: names.count), release: false, storage: storage,
+                           outcome: panel.outcome)
     }
 
     /// `designAndMeans` for a caller that is done with the panel's feature columns: each raw
     /// column is freed as soon as its design columns are written, so the raw columns and the
     /// design are never both whole in memory. The panel is left without feature columns.
-    func designAndMeans(releasing panel: inout Panel, rows: [Int]) throws(DataValidationError) -> (design: Design, means: [Double]) {
+    func designAndMeans(releasing panel: inout Panel, rows: [Int]) throws(DataValidationError) -> EncodedDesign {
         let raw = panel.features
         panel.features = []
         return try designAndMeans(consume raw, source: panel.source, lines: panel.lines, rows: rows,
-                                  workers: Self.workers(rows: rows.count, columns: names.count), release: true)
+                                  workers: Self.workers(rows: rows.count, columns: names.count), release: true,
+                                  outcome: panel.outcome)
     }
 
     /// `rows[0]` when `rows` is one run of consecutive rows in order (`rows[i] == rows[0] + i`):
@@ -50,16 +63,26 @@ extension FittedEncoding {
     /// Two threads only when there is enough work (a million cells) to pay for them.
     static func workers(rows: Int, columns: Int) -> Int { rows * columns >= 1 << 20 ? 2 : 1 }
 
-    private func designAndMeans(_ panel: Panel, rows: [Int], workers requested: Int) throws(DataValidationError) -> (design: Design, means: [Double]) {
-        try designAndMeans(panel.features, source: panel.source, lines: panel.lines, rows: rows, workers: requested, release: false)
+    private func designAndMeans(_ panel: Panel, rows: [Int], workers requested: Int) throws(DataValidationError) -> EncodedDesign {
+        try designAndMeans(panel.features, source: panel.source, lines: panel.lines, rows: rows, workers: requested, release: false,
+                           outcome: nil)
     }
 
     private func designAndMeans(
         _ panelFeatures: consuming [PanelFeature], source: String, lines: [Int], rows: [Int], workers requested: Int, release: Bool,
-        storage recycled: DesignStorage? = nil
-    ) throws(DataValidationError) -> (design: Design, means: [Double]) {
+        storage recycled: DesignStorage? = nil, outcome panelOutcome: [Double]?
+    ) throws(DataValidationError) -> EncodedDesign {
         let n = rows.count, p = names.count
         let firstRow = Self.contiguousStart(rows)
+        // The outcomes of the rows, for the columns' per-class ranges: read in place for a run.
+        let hasOutcome = panelOutcome != nil
+        let outcome: [Double] = panelOutcome.map { o in firstRow == nil ? rows.map { o[$0] } : o } ?? []
+        let outcomeStart = firstRow ?? 0
+        let churners = !hasOutcome ? 0 : outcome.withUnsafeBufferPointer { op in
+            var count = 0
+            for i in 0..<n { count += op[outcomeStart + i] == 1 ? 1 : 0 }
+            return count
+        }
         // Each feature's first column and raw values, or the reason it cannot be encoded.
         var starts: [Int] = [], raws: [PanelFeature?] = [], unusable: [DataProblem?] = []
         var j = 1
@@ -86,6 +109,9 @@ extension FittedEncoding {
         // when releasing).
         _ = consume panelFeatures
         let jobs = DesignJobs(count: features.count, columns: p, raws: raws)
+        let indicatorRange = { @Sendable (ones0: Int, ones1: Int) in
+            LogisticRegression.ColumnRange.ofIndicator(ones0: ones0, rows0: n - churners, ones1: ones1, rows1: churners)
+        }
         raws = []
         // Column by column into one column-major buffer; every cell is written exactly once
         // (so the buffer need not be zeroed first). On large designs two threads take
@@ -102,7 +128,11 @@ extension FittedEncoding {
                 func sum(_ j: Int, width: Int = 1) {
                     for c in j..<(j + width) { jobs.means[c] = Design.columnSum(UnsafeBufferPointer(column(c))) / Double(n) }
                 }
-                if w == 0 { column(0).initialize(repeating: 1); sum(0) }
+                if w == 0 {
+                    column(0).initialize(repeating: 1)
+                    sum(0)
+                    if hasOutcome { jobs.ranges[0] = indicatorRange(n - churners, churners) }
+                }
                 for k in stride(from: w, to: features.count, by: workers) {
                     let f = features[k], j = starts[k]
                     let columns = column(j, width: f.width)
@@ -121,12 +151,29 @@ extension FittedEncoding {
                     switch raw.values {
                     case let .numeric(values):
                         let indicator = f.missingIndicator == true && f.width >= 2
-                        sums = f.fillNumeric(values, rows: rows, firstRow: firstRow, value: column(j),
-                                             indicator: indicator ? column(j + 1) : nil, report: report)
+                        sums = outcome.withUnsafeBufferPointer { op in
+                            f.fillNumeric(values, rows: rows, firstRow: firstRow, value: column(j),
+                                          indicator: indicator ? column(j + 1) : nil,
+                                          outcome: hasOutcome ? op.baseAddress.map { $0 + outcomeStart } : nil, report: report)
+                        }
                         if f.width != (indicator ? 2 : 1) { sums = nil }
+                        if let ranges = sums?.ranges {
+                            jobs.ranges[j] = ranges.value
+                            if indicator { jobs.ranges[j + 1] = ranges.indicator }
+                        }
                     case let .text(text):
                         columns.initialize(repeating: 0)
-                        f.fillCategorical(text, rows: rows, report: report) { i, offset in columns[offset * n + i] = 1 }
+                        // Ones per level column and class: the columns' ranges without reading them.
+                        var ones = [Int](repeating: 0, count: 2 * f.width)
+                        outcome.withUnsafeBufferPointer { op in
+                            f.fillCategorical(text, rows: rows, report: report) { i, offset in
+                                columns[offset * n + i] = 1
+                                if hasOutcome { ones[2 * offset + (op[outcomeStart + i] == 1 ? 1 : 0)] += 1 }
+                            }
+                        }
+                        if hasOutcome {
+                            for offset in 0..<f.width { jobs.ranges[j + offset] = indicatorRange(ones[2 * offset], ones[2 * offset + 1]) }
+                        }
                     }
                     jobs.problems[k] = found
                     if let sums {
@@ -160,7 +207,8 @@ extension FittedEncoding {
         }
         try problems.throwIfAny()
         do {
-            return (Design(x: try Matrix(rows: n, cols: p, columnMajor: storage), names: names, hasIntercept: true), Array(jobs.means))
+            return EncodedDesign(design: Design(x: try Matrix(rows: n, cols: p, columnMajor: storage), names: names, hasIntercept: true),
+                                 means: Array(jobs.means), ranges: Array(jobs.ranges))
         } catch {
             throw DataValidationError(problems: [DataProblem(file: source, message: "cannot build the design: \(error)")])
         }
@@ -224,10 +272,12 @@ extension FittedFeature {
     /// `firstRow` says that `rows` is `firstRow..<firstRow + rows.count` in order (checked once by
     /// the caller, `contiguousStart`), so the loop reads the column straight instead of through
     /// the row list. That loop also returns the sums of the columns it wrote, the same bits as
-    /// `Design.columnSum` of each (nil from the other loops).
+    /// `Design.columnSum` of each (nil from the other loops), and, given the run's `outcome`
+    /// (`outcome[i]` the outcome of row `firstRow + i`), their per-class ranges.
     @discardableResult
     func fillNumeric(_ values: [Double], rows: [Int], firstRow: Int? = nil, value: UnsafeMutableBufferPointer<Double>,
-                     indicator: UnsafeMutableBufferPointer<Double>?, report: (Int, EncodingProblem) -> Void) -> ColumnSums? {
+                     indicator: UnsafeMutableBufferPointer<Double>?, outcome: UnsafePointer<Double>? = nil,
+                     report: (Int, EncodingProblem) -> Void) -> ColumnSums? {
         precondition(value.count >= rows.count && (indicator?.count ?? rows.count) >= rows.count)
         let impute = imputeValue, log1p = transform == .log1p
         let lo = lower ?? -.infinity, hi = upper ?? .infinity
@@ -237,7 +287,7 @@ extension FittedFeature {
             // Nothing to report and nothing to transform one by one: four cells at a time.
             return values.withUnsafeBufferPointer { vp in
                 Self.fillRun(UnsafeBufferPointer(rebasing: vp[first..<(first + rows.count)]), impute: impute, lower: lo, upper: hi,
-                             center: standardize ? c : nil, scale: s, value: value, indicator: indicator)
+                             center: standardize ? c : nil, scale: s, value: value, indicator: indicator, outcome: outcome)
             }
         }
         values.withUnsafeBufferPointer { vp in
@@ -273,10 +323,12 @@ extension FittedFeature {
         return nil
     }
 
-    /// The sums of a numeric feature's value column and of its missing indicator (0 without one).
+    /// The sums of a numeric feature's value column and of its missing indicator (0 without one),
+    /// and their per-class ranges when the outcome was given and every written value is finite.
     struct ColumnSums {
         var value: Double
         var indicator: Double
+        var ranges: (value: LogisticRegression.ColumnRange, indicator: LogisticRegression.ColumnRange)? = nil
     }
 
     /// `fillNumeric`'s loop for a run of rows under an encoding that cannot fail (an impute
@@ -285,10 +337,11 @@ extension FittedFeature {
     ///
     /// The written cells are summed on the way, in `PresentSums`' eight lanes (cell k into lane
     /// k % 8, NaN skipped) and combined the same way: the column means the design needs without
-    /// reading the columns again.
+    /// reading the columns again. With the `outcome` of the run, the cells' per-class ranges
+    /// are found on the way too (what `LogisticRegression.columnRanges` would scan the columns for).
     private static func fillRun(_ run: UnsafeBufferPointer<Double>, impute: Double, lower: Double, upper: Double,
                                 center: Double?, scale: Double, value: UnsafeMutableBufferPointer<Double>,
-                                indicator: UnsafeMutableBufferPointer<Double>?) -> ColumnSums {
+                                indicator: UnsafeMutableBufferPointer<Double>?, outcome: UnsafePointer<Double>?) -> ColumnSums {
         typealias V = SIMD4<Double>
         let lo = V(repeating: lower), hi = V(repeating: upper), fill = V(repeating: impute)
         let c = V(repeating: center ?? 0), sc = V(repeating: scale), one = V(repeating: 1), zero = V.zero
@@ -298,7 +351,7 @@ extension FittedFeature {
         }
         let flags = indicator?.baseAddress.map(UnsafeMutableRawPointer.init)
         let target = UnsafeMutableRawPointer(out)
-        /// Cells i..<i+4: written, and returned (NaN as 0) with their flags for the sums.
+        /// Cells i..<i+4: written, and returned with their flags.
         @inline(__always) func cells(_ i: Int) -> (V, V) {
             let x = source.loadUnaligned(fromByteOffset: i * 8, as: V.self)
             let missing = x .!= x
@@ -309,21 +362,37 @@ extension FittedFeature {
             target.storeBytes(of: y, toByteOffset: i * 8, as: V.self)
             let flag = zero.replacing(with: one, where: missing)
             flags?.storeBytes(of: flag, toByteOffset: i * 8, as: V.self)
-            return (y.replacing(with: zero, where: y .!= y), flag)
+            return (y, flag)
         }
+        /// The summands of cells (NaN as 0).
+        @inline(__always) func present(_ y: V) -> V { y.replacing(with: zero, where: y .!= y) }
         var a = V.zero, b = V.zero, fa = V.zero, fb = V.zero
+        var valueRange = LogisticRegression.ColumnRangeAccumulator(), flagRange = valueRange
         var i = 0
-        while i + 8 <= n {
-            let (y0, f0) = cells(i), (y1, f1) = cells(i + 4)
-            a += y0; b += y1
-            fa += f0; fb += f1
-            i += 8
-        }
-        if i + 4 <= n {
-            let (y0, f0) = cells(i)
-            a += y0
-            fa += f0
-            i += 4
+        // Two copies of the loop, so that the one without the outcome does no range work.
+        if let churned = outcome.map(UnsafeRawPointer.init) {
+            while i + 4 <= n {
+                let (y, f) = cells(i)
+                let isChurner = churned.loadUnaligned(fromByteOffset: i * 8, as: V.self) .== one
+                valueRange.add(y, churned: isChurner)
+                if flags != nil { flagRange.add(f, churned: isChurner) }
+                // Cells i..<i+4 are lanes 0-3 or 4-7, alternately.
+                if i & 4 == 0 { a += present(y); fa += f } else { b += present(y); fb += f }
+                i += 4
+            }
+        } else {
+            while i + 8 <= n {
+                let (y0, f0) = cells(i), (y1, f1) = cells(i + 4)
+                a += present(y0); b += present(y1)
+                fa += f0; fb += f1
+                i += 8
+            }
+            if i + 4 <= n {
+                let (y0, f0) = cells(i)
+                a += present(y0)
+                fa += f0
+                i += 4
+            }
         }
         var partial = [a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3]]
         var flagPartial = [fa[0], fa[1], fa[2], fa[3], fb[0], fb[1], fb[2], fb[3]]
@@ -340,13 +409,21 @@ extension FittedFeature {
             if center != nil { x = (x - (center ?? 0)) / scale }
             out[i] = x
             indicator?[i] = flag
+            if let outcome {
+                valueRange.add(x, churned: outcome[i] == 1)
+                flagRange.add(flag, churned: outcome[i] == 1)
+            }
             i += 1
         }
         for k in tail..<n {
             if !out[k].isNaN { partial[k % 8] += out[k] }
             flagPartial[k % 8] += indicator?[k] ?? 0
         }
-        return ColumnSums(value: PresentSums.combine(partial), indicator: PresentSums.combine(flagPartial))
+        var sums = ColumnSums(value: PresentSums.combine(partial), indicator: PresentSums.combine(flagPartial))
+        if outcome != nil, valueRange.allFinite {
+            sums.ranges = (valueRange.range, flagRange.range)
+        }
+        return sums
     }
 
     /// Calls `set(i, offset)` for each row `rows[i]` whose level has a column (at `offset`
@@ -393,6 +470,8 @@ private final class DesignJobs: @unchecked Sendable {
     let problems: UnsafeMutableBufferPointer<[DataProblem]>
     /// One mean per design column, written by the worker that wrote the column.
     let means: UnsafeMutableBufferPointer<Double>
+    /// One per-class range per design column (nil: not found while writing), likewise.
+    let ranges: UnsafeMutableBufferPointer<LogisticRegression.ColumnRange?>
     /// Each feature's raw column, read (and, when releasing, dropped) by the worker of that feature.
     let raws: UnsafeMutableBufferPointer<PanelFeature?>
 
@@ -401,6 +480,8 @@ private final class DesignJobs: @unchecked Sendable {
         problems.initialize(repeating: [])
         means = .allocate(capacity: columns)
         means.initialize(repeating: 0)
+        ranges = .allocate(capacity: columns)
+        ranges.initialize(repeating: nil)
         raws = .allocate(capacity: found.count)
         _ = raws.initialize(from: found)
     }
@@ -409,6 +490,7 @@ private final class DesignJobs: @unchecked Sendable {
         problems.deinitialize()
         problems.deallocate()
         means.deallocate()
+        ranges.deallocate()
         raws.deinitialize()
         raws.deallocate()
     }

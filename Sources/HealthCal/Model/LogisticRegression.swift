@@ -24,10 +24,20 @@ public enum LogisticRegression {
     /// `start` warm-starts Newton (e.g. from the previous backtest fold's weights); it changes how
     /// many iterations are needed, not the optimum. `approximateHessian`, a Hessian close to the
     /// one at `start`, lets the first steps skip the Hessian (see `minimizeByNewton`).
+    /// `knownRanges`, the per-class ranges of columns the caller found while writing them,
+    /// spares those columns the checks' pass over the design (see `columnRanges`).
     public static func fit(
         _ design: Design, y: [Double], weights: [Double]? = nil,
         options: LogisticOptions = LogisticOptions(), outcomeName: String = "outcome", start warmStart: [Double]? = nil,
         approximateHessian: Matrix? = nil, finalHessian: FinalHessian = .exact
+    ) throws(FitError) -> LogisticFit {
+        try fit(design, y: y, weights: weights, options: options, outcomeName: outcomeName, start: warmStart,
+                approximateHessian: approximateHessian, finalHessian: finalHessian, knownRanges: nil)
+    }
+
+    static func fit(
+        _ design: Design, y: [Double], weights: [Double]?, options: LogisticOptions, outcomeName: String,
+        start warmStart: [Double]?, approximateHessian: Matrix?, finalHessian: FinalHessian, knownRanges: [ColumnRange?]?
     ) throws(FitError) -> LogisticFit {
         let n = design.rowCount, p = design.columnCount
         guard y.count == n else { throw .shape("\(y.count) outcomes for \(n) rows") }
@@ -38,7 +48,7 @@ public enum LogisticRegression {
         guard n > 0, p > 0 else { throw .shape("no rows or no columns to fit") }
 
         try checkOutcomes(y: y, weights: w, outcomeName: outcomeName)
-        let ranges = try columnRanges(design, y: y)
+        let ranges = try columnRanges(design, y: y, known: knownRanges)
         let penalized = (0..<p).map { !(design.hasIntercept && $0 == 0) }
         try checkConstantColumns(design, ranges)
         if options.ridge == 0 {
@@ -186,67 +196,46 @@ public enum LogisticRegression {
         if ones == w.reduce(0, +) { throw .oneClass(outcome: outcomeName, value: 1) }
     }
 
-    /// Each column's range among non-churners (0) and churners (1), from one pass over the
-    /// design; the first non-finite value is an error naming its column and row.
-    struct ColumnRange {
-        var min0 = Double.infinity, max0 = -Double.infinity, min1 = Double.infinity, max1 = -Double.infinity
-        var isConstant: Bool { Swift.min(min0, min1) == Swift.max(max0, max1) }
-        /// Every churner's value ≥ every non-churner's, or ≤: the column alone separates the classes.
-        var separates: Bool { max0 <= min1 || max1 <= min0 }
-    }
-
-    static func columnRanges(_ design: Design, y: [Double]) throws(FitError) -> [ColumnRange] {
+    /// Each column's `ColumnRange`, scanning only the columns whose range is not `known` (nil
+    /// there, or no `known` at all). A known range must be what the scan would find, finite
+    /// values only (`FittedEncoding.designAndMeans` gives them for the columns it wrote).
+    static func columnRanges(_ design: Design, y: [Double], known: [ColumnRange?]? = nil) throws(FitError) -> [ColumnRange] {
         let n = design.rowCount, p = design.columnCount
-        // Columns are independent: split them over the cores (a pass over the whole design).
+        let known = known.flatMap { $0.count == p ? $0 : nil } ?? Array(repeating: nil, count: p)
+        let scanned = (0..<p).filter { known[$0] == nil }
+        // Columns are independent: split them over the cores (a pass over each).
         let found = RangeSlots(count: p)
         let x = design.x
-        DispatchQueue.concurrentPerform(iterations: p) { j in
-            var r = ColumnRange()
+        DispatchQueue.concurrentPerform(iterations: scanned.count) { k in
+            let j = scanned[k]
             var bad: Int? = nil
+            var ranges = ColumnRangeAccumulator()
             x.storage.withUnsafeBufferPointer { xp in
                 y.withUnsafeBufferPointer { yp in
                     let col = xp.baseAddress! + j * n
-                    // Branch-free, four rows at a time: each value updates both classes' bounds,
-                    // the other class with ±∞ (no change); v·0 is NaN exactly when v is not finite.
-                    typealias V = SIMD4<Double>
-                    let inf = V(repeating: .infinity), ninf = V(repeating: -.infinity), one = V(repeating: 1)
-                    var lo0 = inf, hi0 = ninf, lo1 = inf, hi1 = ninf, poison4 = V.zero
+                    let one = SIMD4<Double>(repeating: 1)
                     let cr = UnsafeRawPointer(col), yr = UnsafeRawPointer(yp.baseAddress!)
                     var i = 0
                     while i + 4 <= n {
-                        let v = cr.loadUnaligned(fromByteOffset: i * 8, as: V.self)
-                        let churned = yr.loadUnaligned(fromByteOffset: i * 8, as: V.self) .== one
-                        poison4 += v * 0
-                        let a = v.replacing(with: inf, where: churned), b = v.replacing(with: ninf, where: churned)
-                        let c = v.replacing(with: inf, where: .!churned), d = v.replacing(with: ninf, where: .!churned)
-                        // Written as selects: the generic pointwiseMin/Max are not inlined here.
-                        lo0 = lo0.replacing(with: a, where: a .< lo0)
-                        hi0 = hi0.replacing(with: b, where: b .> hi0)
-                        lo1 = lo1.replacing(with: c, where: c .< lo1)
-                        hi1 = hi1.replacing(with: d, where: d .> hi1)
+                        let v = cr.loadUnaligned(fromByteOffset: i * 8, as: SIMD4<Double>.self)
+                        ranges.add(v, churned: yr.loadUnaligned(fromByteOffset: i * 8, as: SIMD4<Double>.self) .== one)
                         i += 4
                     }
-                    var min0 = lo0.min(), max0 = hi0.max(), min1 = lo1.min(), max1 = hi1.max()
-                    var poison = poison4.sum()
                     while i < n {
-                        let v = col[i]
-                        poison += v * 0
-                        if yp[i] == 1 { min1 = Swift.min(min1, v); max1 = Swift.max(max1, v) }
-                        else { min0 = Swift.min(min0, v); max0 = Swift.max(max0, v) }
+                        ranges.add(col[i], churned: yp[i] == 1)
                         i += 1
                     }
-                    if poison.isNaN { bad = (0..<n).first { !col[$0].isFinite } }
-                    r = ColumnRange(min0: min0, max0: max0, min1: min1, max1: max1)
+                    if !ranges.allFinite { bad = (0..<n).first { !col[$0].isFinite } }
                 }
             }
-            found.ranges[j] = r
+            found.ranges[j] = ranges.range
             found.bad[j] = bad
         }
         // The first non-finite value in column order, as a one-column-at-a-time scan finds it.
         if let j = found.bad.firstIndex(where: { $0 != nil }), let bad = found.bad[j] {
             throw .nonFinite(column: design.names[j], row: bad, value: design.x[bad, j])
         }
-        return found.ranges
+        return (0..<p).map { known[$0] ?? found.ranges[$0] }
     }
 
     /// Per-column results of `columnRanges`, each slot written by one concurrent iteration.

@@ -15,11 +15,11 @@ public struct SpecFit: Sendable {
                            previous: PreviousFold? = nil, storage: DesignStorage? = nil,
                            finalHessian: FinalHessian = .exact) throws -> SpecFit {
         let rows = rows ?? Array(0..<panel.rowCount)
-        let (encoding, fresh) = try FeatureEncoder.fitWithDesign(panel, rows: rows, spec: panel.spec, storage: storage)
-        var design = fresh
+        let (encoding, fresh) = try FeatureEncoder.fitWithEncodedDesign(panel, rows: rows, spec: panel.spec, storage: storage)
+        var design = fresh.design
         defer { if let storage { storage.giveBack(design.releaseStorage()) } }
-        return try fitted(encoding, design, panel: panel, rows: rows, ridge: ridge, warmStart: warmStart, previous: previous,
-                          finalHessian: finalHessian)
+        return try fitted(encoding, design, ranges: fresh.ranges, panel: panel, rows: rows, ridge: ridge, warmStart: warmStart,
+                          previous: previous, finalHessian: finalHessian)
     }
 
     /// `run` on all rows for a caller that is done with the panel's feature columns (a one-off
@@ -27,11 +27,11 @@ public struct SpecFit: Sendable {
     /// about one design in memory. The panel is left without feature columns.
     public static func run(releasing panel: inout Panel, ridge: Double? = nil) throws -> SpecFit {
         let rows = Array(0..<panel.rowCount)
-        let (encoding, design) = try FeatureEncoder.fitWithDesign(releasing: &panel, rows: rows, spec: panel.spec)
-        return try fitted(encoding, design, panel: panel, rows: rows, ridge: ridge, warmStart: nil)
+        let (encoding, encoded) = try FeatureEncoder.fitWithEncodedDesign(releasing: &panel, rows: rows, spec: panel.spec)
+        return try fitted(encoding, encoded.design, ranges: encoded.ranges, panel: panel, rows: rows, ridge: ridge, warmStart: nil)
     }
 
-    private static func fitted(_ encoding: FittedEncoding, _ design: Design, panel: Panel, rows: [Int],
+    private static func fitted(_ encoding: FittedEncoding, _ design: Design, ranges: [LogisticRegression.ColumnRange?], panel: Panel, rows: [Int],
                                ridge: Double?, warmStart: LogisticFit?, previous: PreviousFold? = nil,
                                finalHessian: FinalHessian = .exact) throws -> SpecFit {
         let spec = panel.spec
@@ -45,7 +45,8 @@ public struct SpecFit: Sendable {
         // only for fits whose standard errors nobody reads.
         let approximate = finalHessian == .beforeLastStep ? predicted?.hessian : nil
         let fit = try LogisticRegression.fit(design, y: y, weights: w, options: options, outcomeName: spec.data.outcome,
-                                               start: start, approximateHessian: approximate, finalHessian: finalHessian)
+                                               start: start, approximateHessian: approximate, finalHessian: finalHessian,
+                                               knownRanges: ranges)
         return SpecFit(encoding: encoding, fit: fit)
     }
 }
