@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 import Testing
 import TestSupport
 @testable import HealthCal
@@ -138,13 +139,14 @@ struct EncodingTests {
     }
 
     /// The run fill sums the columns it writes: the same bits as `Design.columnSum` of each,
-    /// for every length around the eight-lane and four-cell steps; given the outcome (its other
-    /// loop), the same sums and the per-class ranges a scan of the written columns finds.
-    @Test(arguments: [false, true])
-    func theRunFillSumsAndRangesEqualAScanOfTheColumns(withOutcome: Bool) throws {
+    /// for every length around the eight-lane and four-cell steps. The per-class ranges
+    /// `designRange` derives from the raw column's extremes are what a scan of the written
+    /// columns finds, with and without standardization.
+    @Test(arguments: [true, false])
+    func theRunFillSumsAndTheDerivedRangesEqualScansOfTheColumns(standardized: Bool) throws {
         let f = FittedFeature(name: "x", type: .numeric, group: nil, columns: ["x", "x (missing)"], transform: FeatureSpec.Transform.none,
                               lower: -3, upper: 40, impute: .mean, imputeValue: 2.5, missingIndicator: true,
-                              center: 1.75, scale: 3.3)
+                              center: standardized ? 1.75 : nil, scale: standardized ? 3.3 : nil)
         let values: [Double] = (0..<300).map { (k: Int) -> Double in
             k % 11 == 0 ? Double.nan : Double((k * 7919) % 97) / 3 - 7.1
         }
@@ -153,45 +155,45 @@ struct EncodingTests {
             let rows = Array(0..<count)
             var value = [Double](repeating: 0, count: count), flag = value
             let sums = value.withUnsafeMutableBufferPointer { v in flag.withUnsafeMutableBufferPointer { m in
-                outcome.withUnsafeBufferPointer { o in
-                    f.fillNumeric(values, rows: rows, firstRow: 0, value: v, indicator: m, outcome: withOutcome ? o.baseAddress : nil) { _, _ in }
-                }
+                f.fillNumeric(values, rows: rows, firstRow: 0, value: v, indicator: m) { _, _ in }
             } }
             let expected = value.withUnsafeBufferPointer { Design.columnSum($0) }
             let expectedFlags = flag.withUnsafeBufferPointer { Design.columnSum($0) }
             #expect(sums?.value.bitPattern == expected.bitPattern, "\(count) rows")
             #expect(sums?.indicator.bitPattern == expectedFlags.bitPattern, "\(count) rows")
-            guard withOutcome else {
-                #expect(sums?.ranges == nil)
-                continue
-            }
-            func scan(_ column: [Double]) -> LogisticRegression.ColumnRange {
-                let zeros = rows.filter { outcome[$0] != 1 }.map { column[$0] }, ones = rows.filter { outcome[$0] == 1 }.map { column[$0] }
-                return .init(min0: zeros.min() ?? .infinity, max0: zeros.max() ?? -.infinity,
-                             min1: ones.min() ?? .infinity, max1: ones.max() ?? -.infinity)
-            }
-            let ranges = try #require(sums?.ranges, "\(count) rows")
-            #expect(ranges.value == scan(value), "\(count) rows")
-            #expect(ranges.indicator == scan(flag), "\(count) rows")
+
+            var extremes = ClassExtremes()
+            for i in rows { extremes.add(values[i], churned: outcome[i] == 1) }
+            let churners = rows.filter { outcome[$0] == 1 }.count
+            let ranges = try #require(f.designRange(extremes, rows0: count - churners, rows1: churners), "\(count) rows")
+            let scanned = try LogisticRegression.columnRanges(
+                Design(x: Matrix(rows: count, cols: 2, columnMajor: value + flag), names: ["x", "x (missing)"], hasIntercept: false),
+                y: Array(outcome[0..<count]))
+            #expect(ranges.value == scanned[0], "\(count) rows")
+            #expect(ranges.indicator == scanned[1], "\(count) rows")
         }
     }
 
-    /// Every range `designAndMeans` reports equals the fit's own scan of that column; the
-    /// intercept, the run-filled numeric columns and the one-hot columns all have one.
+    /// Every range the encoder reports with a design equals the fit's own scan of that column,
+    /// over growing first rows (the folds, whose raw extremes are carried in the storage) and
+    /// a row list; the intercept, the one-hot columns and, over first rows, the run-filled
+    /// numeric column all have one.
     @Test func designRangesEqualTheFitsScan() throws {
         let (panel, spec, _) = try loadFixture()
         let n = panel.rowCount
-        for rows in [Array(0..<(2 * n / 3)), Array(stride(from: 1, to: n, by: 3))] {
-            let encoding = try FeatureEncoder.fit(panel, rows: rows, spec: spec)
-            let encoded = try encoding.designAndMeans(panel, rows: rows)
+        let storage = DesignStorage(maxRows: n)
+        for rows in [Array(0..<(n / 3)), Array(0..<(2 * n / 3)), Array(0..<n), Array(stride(from: 1, to: n, by: 3))] {
+            let (_, encoded) = try FeatureEncoder.fitWithEncodedDesign(panel, rows: rows, spec: spec, storage: storage)
             let scanned = try LogisticRegression.columnRanges(encoded.design, y: rows.map { panel.outcome[$0] })
             for (j, range) in encoded.ranges.enumerated() {
-                if let range { #expect(range == scanned[j], "column \(encoded.design.names[j])") }
+                if let range { #expect(range == scanned[j], "column \(encoded.design.names[j]), \(rows.count) rows") }
             }
             let named = Dictionary(uniqueKeysWithValues: zip(encoded.design.names, encoded.ranges))
             #expect(named["const"]! != nil)
             #expect(encoded.design.names.filter { $0.hasPrefix("plan=") }.allSatisfy { named[$0]! != nil })
-            if rows.first == 0 { #expect(named["tickets"]! != nil) }
+            #expect((named["tickets"]! != nil) == (rows.first == 0))
+            var design = encoded.design
+            storage.giveBack(design.releaseStorage())
         }
     }
 

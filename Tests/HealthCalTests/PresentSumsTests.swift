@@ -75,11 +75,17 @@ import Testing
     /// same bounds, and never from a longer run; whatever it does, the sums are the fresh ones.
     @Test func carriedSumsAreAlwaysTheFreshSums() {
         let carried = CarriedSums()
+        let outcome = Self.column.indices.map { Double($0 % 7 == 0 ? 1 : 0) }
         Self.column.withUnsafeBufferPointer { all in
             for (first, count, lower) in [(0, 100, -10.0), (0, 507, -10.0), (0, 300, -10.0), (0, 1003, -10.0), (0, 1003, -5.0), (3, 600, -5.0), (3, 1000, -5.0)] {
                 let fresh = PresentSums.sum(UnsafeBufferPointer(rebasing: all[first..<(first + count)]), lower: lower, upper: 50)
-                let sums = carried.sum(feature: "x", values: all, first: first, count: count, lower: lower, upper: 50)
+                let sums = outcome.withUnsafeBufferPointer {
+                    carried.sum(feature: "x", values: all, first: first, count: count, lower: lower, upper: 50, outcome: $0)
+                }
                 #expect(sums.total.bitPattern == fresh.sum.bitPattern && sums.count == fresh.count, "rows \(first)..<\(first + count)")
+                var extremes = ClassExtremes()
+                for i in first..<(first + count) { extremes.add(all[i], churned: outcome[i] == 1) }
+                #expect(carried.extremes(feature: "x", values: all, first: first, count: count) == extremes, "rows \(first)..<\(first + count)")
             }
         }
     }

@@ -149,7 +149,10 @@ public enum FeatureEncoder {
             values.withUnsafeBufferPointer { vp in
                 if simple {
                     if let carried {
-                        let prefix = carried.sum(feature: fs.name, values: vp, first: first, count: rows.count, lower: clipLower, upper: clipUpper)
+                        let prefix = panel.outcome.withUnsafeBufferPointer { outcome in
+                            carried.sum(feature: fs.name, values: vp, first: first, count: rows.count, lower: clipLower, upper: clipUpper,
+                                        outcome: outcome)
+                        }
                         (presentSum, presentCount) = (prefix.total, prefix.count)
                     } else {
                         let run = UnsafeBufferPointer(rebasing: vp[first..<(first + rows.count)])

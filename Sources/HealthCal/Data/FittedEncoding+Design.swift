@@ -109,6 +109,7 @@ extension FittedEncoding {
         // when releasing).
         _ = consume panelFeatures
         let jobs = DesignJobs(count: features.count, columns: p, raws: raws)
+        let carried = recycled?.carriedSums
         let indicatorRange = { @Sendable (ones0: Int, ones1: Int) in
             LogisticRegression.ColumnRange.ofIndicator(ones0: ones0, rows0: n - churners, ones1: ones1, rows1: churners)
         }
@@ -151,13 +152,13 @@ extension FittedEncoding {
                     switch raw.values {
                     case let .numeric(values):
                         let indicator = f.missingIndicator == true && f.width >= 2
-                        sums = outcome.withUnsafeBufferPointer { op in
-                            f.fillNumeric(values, rows: rows, firstRow: firstRow, value: column(j),
-                                          indicator: indicator ? column(j + 1) : nil,
-                                          outcome: hasOutcome ? op.baseAddress.map { $0 + outcomeStart } : nil, report: report)
-                        }
+                        sums = f.fillNumeric(values, rows: rows, firstRow: firstRow, value: column(j),
+                                             indicator: indicator ? column(j + 1) : nil, report: report)
                         if f.width != (indicator ? 2 : 1) { sums = nil }
-                        if let ranges = sums?.ranges {
+                        // A run filled by `fillRun` whose raw extremes the encoder's fit kept.
+                        if sums != nil, hasOutcome, let first = firstRow,
+                           let extremes = values.withUnsafeBufferPointer({ carried?.extremes(feature: f.name, values: $0, first: first, count: n) }),
+                           let ranges = f.designRange(extremes, rows0: n - churners, rows1: churners) {
                             jobs.ranges[j] = ranges.value
                             if indicator { jobs.ranges[j + 1] = ranges.indicator }
                         }
@@ -272,12 +273,10 @@ extension FittedFeature {
     /// `firstRow` says that `rows` is `firstRow..<firstRow + rows.count` in order (checked once by
     /// the caller, `contiguousStart`), so the loop reads the column straight instead of through
     /// the row list. That loop also returns the sums of the columns it wrote, the same bits as
-    /// `Design.columnSum` of each (nil from the other loops), and, given the run's `outcome`
-    /// (`outcome[i]` the outcome of row `firstRow + i`), their per-class ranges.
+    /// `Design.columnSum` of each (nil from the other loops).
     @discardableResult
     func fillNumeric(_ values: [Double], rows: [Int], firstRow: Int? = nil, value: UnsafeMutableBufferPointer<Double>,
-                     indicator: UnsafeMutableBufferPointer<Double>?, outcome: UnsafePointer<Double>? = nil,
-                     report: (Int, EncodingProblem) -> Void) -> ColumnSums? {
+                     indicator: UnsafeMutableBufferPointer<Double>?, report: (Int, EncodingProblem) -> Void) -> ColumnSums? {
         precondition(value.count >= rows.count && (indicator?.count ?? rows.count) >= rows.count)
         let impute = imputeValue, log1p = transform == .log1p
         let lo = lower ?? -.infinity, hi = upper ?? .infinity
@@ -287,7 +286,7 @@ extension FittedFeature {
             // Nothing to report and nothing to transform one by one: four cells at a time.
             return values.withUnsafeBufferPointer { vp in
                 Self.fillRun(UnsafeBufferPointer(rebasing: vp[first..<(first + rows.count)]), impute: impute, lower: lo, upper: hi,
-                             center: standardize ? c : nil, scale: s, value: value, indicator: indicator, outcome: outcome)
+                             center: standardize ? c : nil, scale: s, value: value, indicator: indicator)
             }
         }
         values.withUnsafeBufferPointer { vp in
@@ -323,12 +322,10 @@ extension FittedFeature {
         return nil
     }
 
-    /// The sums of a numeric feature's value column and of its missing indicator (0 without one),
-    /// and their per-class ranges when the outcome was given and every written value is finite.
+    /// The sums of a numeric feature's value column and of its missing indicator (0 without one).
     struct ColumnSums {
         var value: Double
         var indicator: Double
-        var ranges: (value: LogisticRegression.ColumnRange, indicator: LogisticRegression.ColumnRange)? = nil
     }
 
     /// `fillNumeric`'s loop for a run of rows under an encoding that cannot fail (an impute
@@ -337,11 +334,10 @@ extension FittedFeature {
     ///
     /// The written cells are summed on the way, in `PresentSums`' eight lanes (cell k into lane
     /// k % 8, NaN skipped) and combined the same way: the column means the design needs without
-    /// reading the columns again. With the `outcome` of the run, the cells' per-class ranges
-    /// are found on the way too (what `LogisticRegression.columnRanges` would scan the columns for).
+    /// reading the columns again.
     private static func fillRun(_ run: UnsafeBufferPointer<Double>, impute: Double, lower: Double, upper: Double,
                                 center: Double?, scale: Double, value: UnsafeMutableBufferPointer<Double>,
-                                indicator: UnsafeMutableBufferPointer<Double>?, outcome: UnsafePointer<Double>?) -> ColumnSums {
+                                indicator: UnsafeMutableBufferPointer<Double>?) -> ColumnSums {
         typealias V = SIMD4<Double>
         let lo = V(repeating: lower), hi = V(repeating: upper), fill = V(repeating: impute)
         let c = V(repeating: center ?? 0), sc = V(repeating: scale), one = V(repeating: 1), zero = V.zero
@@ -351,7 +347,7 @@ extension FittedFeature {
         }
         let flags = indicator?.baseAddress.map(UnsafeMutableRawPointer.init)
         let target = UnsafeMutableRawPointer(out)
-        /// Cells i..<i+4: written, and returned with their flags.
+        /// Cells i..<i+4: written, and returned (NaN as 0) with their flags for the sums.
         @inline(__always) func cells(_ i: Int) -> (V, V) {
             let x = source.loadUnaligned(fromByteOffset: i * 8, as: V.self)
             let missing = x .!= x
@@ -362,37 +358,21 @@ extension FittedFeature {
             target.storeBytes(of: y, toByteOffset: i * 8, as: V.self)
             let flag = zero.replacing(with: one, where: missing)
             flags?.storeBytes(of: flag, toByteOffset: i * 8, as: V.self)
-            return (y, flag)
+            return (y.replacing(with: zero, where: y .!= y), flag)
         }
-        /// The summands of cells (NaN as 0).
-        @inline(__always) func present(_ y: V) -> V { y.replacing(with: zero, where: y .!= y) }
         var a = V.zero, b = V.zero, fa = V.zero, fb = V.zero
-        var valueRange = LogisticRegression.ColumnRangeAccumulator(), flagRange = valueRange
         var i = 0
-        // Two copies of the loop, so that the one without the outcome does no range work.
-        if let churned = outcome.map(UnsafeRawPointer.init) {
-            while i + 4 <= n {
-                let (y, f) = cells(i)
-                let isChurner = churned.loadUnaligned(fromByteOffset: i * 8, as: V.self) .== one
-                valueRange.add(y, churned: isChurner)
-                if flags != nil { flagRange.add(f, churned: isChurner) }
-                // Cells i..<i+4 are lanes 0-3 or 4-7, alternately.
-                if i & 4 == 0 { a += present(y); fa += f } else { b += present(y); fb += f }
-                i += 4
-            }
-        } else {
-            while i + 8 <= n {
-                let (y0, f0) = cells(i), (y1, f1) = cells(i + 4)
-                a += present(y0); b += present(y1)
-                fa += f0; fb += f1
-                i += 8
-            }
-            if i + 4 <= n {
-                let (y0, f0) = cells(i)
-                a += present(y0)
-                fa += f0
-                i += 4
-            }
+        while i + 8 <= n {
+            let (y0, f0) = cells(i), (y1, f1) = cells(i + 4)
+            a += y0; b += y1
+            fa += f0; fb += f1
+            i += 8
+        }
+        if i + 4 <= n {
+            let (y0, f0) = cells(i)
+            a += y0
+            fa += f0
+            i += 4
         }
         var partial = [a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3]]
         var flagPartial = [fa[0], fa[1], fa[2], fa[3], fb[0], fb[1], fb[2], fb[3]]
@@ -409,21 +389,13 @@ extension FittedFeature {
             if center != nil { x = (x - (center ?? 0)) / scale }
             out[i] = x
             indicator?[i] = flag
-            if let outcome {
-                valueRange.add(x, churned: outcome[i] == 1)
-                flagRange.add(flag, churned: outcome[i] == 1)
-            }
             i += 1
         }
         for k in tail..<n {
             if !out[k].isNaN { partial[k % 8] += out[k] }
             flagPartial[k % 8] += indicator?[k] ?? 0
         }
-        var sums = ColumnSums(value: PresentSums.combine(partial), indicator: PresentSums.combine(flagPartial))
-        if outcome != nil, valueRange.allFinite {
-            sums.ranges = (valueRange.range, flagRange.range)
-        }
-        return sums
+        return ColumnSums(value: PresentSums.combine(partial), indicator: PresentSums.combine(flagPartial))
     }
 
     /// Calls `set(i, offset)` for each row `rows[i]` whose level has a column (at `offset`
