@@ -36,6 +36,12 @@ enum NumberParser {
     /// same pass that finds its end, instead of scanning the cell twice.
     @inline(__always)
     static func scan(_ bytes: UnsafePointer<UInt8>, count: Int) -> (value: Double?, end: Int) {
+        if count >= wordReadableBytes, let number = scanWords(bytes) { return (number.value, number.end) }
+        return scanDigits(bytes, count: count)
+    }
+
+    /// `scan` one byte at a time, for any cell: the exact fast path, or `strtod`.
+    static func scanDigits(_ bytes: UnsafePointer<UInt8>, count: Int) -> (value: Double?, end: Int) {
         var i = 0
         var negative = false
         if i < count, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
