@@ -35,7 +35,8 @@ extension NumberParser {
         }
         guard integerDigits + fractionDigits > 0, bytes[i] | 0x20 != UInt8(ascii: "e") else { return nil }
         // A zero mantissa gives 0.0 here, and -0.0 once negated, as the digit-by-digit path does.
-        let magnitude = Double(mantissa) / exactPowersOfTen[fractionDigits]
+        // Converted as signed (it is below 2^53): one instruction, where UInt64 takes four.
+        let magnitude = Double(Int64(bitPattern: mantissa)) / exactPowersOfTen[fractionDigits]
         return (first == UInt8(ascii: "-") ? -magnitude : magnitude, i)
     }
 
