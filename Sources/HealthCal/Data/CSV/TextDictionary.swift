@@ -17,20 +17,23 @@ struct TextDictionary {
     /// Start of level k's bytes in `arena`; level k ends at `offsets[k + 1]`.
     private var offsets: [Int] = [0]
     private var hashes: [UInt64] = []
+    /// What a probe compares, one 16-byte record per level: a customer-id column has ~10^5
+    /// levels, and every array a probe touches at a random index is a cache miss that shows in
+    /// the read time. A value of at most 8 bytes is told apart by length and `head` alone;
+    /// longer values are compared in `arena` too.
+    private var records: [LevelRecord] = []
     /// Open addressing with linear probing; size is a power of two. A slot holds the high 32
     /// bits of the hash above the code + 1 (0 marks an empty slot), so a probe rejects other
-    /// values without touching the per-level arrays: a customer-id column has ~10^5 levels and
-    /// every extra cache miss shows in the read time.
+    /// values without touching the records.
     private var slots: [UInt64] = Array(repeating: 0, count: 64)
 
-    /// The code returned last, and for each level the code that followed it last time (-1 until
-    /// one has). Panels are usually sorted by period and then by customer, so a cell often
-    /// repeats the previous row's value (period, segment), or holds the customer that followed
-    /// the previous row's customer last period too. Checking those two first, in memory just
-    /// touched, avoids a cache miss in a table of ~10^5 ids; only churned and new customers, and
+    /// The code returned last; each level's record holds the code that followed it last time
+    /// (-1 until one has). Panels are usually sorted by period and then by customer, so a cell
+    /// often repeats the previous row's value (period, segment), or holds the customer that
+    /// followed the previous row's customer last period too. Checking those two first, in memory
+    /// just touched, avoids a probe in a table of ~10^5 ids; only churned and new customers, and
     /// the start of a period, need the table.
     private var lastCode = -1
-    private var successors: [Int32] = []
 
     var count: Int { levels.count }
 
@@ -39,13 +42,14 @@ struct TextDictionary {
     /// characters so the codes stay consistent.
     @inline(__always)
     mutating func code(of bytes: UnsafePointer<UInt8>, count n: Int) -> (code: Int32, isNew: Bool, isValidUTF8: Bool) {
-        if isLevel(lastCode, bytes, n) {
+        let head = Self.head(bytes, n)
+        if isLevel(lastCode, bytes, n, head) {
             return (Int32(truncatingIfNeeded: lastCode), false, true)
         }
         let previous = lastCode
         if previous >= 0 {
-            let predicted = Int(successors[previous])
-            if isLevel(predicted, bytes, n) {
+            let predicted = Int(records[previous].successor)
+            if isLevel(predicted, bytes, n, head) {
                 lastCode = predicted
                 return (Int32(truncatingIfNeeded: predicted), false, true)
             }
@@ -59,7 +63,7 @@ struct TextDictionary {
             if entry == 0 { break }
             if entry & 0xFFFF_FFFF_0000_0000 == tag {
                 let k = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                if offsets[k + 1] - offsets[k] == n, equalBytes(level: k, bytes, n) {
+                if isLevel(k, bytes, n, head) {
                     follow(previous, with: k)
                     return (Int32(truncatingIfNeeded: k), false, true)
                 }
@@ -67,7 +71,7 @@ struct TextDictionary {
             slot = (slot + 1) & mask
         }
         let code = Int32(levels.count)
-        successors.append(-1)
+        records.append(LevelRecord(head: head, count: Int32(clamping: n), successor: -1))
         follow(previous, with: levels.count)
         let buffer = UnsafeBufferPointer(start: bytes, count: n)
         let valid = Self.isValidUTF8(buffer)
@@ -83,13 +87,27 @@ struct TextDictionary {
     /// Records that level `k` came right after level `previous` (when there was one).
     @inline(__always)
     private mutating func follow(_ previous: Int, with k: Int) {
-        if previous >= 0 { successors[previous] = Int32(truncatingIfNeeded: k) }
+        if previous >= 0 { records[previous].successor = Int32(truncatingIfNeeded: k) }
         lastCode = k
     }
 
+    /// Whether level `k` (any Int; false when there is no such level) is `bytes[0..<n]`, whose
+    /// `head` is given.
     @inline(__always)
-    private func isLevel(_ k: Int, _ bytes: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        k >= 0 && k < levels.count && offsets[k + 1] - offsets[k] == n && equalBytes(level: k, bytes, n)
+    private func isLevel(_ k: Int, _ bytes: UnsafePointer<UInt8>, _ n: Int, _ head: UInt64) -> Bool {
+        guard k >= 0, k < records.count else { return false }
+        let record = records[k]
+        guard record.head == head, record.count == Int32(clamping: n) else { return false }
+        return n <= 8 || (offsets[k + 1] - offsets[k] == n && equalBytes(level: k, bytes, n))
+    }
+
+    /// The first 8 bytes of `bytes[0..<n]` as a little-endian word, zero-padded when n < 8.
+    @inline(__always)
+    static func head(_ bytes: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        if n >= 8 { return UInt64(littleEndian: UnsafeRawPointer(bytes).loadUnaligned(as: UInt64.self)) }
+        var word: UInt64 = 0
+        for i in 0..<n { word |= UInt64(bytes[i]) << UInt64(8 * i) }
+        return word
     }
 
     @inline(__always)
@@ -182,4 +200,14 @@ struct TextDictionary {
                                  stoppingOnError: true) { _ in }
         return !hadError
     }
+}
+
+/// A level as a probe sees it (see `TextDictionary.records`).
+private struct LevelRecord {
+    /// The value's first 8 bytes, zero-padded (`TextDictionary.head`).
+    var head: UInt64
+    /// The value's length in bytes, at most Int32.max (longer values are compared in full anyway).
+    var count: Int32
+    /// The level that followed this one last time, or -1.
+    var successor: Int32
 }
