@@ -46,6 +46,9 @@ extension WeightFile {
         var out: [String: Double] = [:]
         var value = [Double](repeating: 0, count: n), indicator = value, c = value
         var failed = false
+        // All rows in order (the final fit's case): the fill reads the column straight, four
+        // cells at a time, with the same operations per cell.
+        let firstRow = FittedEncoding.contiguousStart(rows)
         var j = 0
         for f in encoding.features {
             defer { j += f.width }
@@ -56,7 +59,9 @@ extension WeightFile {
                 guard f.width == (hasIndicator ? 2 : 1) else { return nil }
                 value.withUnsafeMutableBufferPointer { v in
                     indicator.withUnsafeMutableBufferPointer { m in
-                        _ = f.fillNumeric(values, rows: rows, value: v, indicator: hasIndicator ? m : nil) { _, _ in failed = true }
+                        _ = f.fillNumeric(values, rows: rows, firstRow: firstRow, value: v, indicator: hasIndicator ? m : nil) { _, _ in
+                            failed = true
+                        }
                     }
                 }
                 for i in 0..<n {
