@@ -106,6 +106,14 @@ import Testing
             report.flags[k * 7].customer = text
             report.flags[k * 7].segment = text
         }
+        // Raw values that are numbers in other spellings, or text, in the contribution columns;
+        // periods that need quoting.
+        let values = ["-3.5", "007", "1e-05", "0.00001", "0.0001", "-0", "-0.0", "12.50", "pro", "=x", "", "inf", "1,5",
+                      "123456789012345", "1234567890123456", "0.123456789012345", "99999999999999.9"]
+        for (k, value) in values.enumerated() where report.flags.count > 100 + k && !report.flags[100 + k].topContributions.isEmpty {
+            report.flags[100 + k].topContributions[0].value = value
+            report.flags[100 + k].periods[0] = "2024,Q\(k)"
+        }
         #expect(report.flags.count > 6_000)
         #expect(report.flagsCSVBytes() == Self.serialFlagsCSV(report))
     }

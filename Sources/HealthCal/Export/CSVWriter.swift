@@ -82,6 +82,51 @@ public struct CSVWriter: Sendable {
         if !done { bytes.append(contentsOf: Self.field(.text(String(decoding: text, as: UTF8.self)), separator: separator).utf8) }
     }
 
+    /// Appends a cell of ASCII digits, sign and point as they are, as `.number` writes them
+    /// (the caller has checked `isShortestNumeral`).
+    mutating func appendNumeral(utf8 numeral: UnsafeBufferPointer<UInt8>) {
+        startCell()
+        bytes.append(contentsOf: numeral)
+    }
+
+    /// Whether `.number(v)` of the value `s` spells writes exactly `s`: `-?(0|[1-9][0-9]*)`
+    /// with an optional fraction `.[0-9]*[1-9]`, at most 15 significant digits (so the
+    /// shortest representation of the parsed double has these digits), no "-0", an integer part
+    /// below 1e15 and a value of at least 1e-4 (where Swift's description switches to exponent
+    /// form). false says nothing: such text takes the parsing path.
+    static func isShortestNumeral(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = s.count
+        if i < n && s[i] == 0x2D { i += 1 }
+        let intStart = i
+        while i < n && s[i] &- 0x30 < 10 { i += 1 }
+        let intDigits = i - intStart
+        guard intDigits > 0, intDigits <= 15 else { return false }
+        let zeroInteger = s[intStart] == 0x30
+        if zeroInteger && intDigits > 1 { return false }
+        guard i < n else { return !(zeroInteger && intStart == 1) }
+        guard s[i] == 0x2E else { return false }
+        i += 1
+        let fracStart = i
+        while i < n && s[i] &- 0x30 < 10 { i += 1 }
+        guard i == n, i > fracStart, s[n - 1] != 0x30 else { return false }
+        var significant = intDigits + (n - fracStart)
+        if zeroInteger {
+            var leadingZeros = 0
+            while s[fracStart + leadingZeros] == 0x30 { leadingZeros += 1 }
+            guard leadingZeros <= 3 else { return false }
+            significant -= 1 + leadingZeros
+        }
+        return significant <= 15
+    }
+
+    /// The UTF-8 of `s` appended to `out`.
+    @inline(__always)
+    static func appendUTF8(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { out.append(contentsOf: $0) }
+    }
+
     /// Ends the current record (CRLF).
     public mutating func endRow() {
         bytes.append(13)
