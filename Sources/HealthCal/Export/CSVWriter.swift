@@ -203,30 +203,46 @@ public struct CSVWriter: Sendable {
             out.append(contentsOf: "\(v)".utf8)
             return
         }
-        let whole = Int64(scaled)
-        let unit = Int64(scale)
-        if v < 0 && whole != 0 { out.append(0x2D) }
-        appendInteger(whole / unit, to: &out)
-        guard d > 0 else { return }
-        out.append(0x2E)
-        // The fraction, zero-padded to d digits.
-        let frac = whole % unit
-        var power = unit / 10
-        while power > 0 {
-            out.append(0x30 + UInt8((frac / power) % 10))
-            power /= 10
+        // The digits of `scaled`, right to left into a stack buffer: the fraction's d digits
+        // (zero-padded), the point, the whole part, the sign.
+        var digits = UInt64(scaled)
+        let negative = v < 0 && digits != 0
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buffer in
+            var i = buffer.count
+            for _ in 0..<d {
+                i -= 1
+                buffer[i] = 0x30 + UInt8(digits % 10)
+                digits /= 10
+            }
+            if d > 0 {
+                i -= 1
+                buffer[i] = 0x2E
+            }
+            repeat {
+                i -= 1
+                buffer[i] = 0x30 + UInt8(digits % 10)
+                digits /= 10
+            } while digits > 0
+            if negative {
+                i -= 1
+                buffer[i] = 0x2D
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i...]))
         }
     }
 
     /// `String(v)` appended to `out` as UTF-8.
     static func appendInteger(_ v: Int64, to out: inout [UInt8]) {
-        if v < 0 { out.append(0x2D) }
-        let m = v.magnitude
-        var power: UInt64 = 1
-        while power <= m / 10 { power *= 10 }
-        while power > 0 {
-            out.append(0x30 + UInt8((m / power) % 10))
-            power /= 10
+        var m = v.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+            var i = buffer.count
+            repeat {
+                i -= 1
+                buffer[i] = 0x30 + UInt8(m % 10)
+                m /= 10
+            } while m > 0
+            if v < 0 { out.append(0x2D) }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i...]))
         }
     }
 }

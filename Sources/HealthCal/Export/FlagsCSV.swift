@@ -72,7 +72,11 @@ extension FlagReport {
         // "period score band" per point, joined by " > ".
         scratch.removeAll(keepingCapacity: true)
         for (k, point) in f.trajectory.enumerated() {
-            if k > 0 { scratch.append(contentsOf: " > ".utf8) }
+            if k > 0 {
+                scratch.append(0x20)
+                scratch.append(0x3E)
+                scratch.append(0x20)
+            }
             CSVWriter.appendUTF8(point.period, to: &scratch)
             scratch.append(0x20)
             CSVWriter.appendFixed(point.score, decimals: 1, to: &scratch)
