@@ -91,6 +91,22 @@ import Testing
         }
     }
 
+    /// Joining by moving gives the joined copies, empty parts included; the parts may be
+    /// shared with the caller (then they are copied first, and the caller's stay intact).
+    @Test func joinedByMovingIsTheJoinedCopies() throws {
+        let sim = try FlagsPlantedTests.simulate(seed: 3)
+        let run = try Backtest.run(panel: sim.panel)
+        let scored = try ScoredPanel.make(panel: sim.panel, run: run)
+        let flags = FlagDetection.run(scored: scored, panel: sim.panel, models: run.models,
+                                      options: FlagOptions(persistentPeriods: 1, scoreDrop: 1, topFeatures: 3)).flags
+        #expect(flags.count > 10)
+        let third = flags.count / 3
+        let parts = [[], Array(flags[..<third]), [], Array(flags[third...]), []]
+        #expect(CustomerFlag.joinedByMoving(parts) == flags)
+        #expect(parts.flatMap { $0 } == flags)
+        #expect(CustomerFlag.joinedByMoving([[], []]).isEmpty)
+    }
+
     /// flags.csv in runs of rows is the file written row after row (the writer as it was), on
     /// flags with hostile text, missing values and several groups.
     @Test func flagsCSVInRunsIsTheOnePassFile() throws {

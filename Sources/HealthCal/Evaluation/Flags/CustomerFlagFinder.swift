@@ -10,6 +10,13 @@ struct CustomerFlagFinder {
         var inStreak: [Int] = []
         /// Flagged rows that could not be explained (no model for the fold).
         var unexplained = 0
+
+        /// The flags of the kind at `kind`, left empty here (so the caller holds the only reference).
+        mutating func take(_ kind: Int) -> [CustomerFlag] {
+            let taken = flags[kind]
+            flags[kind] = []
+            return taken
+        }
     }
 
     let scored: ScoredPanel
