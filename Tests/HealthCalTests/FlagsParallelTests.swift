@@ -91,6 +91,22 @@ import Testing
         }
     }
 
+    /// Joining by moving gives the joined copies, empty parts included; the parts may be
+    /// shared with the caller (then they are copied first, and the caller's stay intact).
+    @Test func joinedByMovingIsTheJoinedCopies() throws {
+        let sim = try FlagsPlantedTests.simulate(seed: 3)
+        let run = try Backtest.run(panel: sim.panel)
+        let scored = try ScoredPanel.make(panel: sim.panel, run: run)
+        let flags = FlagDetection.run(scored: scored, panel: sim.panel, models: run.models,
+                                      options: FlagOptions(persistentPeriods: 1, scoreDrop: 1, topFeatures: 3)).flags
+        #expect(flags.count > 10)
+        let third = flags.count / 3
+        let parts = [[], Array(flags[..<third]), [], Array(flags[third...]), []]
+        #expect(CustomerFlag.joinedByMoving(parts) == flags)
+        #expect(parts.flatMap { $0 } == flags)
+        #expect(CustomerFlag.joinedByMoving([[], []]).isEmpty)
+    }
+
     /// flags.csv in runs of rows is the file written row after row (the writer as it was), on
     /// flags with hostile text, missing values and several groups.
     @Test func flagsCSVInRunsIsTheOnePassFile() throws {
@@ -105,6 +121,14 @@ import Testing
         for (k, text) in ["=cmd|' /C calc'!A0", "a,\"b\"", "Zürich\r\nline", "-3.5"].enumerated() where report.flags.count > k {
             report.flags[k * 7].customer = text
             report.flags[k * 7].segment = text
+        }
+        // Raw values that are numbers in other spellings, or text, in the contribution columns;
+        // periods that need quoting.
+        let values = ["-3.5", "007", "1e-05", "0.00001", "0.0001", "-0", "-0.0", "12.50", "pro", "=x", "", "inf", "1,5",
+                      "123456789012345", "1234567890123456", "0.123456789012345", "99999999999999.9"]
+        for (k, value) in values.enumerated() where report.flags.count > 100 + k && !report.flags[100 + k].topContributions.isEmpty {
+            report.flags[100 + k].topContributions[0].value = value
+            report.flags[100 + k].periods[0] = "2024,Q\(k)"
         }
         #expect(report.flags.count > 6_000)
         #expect(report.flagsCSVBytes() == Self.serialFlagsCSV(report))

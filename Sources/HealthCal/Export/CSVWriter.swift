@@ -82,6 +82,51 @@ public struct CSVWriter: Sendable {
         if !done { bytes.append(contentsOf: Self.field(.text(String(decoding: text, as: UTF8.self)), separator: separator).utf8) }
     }
 
+    /// Appends a cell of ASCII digits, sign and point as they are, as `.number` writes them
+    /// (the caller has checked `isShortestNumeral`).
+    mutating func appendNumeral(utf8 numeral: UnsafeBufferPointer<UInt8>) {
+        startCell()
+        bytes.append(contentsOf: numeral)
+    }
+
+    /// Whether `.number(v)` of the value `s` spells writes exactly `s`: `-?(0|[1-9][0-9]*)`
+    /// with an optional fraction `.[0-9]*[1-9]`, at most 15 significant digits (so the
+    /// shortest representation of the parsed double has these digits), no "-0", an integer part
+    /// below 1e15 and a value of at least 1e-4 (where Swift's description switches to exponent
+    /// form). false says nothing: such text takes the parsing path.
+    static func isShortestNumeral(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = s.count
+        if i < n && s[i] == 0x2D { i += 1 }
+        let intStart = i
+        while i < n && s[i] &- 0x30 < 10 { i += 1 }
+        let intDigits = i - intStart
+        guard intDigits > 0, intDigits <= 15 else { return false }
+        let zeroInteger = s[intStart] == 0x30
+        if zeroInteger && intDigits > 1 { return false }
+        guard i < n else { return !(zeroInteger && intStart == 1) }
+        guard s[i] == 0x2E else { return false }
+        i += 1
+        let fracStart = i
+        while i < n && s[i] &- 0x30 < 10 { i += 1 }
+        guard i == n, i > fracStart, s[n - 1] != 0x30 else { return false }
+        var significant = intDigits + (n - fracStart)
+        if zeroInteger {
+            var leadingZeros = 0
+            while s[fracStart + leadingZeros] == 0x30 { leadingZeros += 1 }
+            guard leadingZeros <= 3 else { return false }
+            significant -= 1 + leadingZeros
+        }
+        return significant <= 15
+    }
+
+    /// The UTF-8 of `s` appended to `out`.
+    @inline(__always)
+    static func appendUTF8(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { out.append(contentsOf: $0) }
+    }
+
     /// Ends the current record (CRLF).
     public mutating func endRow() {
         bytes.append(13)
@@ -158,30 +203,46 @@ public struct CSVWriter: Sendable {
             out.append(contentsOf: "\(v)".utf8)
             return
         }
-        let whole = Int64(scaled)
-        let unit = Int64(scale)
-        if v < 0 && whole != 0 { out.append(0x2D) }
-        appendInteger(whole / unit, to: &out)
-        guard d > 0 else { return }
-        out.append(0x2E)
-        // The fraction, zero-padded to d digits.
-        let frac = whole % unit
-        var power = unit / 10
-        while power > 0 {
-            out.append(0x30 + UInt8((frac / power) % 10))
-            power /= 10
+        // The digits of `scaled`, right to left into a stack buffer: the fraction's d digits
+        // (zero-padded), the point, the whole part, the sign.
+        var digits = UInt64(scaled)
+        let negative = v < 0 && digits != 0
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buffer in
+            var i = buffer.count
+            for _ in 0..<d {
+                i -= 1
+                buffer[i] = 0x30 + UInt8(digits % 10)
+                digits /= 10
+            }
+            if d > 0 {
+                i -= 1
+                buffer[i] = 0x2E
+            }
+            repeat {
+                i -= 1
+                buffer[i] = 0x30 + UInt8(digits % 10)
+                digits /= 10
+            } while digits > 0
+            if negative {
+                i -= 1
+                buffer[i] = 0x2D
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i...]))
         }
     }
 
     /// `String(v)` appended to `out` as UTF-8.
     static func appendInteger(_ v: Int64, to out: inout [UInt8]) {
-        if v < 0 { out.append(0x2D) }
-        let m = v.magnitude
-        var power: UInt64 = 1
-        while power <= m / 10 { power *= 10 }
-        while power > 0 {
-            out.append(0x30 + UInt8((m / power) % 10))
-            power /= 10
+        var m = v.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+            var i = buffer.count
+            repeat {
+                i -= 1
+                buffer[i] = 0x30 + UInt8(m % 10)
+                m /= 10
+            } while m > 0
+            if v < 0 { out.append(0x2D) }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i...]))
         }
     }
 }

@@ -22,9 +22,9 @@ extension FlagReport {
         let runs = max(1, min(flags.count / 2_000, 8))
         let parts = concurrentMap(runs) { k in
             var part = CSVWriter()
-            var trajectory: [UInt8] = []
+            var scratch: [UInt8] = []
             for f in flags[(k * flags.count / runs)..<((k + 1) * flags.count / runs)] {
-                Self.appendRow(f, topFeatures: n, groups: groups, to: &part, trajectory: &trajectory)
+                Self.appendRow(f, topFeatures: n, groups: groups, to: &part, scratch: &scratch)
             }
             return part.bytes
         }
@@ -47,33 +47,49 @@ extension FlagReport {
         return header + groups.map { "subscore_\($0)" }
     }
 
-    /// One flag's row; `trajectory` is scratch space reused from row to row.
+    /// One flag's row; `scratch` is space reused from row to row. Cells are appended one by
+    /// one (no array of cells per row) and the ";"-joined periods and the trajectory are built
+    /// as bytes in `scratch`, with the same rule as a text cell.
     private static func appendRow(_ f: CustomerFlag, topFeatures n: Int, groups: [String], to csv: inout CSVWriter,
-                                  trajectory: inout [UInt8]) {
-        for cell: CSVWriter.Cell in [
-            .text(f.kind.rawValue), .text(f.customer), f.segment.map { .text($0) } ?? .empty,
-            .text(f.periods.joined(separator: ";")), .text(f.startPeriod), .text(f.endPeriod),
-            .number(f.score, decimals: 2), .text(f.band), .optional(f.previousScore, decimals: 2),
-            .optional(f.drop, decimals: 2), f.streakLength.map { .integer($0) } ?? .empty,
-            .text(f.failedGate ? "yes" : "no"),
-        ] { csv.append(cell) }
-        // "period score band" per point, joined by " > ".
-        trajectory.removeAll(keepingCapacity: true)
-        for (k, point) in f.trajectory.enumerated() {
-            if k > 0 { trajectory.append(contentsOf: " > ".utf8) }
-            trajectory.append(contentsOf: point.period.utf8)
-            trajectory.append(0x20)
-            CSVWriter.appendFixed(point.score, decimals: 1, to: &trajectory)
-            trajectory.append(0x20)
-            trajectory.append(contentsOf: point.band.utf8)
+                                  scratch: inout [UInt8]) {
+        csv.append(.text(f.kind.rawValue))
+        csv.append(.text(f.customer))
+        csv.append(f.segment.map { .text($0) } ?? .empty)
+        scratch.removeAll(keepingCapacity: true)
+        for (k, period) in f.periods.enumerated() {
+            if k > 0 { scratch.append(0x3B) }
+            CSVWriter.appendUTF8(period, to: &scratch)
         }
-        csv.appendText(utf8: trajectory)
+        csv.appendText(utf8: scratch)
+        csv.append(.text(f.startPeriod))
+        csv.append(.text(f.endPeriod))
+        csv.append(.number(f.score, decimals: 2))
+        csv.append(.text(f.band))
+        csv.append(.optional(f.previousScore, decimals: 2))
+        csv.append(.optional(f.drop, decimals: 2))
+        csv.append(f.streakLength.map { .integer($0) } ?? .empty)
+        csv.append(.text(f.failedGate ? "yes" : "no"))
+        // "period score band" per point, joined by " > ".
+        scratch.removeAll(keepingCapacity: true)
+        for (k, point) in f.trajectory.enumerated() {
+            if k > 0 {
+                scratch.append(0x20)
+                scratch.append(0x3E)
+                scratch.append(0x20)
+            }
+            CSVWriter.appendUTF8(point.period, to: &scratch)
+            scratch.append(0x20)
+            CSVWriter.appendFixed(point.score, decimals: 1, to: &scratch)
+            scratch.append(0x20)
+            CSVWriter.appendUTF8(point.band, to: &scratch)
+        }
+        csv.appendText(utf8: scratch)
         for list in [f.topContributions, f.healthiestContributions] where n > 0 {
             for k in 0..<n {
                 if k < list.count {
                     csv.append(.text(list[k].feature))
                     csv.append(.number(list[k].contribution, decimals: 4))
-                    csv.append(valueCell(list[k].value))
+                    appendValue(list[k].value, to: &csv)
                 } else {
                     for _ in 0..<3 { csv.append(.empty) }
                 }
@@ -81,6 +97,19 @@ extension FlagReport {
         }
         for g in groups { csv.append(.optional(f.subScores[g], decimals: 4)) }
         csv.endRow()
+    }
+
+    /// `valueCell(value)` appended: a value already written as `.number` would write it (the
+    /// usual case, a number shown by `CellParsing.label`) is copied as it is, without parsing
+    /// and formatting it again.
+    static func appendValue(_ value: String, to csv: inout CSVWriter) {
+        var value = value
+        let copied = value.withUTF8 { bytes in
+            guard CSVWriter.isShortestNumeral(bytes) else { return false }
+            csv.appendNumeral(utf8: bytes)
+            return true
+        }
+        if !copied { csv.append(valueCell(value)) }
     }
 
     /// The band table: period ("all" = pooled), scheme, band, customers, churners, churn rate,

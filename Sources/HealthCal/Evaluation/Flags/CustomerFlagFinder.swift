@@ -10,6 +10,13 @@ struct CustomerFlagFinder {
         var inStreak: [Int] = []
         /// Flagged rows that could not be explained (no model for the fold).
         var unexplained = 0
+
+        /// The flags of the kind at `kind`, left empty here (so the caller holds the only reference).
+        mutating func take(_ kind: Int) -> [CustomerFlag] {
+            let taken = flags[kind]
+            flags[kind] = []
+            return taken
+        }
     }
 
     let scored: ScoredPanel
@@ -114,7 +121,11 @@ struct CustomerFlagFinder {
 
     private mutating func flag(_ kind: FlagKind, entries: [Int], explained i: Int, trajectory: [TrajectoryPoint]) -> CustomerFlag {
         let e = explain(i)
-        let periods = entries.map(scored.periodLabel)
+        // A loop rather than `entries.map(scored.periodLabel)`, whose method reference copies
+        // the whole ScoredPanel (a retain of each of its arrays) per flag.
+        var periods: [String] = []
+        periods.reserveCapacity(entries.count)
+        for entry in entries { periods.append(scored.periodLabel(entry)) }
         return CustomerFlag(kind: kind, customer: scored.customerID(i), segment: scored.segmentName(i), periods: periods,
                             startPeriod: periods.first ?? "", endPeriod: periods.last ?? "", score: scored.score[i],
                             band: scored.bandName(i), previousScore: nil, drop: nil, streakLength: nil,

@@ -36,7 +36,7 @@ public enum FlagDetection {
     static func run(scored: ScoredPanel, panel: Panel, models: [BacktestRun.FoldModel],
                     options: FlagOptions, runs: Int) -> FlagReport {
         let customers = scored.customerStarts.count - 1
-        let found = concurrentMap(runs) { k in
+        var found = concurrentMap(runs) { k in
             var finder = CustomerFlagFinder(scored: scored, panel: panel, models: models, options: options)
             for c in (k * customers / runs)..<((k + 1) * customers / runs) { finder.flagCustomer(c) }
             return finder.found
@@ -54,7 +54,7 @@ public enum FlagDetection {
         if scored.isSnapshot {
             notes.append("snapshot panel (no periods): only false-healthy churners can be flagged")
         }
-        let flags = FlagKind.allCases.indices.flatMap { kind in found.flatMap { $0.flags[kind] } }
+        let flags = CustomerFlag.joinedByMoving(FlagKind.allCases.indices.flatMap { kind in found.indices.map { found[$0].take(kind) } })
         let summary = FlagSummary.make(scored: scored, flags: flags, inPersistentStreak: inStreak)
         return FlagReport(options: options, referencePeriod: scored.referencePeriod, bands: scored.schemesByName,
                           gate: scored.assignment.gate, flags: flags, summary: summary, notes: notes + summary.notes)

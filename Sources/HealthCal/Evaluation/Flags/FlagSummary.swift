@@ -185,13 +185,16 @@ public struct FlagSummary: Sendable, Codable, Equatable {
             for seg in streakSlots { persistentBySlot[seg].count += 1 }
         }
 
-        var counts: [String: Int] = [:]
-        for kind in FlagKind.allCases { counts[kind.rawValue] = 0 }
+        // Counted through the flags' fields, not copies of whole flags (each copy retains a
+        // flag's arrays, tens of thousands of cold objects).
+        var kindCounts = [Int](repeating: 0, count: FlagKind.allCases.count)
         var drops: [String: Int] = [:]
-        for f in flags {
-            counts[f.kind.rawValue, default: 0] += 1
-            if f.kind == .scoreDrop { drops[f.endPeriod, default: 0] += 1 }
+        for k in flags.indices {
+            let kind = flags[k].kind
+            kindCounts[FlagKind.allCases.firstIndex(of: kind) ?? 0] += 1
+            if kind == .scoreDrop { drops[flags[k].endPeriod, default: 0] += 1 }
         }
+        let counts = Dictionary(uniqueKeysWithValues: zip(FlagKind.allCases.map(\.rawValue), kindCounts))
         var notes: [String] = []
         if !issues.isEmpty {
             notes.append("bands out of order by churn rate in \(issues.count) place\(issues.count == 1 ? "" : "s") (see band_order_issues); small bands make this noisy")

@@ -52,7 +52,19 @@ public enum RankingMetrics {
                                 dropIntermediate: Bool = true) throws(MetricError) -> ROCCurve {
         let rows = try ScoredRows(p: p, y: y, w: w)
         try requireBothClasses(y: y, w: rows.weights)
-        let c = ThresholdCounts(RankedRows(rows))
+        return rocCurve(RankedRows(rows), dropIntermediate: dropIntermediate)
+    }
+
+    /// `rocCurve(p:y:w:)` with p's descending order already computed: `order` must be
+    /// `SortOrder.rows(by: p, descending: true)` (the report's lift uses the same order).
+    static func rocCurve(p: [Double], y: [Double], w: [Double]?, order: [Int]) throws(MetricError) -> ROCCurve {
+        let rows = try ScoredRows(p: p, y: y, w: w)
+        try requireBothClasses(y: y, w: rows.weights)
+        return rocCurve(RankedRows(rows, order: order), dropIntermediate: true)
+    }
+
+    private static func rocCurve(_ ranked: RankedRows, dropIntermediate: Bool) -> ROCCurve {
+        let c = ThresholdCounts(ranked)
         var keep = [Int](c.thresholds.indices)
         if dropIntermediate && c.thresholds.count > 2 {
             // sklearn keeps index i when the second difference of fps or tps at i is non-zero.

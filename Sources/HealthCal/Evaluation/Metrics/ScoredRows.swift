@@ -32,8 +32,13 @@ struct RankedRows {
     let weights: [Double]
 
     init(_ rows: ScoredRows) {
+        self.init(rows, order: SortOrder.rows(by: rows.p, descending: true))
+    }
+
+    /// With the order already computed: it must be `SortOrder.rows(by: rows.p, descending: true)`.
+    init(_ rows: ScoredRows, order: [Int]) {
         self.rows = rows
-        order = SortOrder.rows(by: rows.p, descending: true)
+        self.order = order
         p = order.map { rows.p[$0] }
         y = order.map { rows.y[$0] }
         weights = rows.isWeighted ? order.map { rows.weights[$0] } : rows.weights

@@ -10,7 +10,9 @@ public struct RankingCharts: Sendable {
     /// are not read, so they may be filled in later).
     public init(_ r: ReportInputs) {
         let facts = ReportFacts(r)
-        roc = facts.rocSeries
-        lifts = facts.lifts
+        // One sort of the new scores for both figures.
+        let order = ReportFacts.descendingOrder(r.probability)
+        roc = facts.rocSeries(order: order)
+        lifts = facts.lifts(order: order)
     }
 }

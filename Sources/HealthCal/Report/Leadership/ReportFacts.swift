@@ -62,21 +62,31 @@ struct ReportFacts {
 
     // MARK: Ranking
 
-    var rocSeries: [LineSeries] {
+    var rocSeries: [LineSeries] { rocSeries(order: nil) }
+
+    /// `order`, when given, is `descendingOrder(r.probability)` (shared with `lifts(order:)`).
+    func rocSeries(order: [Int]?) -> [LineSeries] {
         var series: [LineSeries] = []
         if let champion = r.champion, let curve = try? RankingMetrics.rocCurve(p: ranks(champion), y: r.outcome, w: r.weights) {
             series.append(LineSeries(name: champion.name, x: curve.falsePositiveRate, y: curve.truePositiveRate, color: .champion))
         }
-        if let curve = try? RankingMetrics.rocCurve(p: r.probability, y: r.outcome, w: r.weights) {
+        // Scores with a NaN have no descending order (and no curve): the order is for the rest.
+        let curve = order != nil && !r.probability.contains(where: \.isNaN)
+            ? try? RankingMetrics.rocCurve(p: r.probability, y: r.outcome, w: r.weights, order: order ?? [])
+            : try? RankingMetrics.rocCurve(p: r.probability, y: r.outcome, w: r.weights)
+        if let curve {
             series.append(LineSeries(name: "New weights", x: curve.falsePositiveRate, y: curve.truePositiveRate, color: .challenger))
         }
         return series
     }
 
-    var lifts: [(name: String, values: [Double])] {
+    var lifts: [(name: String, values: [Double])] { lifts(order: nil) }
+
+    /// `order`, when given, is `descendingOrder(r.probability)`.
+    func lifts(order: [Int]?) -> [(name: String, values: [Double])] {
         var out: [(String, [Double])] = []
         if let champion = r.champion { out.append((champion.name, decileLift(ranks(champion)))) }
-        out.append(("New weights", decileLift(r.probability)))
+        out.append(("New weights", decileLift(r.probability, order: order)))
         return out
     }
 
@@ -86,8 +96,8 @@ struct ReportFacts {
     }
 
     /// Churn rate of each tenth of the rows by descending risk, over the overall rate.
-    func decileLift(_ p: [Double]) -> [Double] {
-        let order = Self.descendingOrder(p)
+    func decileLift(_ p: [Double], order: [Int]? = nil) -> [Double] {
+        let order = order ?? Self.descendingOrder(p)
         let w = r.weights ?? Array(repeating: 1, count: p.count)
         let total = w.reduce(0, +)
         let overall = zip(r.outcome, w).reduce(0) { $0 + $1.0 * $1.1 } / total
