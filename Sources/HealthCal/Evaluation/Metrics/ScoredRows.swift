@@ -69,23 +69,41 @@ struct RankedRows {
                 local[i] = Int32(j)
             }
         }
-        var orders = members.map { _ in [Int]() }, ps = members.map { _ in [Double]() }
-        var ys = ps, ws = ps
-        for (g, rows) in members.enumerated() where groups[g] != nil {
-            orders[g].reserveCapacity(rows.count); ps[g].reserveCapacity(rows.count); ys[g].reserveCapacity(rows.count)
-            if self.rows.isWeighted { ws[g].reserveCapacity(rows.count) }
-        }
+        // Each group's arrays are written through a cursor into storage of its exact size: an
+        // append per row to an array of arrays was most of this pass.
         let weighted = self.rows.isWeighted
-        for k in order.indices {
-            let i = order[k], g = Int(groupOf[i])
-            guard g >= 0 else { continue }
-            orders[g].append(Int(local[i]))
-            ps[g].append(p[k])
-            ys[g].append(y[k])
-            if weighted { ws[g].append(weights[k]) }
+        var sizes = [Int](repeating: 0, count: members.count)
+        for g in groupOf where g >= 0 { sizes[Int(g)] += 1 }
+        let orderBase = UnsafeMutablePointer<Int>.allocate(capacity: max(1, order.count))
+        let valueBase = UnsafeMutablePointer<Double>.allocate(capacity: max(1, 3 * order.count))
+        defer { orderBase.deallocate(); valueBase.deallocate() }
+        var starts: [Int] = []
+        var offset = 0
+        for size in sizes { starts.append(offset); offset += size }
+        let total = offset
+        var cursor = starts
+        groupOf.withUnsafeBufferPointer { gp in
+            local.withUnsafeBufferPointer { lp in
+                for k in order.indices {
+                    let i = order[k], g = Int(gp[i])
+                    guard g >= 0 else { continue }
+                    let at = cursor[g]
+                    cursor[g] = at + 1
+                    orderBase[at] = Int(lp[i])
+                    valueBase[at] = p[k]
+                    valueBase[total + at] = y[k]
+                    if weighted { valueBase[2 * total + at] = weights[k] }
+                }
+            }
+        }
+        func slice<T>(_ base: UnsafeMutablePointer<T>, _ g: Int) -> [T] {
+            Array(UnsafeBufferPointer(start: base + starts[g], count: sizes[g]))
         }
         return groups.indices.map { g in
-            groups[g].map { r in RankedRows(rows: r, order: orders[g], p: ps[g], y: ys[g], weights: weighted ? ws[g] : r.weights) }
+            groups[g].map { r in
+                RankedRows(rows: r, order: slice(orderBase, g), p: slice(valueBase, g), y: slice(valueBase + total, g),
+                           weights: weighted ? slice(valueBase + 2 * total, g) : r.weights)
+            }
         }
     }
 }
