@@ -69,7 +69,7 @@ enum Progress {
         guard isatty(STDERR_FILENO) == 1 || ProcessInfo.processInfo.environment["HEALTHCAL_PROGRESS"] == "1" else { return nil }
         let start = Date()
         return { @Sendable line in
-            let t = String(format: "%6.1fs", Date().timeIntervalSince(start))
+            let t = String(format: "%7.2fs", Date().timeIntervalSince(start))
             FileHandle.standardError.write(Data(("\(t)  " + line + "\n").utf8))
         }
     }

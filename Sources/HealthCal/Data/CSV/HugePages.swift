@@ -31,7 +31,14 @@ func populatePages(_ base: UnsafeMutableRawPointer, bytes: Int) {
     let page = 4096
     let start = (Int(bitPattern: base) + page - 1) & ~(page - 1)
     let end = (Int(bitPattern: base) + bytes) & ~(page - 1)
-    guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
-    _ = madvise(aligned, end - start, 23 /* MADV_POPULATE_WRITE */)
+    guard end > start else { return }
+    // In steps of 8 MiB: the call holds the process's memory-map lock while it faults, and a
+    // thread that maps or unmaps memory meanwhile (any large allocation) waits for it to end.
+    let step = 8 << 20
+    var from = start
+    while from < end, let aligned = UnsafeMutableRawPointer(bitPattern: from) {
+        _ = madvise(aligned, min(step, end - from), 23 /* MADV_POPULATE_WRITE */)
+        from += step
+    }
     #endif
 }
