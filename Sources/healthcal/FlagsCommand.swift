@@ -73,7 +73,7 @@ struct FlagsCommand: ParsableCommand {
         var report = FlagDetection.run(scored: scored, panel: panel, models: run.models, options: spec.flags)
         report.notes = run.notes + report.notes
         let folder = URL(fileURLWithPath: out)
-        try OutputFile.write(report.flagsCSV(), to: folder.appendingPathComponent("flags.csv").path, overwrite: true)
+        try OutputFile.write(parts: report.flagsCSVParts(), to: folder.appendingPathComponent("flags.csv").path, overwrite: true)
         try OutputFile.write(report.bandsCSV(), to: folder.appendingPathComponent("bands.csv").path, overwrite: true)
         try OutputFile.write(try JSONOutput.string(report), to: folder.appendingPathComponent("flags.json").path, overwrite: true)
         switch output.format {

@@ -7,12 +7,13 @@ extension FlagReport {
     /// by " > "), the top contributions as feature/contribution/value column triples, the
     /// healthiest-looking features of false-healthy churners, and one sub-score column per group.
     public func flagsCSV() -> String {
-        String(decoding: flagsCSVBytes(), as: UTF8.self)
+        String(decoding: Array(flagsCSVParts().joined()), as: UTF8.self)
     }
 
-    /// `flagsCSV()` as UTF-8 bytes, for writing without building a String of tens of MB. Rows
-    /// are independent, so runs of flags are written on every core and joined in order.
-    public func flagsCSVBytes() -> [UInt8] {
+    /// `flagsCSV()` as UTF-8 bytes in parts, to be written one after the other
+    /// (`OutputFile.write(parts:)`) without joining tens of MB: the header, then runs of flags
+    /// written on every core (rows are independent), in order.
+    public func flagsCSVParts() -> [[UInt8]] {
         let n = max(0, options.topFeatures)
         var groupSet = Set<String>()
         for f in flags { groupSet.formUnion(f.subScores.keys) }
@@ -28,10 +29,7 @@ extension FlagReport {
             }
             return part.bytes
         }
-        var bytes = csv.bytes
-        bytes.reserveCapacity(parts.reduce(bytes.count) { $0 + $1.count })
-        for part in parts { bytes += part }
-        return bytes
+        return [csv.bytes] + parts
     }
 
     /// The header: the fixed columns, a feature/contribution/value triple per listed top and

@@ -138,7 +138,7 @@ public enum Recalibration {
         say("writing \(options.outDirectory)")
 
         // Built before waiting for the weight file, whose thread is usually still hashing.
-        let flagsCSV = Data(flags.flagsCSVBytes())
+        let flagsCSV = flags.flagsCSVParts()
         let exports = try weightFileExports.value.get()
         try OutputFile.write(exports.json, to: path("weights.json"), overwrite: options.force)
         files["weight file"] = path("weights.json")
@@ -164,7 +164,7 @@ public enum Recalibration {
             notes.append("scorecard not written: \(error.description)")
         }
 
-        try OutputFile.write(flagsCSV, to: path("flags/flags.csv"), overwrite: true)
+        try OutputFile.write(parts: flagsCSV, to: path("flags/flags.csv"), overwrite: true)
         try OutputFile.write(flags.bandsCSV(), to: path("flags/bands.csv"), overwrite: true)
         // The summary only: every flag is in flags.csv, and the full record with trajectories and
         // contributions (which runs to hundreds of MB on a million rows) is `healthcal flags`'s.
