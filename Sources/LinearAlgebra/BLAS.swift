@@ -29,12 +29,16 @@ extension Matrix {
     /// y[rows] = A[rows, :] x written to `y` at the same row indices (`cblas_dgemv` on a block
     /// of rows); for callers that already split the rows across threads.
     public func multiplyRows(_ rows: Range<Int>, _ x: [Double], into y: UnsafeMutablePointer<Double>) {
+        multiplyRows(rows, x, intoStartOf: y + rows.lowerBound)
+    }
+
+    /// A[rows, :] x written to `y[0 ..< rows.count]`: for a buffer that holds only these rows.
+    public func multiplyRows(_ rows: Range<Int>, _ x: [Double], intoStartOf y: UnsafeMutablePointer<Double>) {
         guard !rows.isEmpty, cols > 0, x.count == cols, rows.lowerBound >= 0, rows.upperBound <= self.rows else { return }
         storage.withUnsafeBufferPointer { a in
             x.withUnsafeBufferPointer { xp in
                 cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(rows.count), Int32(cols), 1.0,
-                            a.baseAddress! + rows.lowerBound, Int32(self.rows), xp.baseAddress, 1, 0.0,
-                            y + rows.lowerBound, 1)
+                            a.baseAddress! + rows.lowerBound, Int32(self.rows), xp.baseAddress, 1, 0.0, y, 1)
             }
         }
     }

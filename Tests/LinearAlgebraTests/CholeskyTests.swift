@@ -93,5 +93,13 @@ import TestSupport
             _ = Parallel.forEachChunk(of: 0..<n) { _, rows in matrix.multiplyRows(rows, [1, 2, 3, 4, 5], into: out.base) }
         }
         #expect(y1 == y2)
+        // A block of rows into a buffer that holds only that block: the same products as
+        // written at the rows' own indices.
+        let block = 3..<(n - 2)
+        var y3 = [Double](repeating: .nan, count: block.count), y4 = [Double](repeating: .nan, count: n)
+        y3.withUnsafeMutableBufferPointer { matrix.multiplyRows(block, [1, 2, 3, 4, 5], intoStartOf: $0.baseAddress!) }
+        y4.withUnsafeMutableBufferPointer { matrix.multiplyRows(block, [1, 2, 3, 4, 5], into: $0.baseAddress!) }
+        #expect(y3.elementsEqual(y4[block]))
+        #expect(maxRelativeError(y3, Array(y1[block])) < 1e-14)
     }
 }

@@ -115,6 +115,10 @@ public enum Backtest {
         var folds: [BacktestRun.FoldResult] = []
         var models: [BacktestRun.FoldModel] = []
         var rows: [Int] = [], foldOfRow: [Int] = [], eta: [Double] = [], p: [Double] = []
+        // Sized once: appending fold by fold would copy them (into fresh pages) as they grow.
+        let scoredRows = plan.reduce(0) { $0 + $1.test.count }
+        rows.reserveCapacity(scoredRows); foldOfRow.reserveCapacity(scoredRows)
+        eta.reserveCapacity(scoredRows); p.reserveCapacity(scoredRows)
         var fallbackFolds: [String: [(fold: String, why: String)]] = [:]
         // One design's worth of memory serves every fold's pooled design, one after the other;
         // likewise for the designs of the scored rows.
@@ -147,7 +151,6 @@ public enum Backtest {
                 throw BacktestFailure(fold: fold.label, underlying: "\(error)")
             }
             let perSegment = spec.model.perSegment && !panel.segmentNames.isEmpty
-            let probs = lp.map(CalibrationMap.sigmoid)
             // The fold's metrics are computed after the loop, with the other folds' (below).
             folds.append(.init(test: fold.label, trainPeriods: fold.trainLabels, trainRows: fold.train.count,
                                testRows: fold.test.count, iterations: model.fit.iterations,
@@ -159,7 +162,7 @@ public enum Backtest {
             rows += fold.test
             foldOfRow += Array(repeating: k, count: fold.test.count)
             eta += lp
-            p += probs
+            p += lp.lazy.map(CalibrationMap.sigmoid)
         }
         testStorage.release()
         if let afterFolds {

@@ -39,11 +39,12 @@ enum FoldStart {
         else { return nil }
         // The added rows' gradient and Hessian at the carried weights.
         let added = shared..<n
-        var eta = [Double](repeating: 0, count: n)
-        eta.withUnsafeMutableBufferPointer { design.x.multiplyRows(added, beta, into: $0.baseAddress!) }
+        // η of the added rows only (eta[k] is row shared + k).
+        var eta = [Double](repeating: 0, count: added.count)
+        eta.withUnsafeMutableBufferPointer { design.x.multiplyRows(added, beta, intoStartOf: $0.baseAddress!) }
         var hw = [Double](repeating: 0, count: added.count), residual = hw
         for (k, i) in added.enumerated() {
-            let mu = sigmoid(eta[i]), wi = w?[i] ?? 1
+            let mu = sigmoid(eta[k]), wi = w?[i] ?? 1
             hw[k] = wi * mu * (1 - mu)
             residual[k] = wi * (mu - y[i])
         }
