@@ -137,8 +137,14 @@ public enum Recalibration {
         var notes = flags.notes
         say("writing \(options.outDirectory)")
 
-        // Built before waiting for the weight file, whose thread is usually still hashing.
+        // Built before waiting for the weight file, whose thread is usually still hashing, and
+        // written (tens of MB copied by the kernel) on another core while the rest is written.
         let flagsCSV = flags.flagsCSVParts()
+        let flagsWritten = BackgroundValue { [path = path("flags/flags.csv")] in
+            Swift.Result { () throws(OutputFile.WriteError) in try OutputFile.write(parts: flagsCSV, to: path, overwrite: true) }
+        }
+        // Whatever fails below, the process does not end in the middle of that write.
+        defer { _ = flagsWritten.value }
         let exports = try weightFileExports.value.get()
         try OutputFile.write(exports.json, to: path("weights.json"), overwrite: options.force)
         files["weight file"] = path("weights.json")
@@ -164,7 +170,7 @@ public enum Recalibration {
             notes.append("scorecard not written: \(error.description)")
         }
 
-        try OutputFile.write(parts: flagsCSV, to: path("flags/flags.csv"), overwrite: true)
+        try flagsWritten.value.get()
         try OutputFile.write(flags.bandsCSV(), to: path("flags/bands.csv"), overwrite: true)
         // The summary only: every flag is in flags.csv, and the full record with trajectories and
         // contributions (which runs to hundreds of MB on a million rows) is `healthcal flags`'s.
