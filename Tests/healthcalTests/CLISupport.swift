@@ -25,8 +25,13 @@ enum CLI {
     }
 
     static func run(_ arguments: [String], cwd: URL? = nil) throws -> CLIRun {
+        try run(executable, arguments, cwd: cwd)
+    }
+
+    /// Runs any program (a script of the repository, say) the same way.
+    static func run(_ program: URL, _ arguments: [String], cwd: URL? = nil) throws -> CLIRun {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program
         process.arguments = arguments
         process.currentDirectoryURL = cwd ?? root
         let out = Pipe(), err = Pipe()

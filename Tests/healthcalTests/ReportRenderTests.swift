@@ -15,17 +15,8 @@ private let chromiumIsInstalled: Bool = {
 struct ReportRenderTests {
     /// Runs scripts/render-check on `report` (screenshot into `png`).
     static func renderCheck(_ report: URL, png: URL) throws -> CLIRun {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [CLI.root.appendingPathComponent("scripts/render-check").path, report.path, png.path]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLIRun(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                      stderr: String(decoding: e, as: UTF8.self))
+        try CLI.run(URL(fileURLWithPath: "/bin/bash"),
+                    [CLI.root.appendingPathComponent("scripts/render-check").path, report.path, png.path])
     }
 
     @Test func everyChartOfTheSampleReportDraws() throws {
