@@ -15,8 +15,9 @@ struct ExportCommand: ParsableCommand {
 
         sql: one SELECT over --table (default "panel") with the training CSV's columns, returning
              id, period, churn_probability and band (NULL means missing; categorical columns as text).
-        pmml: PMML 4.4 RegressionModel (logit) with the encoding as LocalTransformations; refuses
-             isotonic calibration and per-segment models, which it cannot express.
+        pmml: PMML 4.4 RegressionModel (logit) with the encoding as LocalTransformations (per-segment
+             models: a MiningModel that selects by segment); an isotonic table is applied to the
+             model's probability in the Output, as a piecewise-linear NormContinuous.
         csv: one row per encoded column: weight, odds ratio, training mean, center, scale, group.
         scorecard: credit-style points: --pdo points double the odds of staying, --base-points at
              odds --base-odds:1; points per unit of each metric, per level, when missing, and each

@@ -65,9 +65,28 @@ struct ExportFormatTests {
         #expect(elements(doc, "RegressionModel").count == 2)
     }
 
+    /// An isotonic table (piecewise linear, with a flat run) beside the fixture's raw scores,
+    /// which fall below, between and above its knots.
+    static let isotonic = CalibrationMap.isotonic(table: IsotonicFit(thresholdsX: [0.05, 0.2, 0.35, 0.6], thresholdsY: [0.02, 0.1, 0.1, 0.7]))
+
+    @Test func pmmlAppliesAnIsotonicTableToTheModelsProbability() throws {
+        let file = try ExportFixture().weightFile(calibration: Self.isotonic).0
+        let pmml = try PMMLExport.document(file)
+        #expect(pmml.contains(#"<OutputField name="raw_churn_probability" optype="continuous" dataType="double" feature="probability" value="1"/>"#))
+        #expect(pmml.contains(#"<OutputField name="churn_probability" optype="continuous" dataType="double" feature="transformedValue"><NormContinuous field="raw_churn_probability" outliers="asExtremeValues"><LinearNorm orig="0.05" norm="0.02"/><LinearNorm orig="0.2" norm="0.1"/><LinearNorm orig="0.35" norm="0.1"/><LinearNorm orig="0.6" norm="0.7"/></NormContinuous></OutputField>"#))
+        // The table is not folded: the coefficients are the weight file's raw ones.
+        #expect(pmml.contains("<RegressionTable intercept=\"\(exactNumber(file.model.intercept))\" targetCategory=\"1\">"))
+        _ = try parseXML(pmml)
+        // A table of one knot is that constant.
+        let one = try ExportFixture().weightFile(calibration: .isotonic(table: IsotonicFit(thresholdsX: [0.3], thresholdsY: [0.08]))).0
+        #expect(try PMMLExport.document(one).contains(#"feature="transformedValue"><Constant dataType="double">0.08</Constant></OutputField>"#))
+    }
+
     @Test func pmmlRefusesWhatItCannotExpress() throws {
-        let iso = try ExportFixture().weightFile(calibration: .isotonic(table: IsotonicFit(thresholdsX: [0.1, 0.5], thresholdsY: [0.1, 0.6]))).0
-        #expect { try PMMLExport.document(iso) } throws: { ($0 as? ExportError)?.description.contains("isotonic") == true }
+        // A column named like an output field.
+        var clash = try ExportFixture().weightFile(calibration: Self.isotonic).0
+        clash.encoding.features[0].name = "raw_churn_probability"
+        #expect { try PMMLExport.document(clash) } throws: { "\($0)".contains("raw_churn_probability") && "\($0)".contains("output field") }
         var bad = try ExportFixture().weightFile().0
         bad.encoding.features[0].name = "bell\u{7}"
         #expect(throws: ExportError.self) { try PMMLExport.document(bad) }
@@ -83,10 +102,21 @@ struct ExportFormatTests {
         for fixture in [ExportFixture(), .hostile] {
             for segments in [false, true] { try pypmmlCheck(fixture, segments: segments) }
         }
+        // An isotonic table applied in the Output, plain and per segment, with knots among the
+        // rows' raw probabilities: rows fall below, between (on a rising and on a flat part)
+        // and above them.
+        for segments in [false, true] {
+            let raw = try Scorer(ExportFixture().weightFile(calibration: .identity, segments: segments, perSegmentBands: false).0)
+                .score(table: ExportFixture().scoringTable()).map(\.score.churnProbability).sorted()
+            let x = [raw[3], raw[8], raw[12], raw[18]]
+            #expect(zip(x, x.dropFirst()).allSatisfy { $0 < $1 })
+            let table = CalibrationMap.isotonic(table: IsotonicFit(thresholdsX: x, thresholdsY: [0.02, 0.3, 0.3, 0.9]))
+            try pypmmlCheck(ExportFixture(), segments: segments, calibration: table)
+        }
     }
 
-    func pypmmlCheck(_ fixture: ExportFixture, segments: Bool) throws {
-        let (file, _) = try fixture.weightFile(segments: segments, perSegmentBands: false)
+    func pypmmlCheck(_ fixture: ExportFixture, segments: Bool, calibration: CalibrationMap = .platt(a: 0.3, b: 0.85)) throws {
+        let (file, _) = try fixture.weightFile(calibration: calibration, segments: segments, perSegmentBands: false)
         let table = fixture.scoringTable()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hc-pmml-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

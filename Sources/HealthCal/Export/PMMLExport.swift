@@ -3,11 +3,8 @@
 /// reproduce the encoding (docs/encodings.md) with built-in functions only:
 /// `if`/`isMissing` for imputation and missing indicators, `ln(x + 1)` for log1p, `max`/`min`
 /// for the clip bounds, `-` and `/` for standardizing, `equal`/`isIn` for one-hot columns.
-/// The calibration is already folded into the coefficients.
-///
-/// Restriction (the export refuses with a message rather than emit a different model):
-/// isotonic calibration (not linear on the logit scale; a RegressionModel cannot apply a table
-/// after its logit normalization).
+/// A Platt or intercept calibration is already folded into the coefficients; an isotonic table
+/// is applied to the model's probability in the `Output` (`outputFields`).
 /// Per-segment models become a `MiningModel` with `selectFirst` segmentation: one segment per
 /// named model (`SimplePredicate` on the segment column) and a final `<True/>` segment with the
 /// pooled model, so a missing or unlisted segment falls back to it, as in the weight file.
@@ -16,9 +13,6 @@
 /// makes the prediction missing.
 public enum PMMLExport {
     public static func document(_ file: WeightFile, modelName: String = "healthcal") throws(ExportError) -> String {
-        if case .isotonic = file.calibration {
-            throw .unsupported(format: "PMML", reason: "isotonic calibration cannot be expressed in a PMML RegressionModel (it is a table applied after the logit); refit with calibration: platt, intercept or none, or score with the weight file, SQL or the healthcal scorer")
-        }
         let spec = file.metadata.spec
         let target = spec.data.outcome
         var features: [FittedFeature] = []
@@ -37,6 +31,11 @@ public enum PMMLExport {
         }
         for name in [target, modelName] + [segmentField].compactMap({ $0 }) + features.map(\.name)
             + models.flatMap({ $0.encoding.names }) + models.compactMap({ $0.segment }) { try checkName(name) }
+        // Output fields share the field namespace with the data fields.
+        for name in [target] + [segmentField].compactMap({ $0 }) + features.map(\.name)
+            where outputNames(file.calibration).contains(name) {
+            throw .badName(format: "PMML", name: name, reason: "is the name of the PMML's output field; rename the column")
+        }
 
         var x = XMLText()
         x.line(0, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
@@ -55,7 +54,7 @@ public enum PMMLExport {
             x.line(2, "<DataField name=\"\(attr(f.name))\" optype=\"\(text ? "categorical" : "continuous")\" dataType=\"\(text ? "string" : "double")\"/>")
         }
         x.line(1, "</DataDictionary>")
-        let output = "<Output><OutputField name=\"churn_probability\" optype=\"continuous\" dataType=\"double\" feature=\"probability\" value=\"1\"/></Output>"
+        let output = outputFields(file.calibration)
         guard let segmentField else {
             regressionModel(&x, depth: 1, name: modelName, model: file.model, encoding: file.encoding, target: target, output: output)
             x.line(0, "</PMML>")
@@ -88,6 +87,33 @@ public enum PMMLExport {
         x.line(1, "</MiningModel>")
         x.line(0, "</PMML>")
         return x.text
+    }
+
+    /// The `Output`: `churn_probability`, the probability of "1". With an isotonic table (which
+    /// a linear score cannot fold in) the model's probability is `raw_churn_probability` and
+    /// `churn_probability` is the table applied to it: a `NormContinuous` whose `LinearNorm`
+    /// knots are the table's, interpolated linearly and held constant beyond the ends
+    /// (`outliers="asExtremeValues"`), as the scorer applies it.
+    static func outputNames(_ calibration: CalibrationMap) -> [String] {
+        if case .isotonic = calibration { return ["raw_churn_probability", "churn_probability"] }
+        return ["churn_probability"]
+    }
+
+    static func outputFields(_ calibration: CalibrationMap) -> String {
+        func field(_ name: String, _ feature: String, _ rest: String = "") -> String {
+            "<OutputField name=\"\(name)\" optype=\"continuous\" dataType=\"double\" feature=\"\(feature)\"\(rest)"
+        }
+        guard case .isotonic(let table) = calibration else {
+            return "<Output>" + field("churn_probability", "probability", " value=\"1\"/>") + "</Output>"
+        }
+        let raw = "raw_churn_probability"
+        let knots = zip(table.thresholdsX, table.thresholdsY)
+        let map = table.thresholdsX.count == 1 ? constant(table.thresholdsY[0])
+            : "<NormContinuous field=\"\(raw)\" outliers=\"asExtremeValues\">"
+                + knots.map { "<LinearNorm orig=\"\(exactNumber($0))\" norm=\"\(exactNumber($1))\"/>" }.joined()
+                + "</NormContinuous>"
+        return "<Output>" + field(raw, "probability", " value=\"1\"/>")
+            + field("churn_probability", "transformedValue", ">") + map + "</OutputField></Output>"
     }
 
     /// One logit RegressionModel with its encoding as LocalTransformations.
