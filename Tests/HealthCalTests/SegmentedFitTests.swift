@@ -339,6 +339,6 @@ struct SegmentedRecalibrationTests {
         #expect(FileManager.default.fileExists(atPath: out + "/exports/score.sql"))
         #expect(FileManager.default.fileExists(atPath: out + "/exports/model.pmml"))
         let metrics = try String(contentsOfFile: out + "/metrics.json", encoding: .utf8)
-        #expect(metrics.contains("\"segmentFits\"") && metrics.contains("\"segment_models\""))
+        #expect(metrics.contains("\"segment_fits\"") && metrics.contains("\"segment_models\""))
     }
 }

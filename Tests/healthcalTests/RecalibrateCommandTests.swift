@@ -18,6 +18,12 @@ import Testing
                      "exports/weights.csv", "exports/scorecard.csv", "flags/flags.csv", "flags/bands.csv", "flags/summary.json"] {
             #expect(FileManager.default.fileExists(atPath: out1.appendingPathComponent(file).path), "\(file)")
         }
+        // One key style in every JSON written: snake_case (the sample's names and labels are too).
+        for file in ["metrics.json", "weights.json", "flags/summary.json"] {
+            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: out1.appendingPathComponent(file)))
+            let camel = Self.keys(of: object).filter { $0.range(of: "[a-z][A-Z]", options: .regularExpression) != nil }
+            #expect(camel.isEmpty, "\(file): \(camel.sorted())")
+        }
         let html = try String(contentsOf: out1.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.hasPrefix("<!doctype html>"))
         // Self-contained: no scripts, no fetched resources (the SVG namespace URI is only a name).
@@ -42,5 +48,17 @@ import Testing
                                      "--champion", out2.appendingPathComponent("weights.json").path])
         #expect(vs.status == 0, "\(vs.stderr)")
         #expect(vs.stdout.contains("\"champion_auc\""))
+        let championMetrics = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("run3/metrics.json")))
+        #expect(Self.keys(of: championMetrics).contains("auc_difference"))
+        #expect(Self.keys(of: championMetrics).allSatisfy { $0.range(of: "[a-z][A-Z]", options: .regularExpression) == nil })
+    }
+
+    /// Every object key in a parsed JSON value, at any depth.
+    static func keys(of value: Any) -> Set<String> {
+        if let object = value as? [String: Any] {
+            return object.reduce(into: Set(object.keys)) { $0.formUnion(keys(of: $1.value)) }
+        }
+        if let array = value as? [Any] { return array.reduce(into: Set<String>()) { $0.formUnion(keys(of: $1)) } }
+        return []
     }
 }

@@ -51,7 +51,7 @@ import Testing
         // is lower in 14 (60 > 30 loses one; 40 > 30 loses one): AUC = 14/16 (sklearn roc_auc_score).
         let auc = try #require(json["auc"] as? Double)
         #expect(abs(auc - 14.0 / 16.0) < 1e-12)
-        #expect((json["perPeriod"] as? [[String: Any]])?.count == 2)
+        #expect((json["per_period"] as? [[String: Any]])?.count == 2)
     }
 
     @Test func evaluateRejectsABadOutcomeWithItsLine() throws {

@@ -39,6 +39,11 @@ public struct NewtonSettings: Sendable, Codable, Equatable {
         self.decrementTolerance = decrementTolerance
         self.maxIterations = maxIterations
     }
+
+    enum CodingKeys: String, CodingKey {
+        case relativeTolerance = "relative_tolerance", decrementTolerance = "decrement_tolerance"
+        case maxIterations = "max_iterations", maxHalvings = "max_halvings"
+    }
 }
 
 /// How much a step on an approximate Hessian must cut the Newton decrement (about the squared

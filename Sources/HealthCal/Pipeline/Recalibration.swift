@@ -62,6 +62,10 @@ public enum Recalibration {
         public var segmentFits: [String: LogisticFit]?
         public var flags: FlagSummary
         public var referencePeriod: String?
+
+        enum CodingKeys: String, CodingKey {
+            case backtest, fit, segmentFits = "segment_fits", flags, referencePeriod = "reference_period"
+        }
     }
 
     public static func run(_ options: Options, progress: (@Sendable (String) -> Void)? = nil) throws -> Result {

@@ -33,6 +33,10 @@ public struct ScoreEvaluation: Sendable, Codable {
         public var auc: Double?
         public var brier: Double?
         public var logLoss: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case period, rows, churnRate = "churn_rate", auc, brier, logLoss = "log_loss"
+        }
     }
 
     /// Evaluates `score` against outcomes `y` (0/1), optional weights and period labels.
@@ -99,5 +103,10 @@ public struct ScoreEvaluation: Sendable, Codable {
             return zip(seen, parsed).sorted { ($0.1?.ordinal ?? 0) < ($1.1?.ordinal ?? 0) }.map(\.0)
         }
         return seen
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case scale, overall, auc, aucDeLong = "auc_delong", averagePrecision = "average_precision"
+        case topDecileLift = "top_decile_lift", perPeriod = "per_period", notes
     }
 }

@@ -21,6 +21,14 @@ public struct CalibrationSummary: Sendable, Codable, Equatable {
     public var calibrationInTheLarge: Double
     /// Offset-logistic intercept (ideal 0), the log-odds version of the line above.
     public var calibrationInTheLargeLogit: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case rows, weight, logLoss = "log_loss", brier, ece, coxIntercept = "cox_intercept"
+        case coxSlope = "cox_slope", coxInterceptStandardError = "cox_intercept_standard_error"
+        case coxSlopeStandardError = "cox_slope_standard_error"
+        case calibrationInTheLarge = "calibration_in_the_large"
+        case calibrationInTheLargeLogit = "calibration_in_the_large_logit"
+    }
 }
 
 /// "Calibration is always reported before and after, on periods it was not estimated on"
@@ -43,6 +51,10 @@ public struct CalibrationAssessment: Sendable, Codable, Equatable {
         public var estimationPeriods: [Int]
         public var evaluationPeriods: [Int]
         public var map: CalibrationMap
+
+        enum CodingKeys: String, CodingKey {
+            case estimationPeriods = "estimation_periods", evaluationPeriods = "evaluation_periods", map
+        }
     }
 
     public var method: CalibrationOptions.Method
@@ -175,6 +187,10 @@ public struct CalibrationAssessment: Sendable, Codable, Equatable {
         case .failure(let error): notes.append("\(label): logistic calibration-in-the-large undefined: \(error)")
         }
         return (s, notes)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case method, mode, steps, evaluationPeriods = "evaluation_periods", before, after, notes
     }
 }
 

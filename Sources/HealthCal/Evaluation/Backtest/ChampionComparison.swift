@@ -33,6 +33,10 @@ public struct BandCapture: Sendable, Codable, Equatable {
     public var churnerShare: Double
     /// Σ w·y / Σ w inside the band (precision); nil for an empty band.
     public var bandChurnRate: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case bandShare = "band_share", churnerShare = "churner_share", bandChurnRate = "band_churn_rate"
+    }
 }
 
 /// One side of the comparison.
@@ -47,6 +51,10 @@ public struct ModelEvaluation: Sendable, Codable, Equatable {
     public var brier: Double?
     public var logLoss: Double?
     public var capture: BandCapture
+
+    enum CodingKeys: String, CodingKey {
+        case name, isProbability = "is_probability", auc, delong, brier, logLoss = "log_loss", capture
+    }
 }
 
 /// Champion (what production scores with) against challenger (the new fit), on the same rows,
@@ -165,5 +173,10 @@ public struct ChampionComparison: Sendable, Codable, Equatable {
             if band[i] { inW += w[i]; inY += w[i] * y[i] }
         }
         return BandCapture(bandShare: inW / totW, churnerShare: inY / totY, bandChurnRate: inW > 0 ? inY / inW : nil)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case champion, challenger, delongTest = "delong_test", aucDifference = "auc_difference"
+        case brierDifference = "brier_difference", logLossDifference = "log_loss_difference", notes
     }
 }

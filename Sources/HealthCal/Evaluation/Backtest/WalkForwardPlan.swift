@@ -41,6 +41,10 @@ public struct Fold: Sendable, Codable, Equatable {
         }
         return (tr, te)
     }
+
+    enum CodingKeys: String, CodingKey {
+        case testPeriod = "test_period", trainPeriods = "train_periods"
+    }
 }
 
 /// The walk-forward backtest of a panel: for each test period T, the periods a model scored at
@@ -127,5 +131,9 @@ public struct WalkForwardPlan: Sendable, Codable, Equatable {
                                      requirement: "at least min_train_periods (\(o.minTrainPeriods)) with a rolling window")
             }
         }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case periods, options, folds, skippedPeriods = "skipped_periods"
     }
 }

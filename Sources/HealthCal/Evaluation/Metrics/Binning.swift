@@ -113,6 +113,11 @@ public struct ReliabilityBin: Sendable, Codable, Equatable {
     public var count: Int
     /// Total row weight in the bin (equals `count` when unweighted).
     public var weight: Double
+
+    enum CodingKeys: String, CodingKey {
+        case index, lower, upper, meanPredicted = "mean_predicted", observedFrequency = "observed_frequency"
+        case count, weight
+    }
 }
 
 /// Reliability curve plus the expected calibration error computed from it.
@@ -123,6 +128,10 @@ public struct ReliabilityCurve: Sendable, Codable, Equatable {
     public var bins: [ReliabilityBin]
     /// ECE = Σ_b (W_b / W) |observed_b − predicted_b|, in probability units (0 = calibrated).
     public var expectedCalibrationError: Double
+
+    enum CodingKeys: String, CodingKey {
+        case strategy, binCount = "bin_count", bins, expectedCalibrationError = "expected_calibration_error"
+    }
 }
 
 public enum CalibrationCurve {

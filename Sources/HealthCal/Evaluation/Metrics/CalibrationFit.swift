@@ -15,6 +15,11 @@ public struct CoxCalibration: Sendable, Codable, Equatable {
     public var slopeStandardError: Double
     /// Newton steps taken.
     public var iterations: Int
+
+    enum CodingKeys: String, CodingKey {
+        case intercept, slope, interceptStandardError = "intercept_standard_error"
+        case slopeStandardError = "slope_standard_error", iterations
+    }
 }
 
 /// Calibration-in-the-large: is the overall churn level right?
@@ -27,6 +32,11 @@ public struct CalibrationInTheLarge: Sendable, Codable, Equatable {
     /// likelihood, so Σ w sigmoid(a + logit p) = Σ w y at the solution.
     public var logisticIntercept: Double
     public var logisticInterceptStandardError: Double
+
+    enum CodingKeys: String, CodingKey {
+        case difference, logisticIntercept = "logistic_intercept"
+        case logisticInterceptStandardError = "logistic_intercept_standard_error"
+    }
 }
 
 public enum CalibrationFit {

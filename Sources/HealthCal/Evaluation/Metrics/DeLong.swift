@@ -12,6 +12,10 @@ public struct DeLongAUC: Sendable, Codable, Equatable {
     public var lower95: Double
     /// AUC + z₀.₉₇₅·SE, clipped to [0, 1].
     public var upper95: Double
+
+    enum CodingKeys: String, CodingKey {
+        case auc, variance, standardError = "standard_error", lower95, upper95
+    }
 }
 
 /// DeLong's test that two scores have the same AUC on the same rows (champion vs challenger).
@@ -33,6 +37,11 @@ public struct DeLongComparison: Sendable, Codable, Equatable {
     /// difference ∓ z₀.₉₇₅·SE, clipped to [−1, 1].
     public var lower95: Double
     public var upper95: Double
+
+    enum CodingKeys: String, CodingKey {
+        case first, second, difference, covariance, standardError = "standard_error", z, pValue = "p_value"
+        case lower95, upper95
+    }
 }
 
 /// DeLong, DeLong & Clarke-Pearson (1988), "Comparing the areas under two or more correlated

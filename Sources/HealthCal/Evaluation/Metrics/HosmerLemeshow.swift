@@ -16,6 +16,10 @@ public struct HosmerLemeshow: Sendable, Codable, Equatable {
         public var observed: Double
         public var expected: Double
     }
+
+    enum CodingKeys: String, CodingKey {
+        case statistic, degreesOfFreedom = "degrees_of_freedom", pValue = "p_value", groups
+    }
 }
 
 public enum HosmerLemeshowTest {

@@ -26,6 +26,10 @@ public struct IsotonicFit: Sendable, Codable, Equatable {
     }
 
     public func predict(_ x: [Double]) -> [Double] { x.map { predict($0) } }
+
+    enum CodingKeys: String, CodingKey {
+        case thresholdsX = "thresholds_x", thresholdsY = "thresholds_y"
+    }
 }
 
 public enum IsotonicRegression {

@@ -8,6 +8,10 @@ public struct TopLift: Sendable, Codable, Equatable {
     public var overallRate: Double
     /// topRate / overallRate: how many times the base rate the top group churns.
     public var lift: Double
+
+    enum CodingKeys: String, CodingKey {
+        case fraction, topRate = "top_rate", overallRate = "overall_rate", lift
+    }
 }
 
 /// Churn in one band (e.g. "red", "yellow", "green").
@@ -22,6 +26,10 @@ public struct BandChurn: Sendable, Codable, Equatable {
     /// Weighted mean predicted probability in the band, to set beside `churnRate` (nil when the
     /// band has no weight).
     public var meanPredicted: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case band, count, weight, churners, churnRate = "churn_rate", meanPredicted = "mean_predicted"
+    }
 }
 
 public enum LiftMetrics {

@@ -92,6 +92,16 @@ public struct MetricsReport: Sendable, Codable, Equatable {
             reliabilityUniform: ranks.reliabilityUniform, reliabilityQuantile: ranks.reliabilityQuantile,
             calibrationInTheLarge: citl, cox: cox, hosmerLemeshow: hl, bands: bandRates, notes: notes)
     }
+
+    enum CodingKeys: String, CodingKey {
+        case rowCount = "row_count", totalWeight = "total_weight", weighted, churnRate = "churn_rate"
+        case meanPredicted = "mean_predicted", rocAUC = "roc_auc", rocAUCDeLong = "roc_auc_delong"
+        case averagePrecision = "average_precision", topDecileLift = "top_decile_lift", logLoss = "log_loss"
+        case brier, brierDecomposition = "brier_decomposition", reliabilityUniform = "reliability_uniform"
+        case reliabilityQuantile = "reliability_quantile"
+        case calibrationInTheLarge = "calibration_in_the_large", cox, hosmerLemeshow = "hosmer_lemeshow"
+        case bands, notes
+    }
 }
 
 /// The metrics of a report that rank or bin the rows: one ranking (thresholds, DeLong, lift,

@@ -24,6 +24,11 @@ public struct BrierDecomposition: Sendable, Codable, Equatable {
     /// Bins used.
     public var strategy: BinStrategy
     public var binCount: Int
+
+    enum CodingKeys: String, CodingKey {
+        case brier, reliability, resolution, uncertainty, withinBinVariance = "within_bin_variance"
+        case withinBinCovariance = "within_bin_covariance", strategy, binCount = "bin_count"
+    }
 }
 
 public enum ProbabilisticScores {

@@ -41,6 +41,10 @@ public struct ROCCurve: Sendable, Codable, Equatable {
     /// +infinity (nothing flagged) as in scikit-learn >= 1.3; JSON encoders need a non-conforming
     /// float strategy for it, so `MetricsReport` does not embed curves.
     public var thresholds: [Double]
+
+    enum CodingKeys: String, CodingKey {
+        case falsePositiveRate = "false_positive_rate", truePositiveRate = "true_positive_rate", thresholds
+    }
 }
 
 public enum RankingMetrics {
