@@ -51,6 +51,25 @@ import Testing
         #expect(CSVWriter.field(.text("")) == "")
     }
 
+    /// "\r\n" is one Character and "=" with a combining mark is one too: the rule looks at
+    /// Unicode scalars, so such cells are still quoted and defused, by both writers.
+    @Test func cellsAreCheckedScalarByScalar() {
+        for (cell, expected) in [("two\r\nlines", "\"two\r\nlines\""), ("=\u{301}SUM(A1)", "'=\u{301}SUM(A1)"),
+                                 ("+\u{20DD}1", "'+\u{20DD}1"), ("e\u{301},x", "\"e\u{301},x\"")] {
+            #expect(CSVWriter.field(.text(cell)).unicodeScalars.elementsEqual(expected.unicodeScalars), "\(cell.debugDescription)")
+            #expect(CSVCell.text(cell).unicodeScalars.elementsEqual(expected.unicodeScalars), "\(cell.debugDescription)")
+        }
+        // A separator of one scalar with a combining mark after it in the cell is still a separator.
+        #expect(CSVWriter.field(.text("a;\u{301}b"), separator: ";") == "\"a;\u{301}b\"")
+        // Written through the row path, a CRLF inside a cell stays inside its quoted field.
+        var w = CSVWriter()
+        w.row([.text("id"), .text("note")])
+        w.row([.text("C1"), .text("first\r\nsecond")])
+        let back = Self.parse(w.text)
+        #expect(back.count == 2 && back.allSatisfy { $0.count == 2 })
+        #expect(back.last?.last == "first\r\nsecond")
+    }
+
     @Test func fixedDecimalsRoundHalfAwayFromZero() {
         #expect(CSVWriter.format(2.345, decimals: 2) == "2.35" || CSVWriter.format(2.345, decimals: 2) == "2.34")  // 2.345 is 2.34499… in binary
         #expect(CSVWriter.format(0.125, decimals: 2) == "0.13")  // exact in binary

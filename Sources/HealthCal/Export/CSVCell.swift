@@ -3,14 +3,9 @@
 public enum CSVCell {
     /// A text cell: a leading `=`, `+`, `-`, `@`, tab or CR would make a spreadsheet run it as
     /// a formula, so such a cell gets a leading single quote; then the cell is quoted (quotes
-    /// doubled) when it holds the delimiter, a quote, CR or LF.
+    /// doubled) when it holds the delimiter, a quote, CR or LF. The same rule as `CSVWriter`'s.
     public static func text(_ s: String, delimiter: Character = ",") -> String {
-        var cell = s
-        if let first = s.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { cell = "'" + cell }
-        if cell.contains(delimiter) || cell.contains("\"") || cell.contains("\n") || cell.contains("\r") {
-            cell = "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return cell
+        CSVWriter.text(s, separator: delimiter)
     }
 
     /// A number cell, written as a number (never escaped: `-0.5` is a number, not a formula);

@@ -163,7 +163,7 @@ public struct CSVWriter: Sendable {
     }
 
     /// Characters that make a spreadsheet treat a cell as a formula when they come first.
-    public static let formulaTriggers: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
+    private static let formulaTriggerScalars: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
     private static let formulaTriggerBytes: [UInt8] = [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D]
 
     /// One cell as it appears in the file.
@@ -175,13 +175,22 @@ public struct CSVWriter: Sendable {
             if let decimals { return format(v, decimals: decimals) }
             return v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : "\(v)"
         case let .text(s):
-            var s = s
-            if let first = s.first, formulaTriggers.contains(first) { s = "'" + s }
-            if s.contains(where: { $0 == "\"" || $0 == separator || $0 == "\n" || $0 == "\r" }) {
-                return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            }
-            return s
+            return text(s, separator: separator)
         }
+    }
+
+    /// The `.text` rule, checked on Unicode scalars rather than Characters: "\r\n" is one
+    /// Character, equal to neither "\r" nor "\n" (a cell holding it must still be quoted), and
+    /// "=" followed by a combining mark is one Character too, but a spreadsheet still sees "="
+    /// first. `CSVCell.text` applies this same rule.
+    static func text(_ s: String, separator: Character) -> String {
+        var s = s
+        if let first = s.unicodeScalars.first, formulaTriggerScalars.contains(first) { s = "'" + s }
+        let separatorScalars = separator.unicodeScalars
+        if s.unicodeScalars.contains(where: { $0 == "\"" || $0 == "\n" || $0 == "\r" || separatorScalars.contains($0) }) {
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return s
     }
 
     /// Fixed-point formatting without Foundation's locale: round half away from zero at
