@@ -54,6 +54,20 @@ struct ExportFormatTests {
         for level in file.encoding.features.flatMap({ $0.levels ?? [] }) { #expect(constants.contains(level)) }
     }
 
+    /// Element text is judged by scalar and byte: a level whose "]]>" is followed by a combining
+    /// mark would end a CDATA section early, and one holding CRLF would lose its CR in CDATA.
+    @Test func pmmlElementTextWithCombiningMarksAndCRLF() throws {
+        // "]]>" with a mark after it is entity-escaped, never put in CDATA; so is CRLF.
+        #expect(PMMLExport.text("a]]>\u{301}") == "a]]&gt;\u{301}")
+        #expect(PMMLExport.text("x\r\ny&") == "x&#13;&#10;y&amp;")
+        #expect(PMMLExport.text("<p\u{301}>") == "<![CDATA[<p\u{301}>]]>")
+        // Each reads back as the same scalars.
+        for level in ["a]]>\u{301}<b>", "x\r\ny&", "<p\u{301}>"] {
+            let doc = try parseXML("<C>" + PMMLExport.text(level) + "</C>")
+            #expect(doc.rootElement()?.stringValue?.unicodeScalars.elementsEqual(level.unicodeScalars) == true, "\(level.debugDescription)")
+        }
+    }
+
     @Test func pmmlSegmentsBecomeAMiningModel() throws {
         let (file, _) = try ExportFixture.hostile.weightFile(segments: true)
         let doc = try parseXML(try PMMLExport.document(file))
@@ -254,6 +268,22 @@ struct ExportFormatTests {
         let q = try SQLExport.query(file, table: "my \"table\"", bands: false)
         #expect(q.contains("FROM \"my \"\"table\"\"\""))
         #expect(!q.contains("\"band\""))
+    }
+
+    /// A quote followed by a combining mark is one Character but still a quote to a database:
+    /// it is doubled, so the literal and the identifier end where they should (SQLite reads
+    /// them back whole, and nothing after the quote runs).
+    @Test func sqlQuotesAQuoteFollowedByACombiningMark() throws {
+        let text = "x'\u{301}; DROP TABLE t; --", name = "c\"\u{301}) FROM t; --"
+        #expect(SQLExport.literal(text) == "'x''\u{301}; DROP TABLE t; --'")
+        #expect(SQLExport.identifier(name) == "\"c\"\"\u{301}) FROM t; --\"")
+        #expect(CSVWriter.field(.text("a\"\u{301}b")) == "\"a\"\"\u{301}b\"")
+        guard let rows = try runSQLite("CREATE TABLE t (\(SQLExport.identifier(name)) TEXT); INSERT INTO t VALUES (\(SQLExport.literal(text))); SELECT \(SQLExport.identifier(name)) AS v FROM t;") else {
+            print("skipping the SQLite leg: /usr/bin/sqlite3 is not installed")
+            return
+        }
+        #expect(rows.count == 1)
+        #expect((rows.first?["v"] as? String)?.unicodeScalars.elementsEqual(text.unicodeScalars) == true)
     }
 }
 

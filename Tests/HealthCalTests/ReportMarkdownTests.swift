@@ -49,6 +49,13 @@ import Testing
         #expect(text.contains("days_since_login stays readable"))
     }
 
+    /// An active character followed by a combining mark is one Character but still active.
+    @Test func activeCharactersWithCombiningMarksAreEscaped() {
+        #expect(MarkdownSummary.escapeText("*\u{301}bold*") == "\\*\u{301}bold\\*")
+        #expect(MarkdownSummary.escapeCell("a|\u{301}b") == "a\\|\u{301}b")
+        #expect(MarkdownSummary.escapeText("a\r\nb\rc\nd") == "a b c d")
+    }
+
     @Test func shortRowsArePadded() {
         var md = MarkdownSummary(title: "t")
         md.table(headers: ["a", "b", "c"], rows: [["1"]])

@@ -188,7 +188,7 @@ public struct CSVWriter: Sendable {
         if let first = s.unicodeScalars.first, formulaTriggerScalars.contains(first) { s = "'" + s }
         let separatorScalars = separator.unicodeScalars
         if s.unicodeScalars.contains(where: { $0 == "\"" || $0 == "\n" || $0 == "\r" || separatorScalars.contains($0) }) {
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            return "\"" + doubling("\"", in: s) + "\""
         }
         return s
     }

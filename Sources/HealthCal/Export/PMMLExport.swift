@@ -230,7 +230,11 @@ public enum PMMLExport {
     static func text(_ s: String) -> String {
         let special: Set<Unicode.Scalar> = ["&", "<", ">", "\"", "'", "\n", "\t"]
         guard s.unicodeScalars.contains(where: { special.contains($0) }) else { return s }
-        if s.contains("\r") || s.contains("]]>") { return attr(s) }
+        // By scalar and byte, not Character: "\r\n" is one Character (equal to neither "\r" nor
+        // "\n"), and "]]>" followed by a combining mark does not contain the Characters "]]>".
+        let bytes = Array(s.utf8)
+        let endsCDATA = bytes.indices.dropLast(2).contains { bytes[$0] == 0x5D && bytes[$0 + 1] == 0x5D && bytes[$0 + 2] == 0x3E }
+        if s.unicodeScalars.contains("\r") || endsCDATA { return attr(s) }
         return "<![CDATA[" + s + "]]>"
     }
 }

@@ -153,12 +153,12 @@ public enum SQLExport {
 
     /// A double-quoted identifier; embedded double quotes are doubled.
     public static func identifier(_ name: String) -> String {
-        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        "\"" + doubling("\"", in: name) + "\""
     }
 
     /// A single-quoted text literal; embedded single quotes are doubled.
     public static func literal(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+        "'" + doubling("'", in: text) + "'"
     }
 
     /// A number, exact, in parentheses when negative (so `- -1` never becomes a `--` comment).

@@ -44,22 +44,32 @@ public struct MarkdownSummary: Sendable, Equatable {
         blocks.append(.table(headers: headers, rows: rows, numericColumns: numericColumns))
     }
 
-    /// Inline text with Markdown's active characters escaped and line breaks flattened.
+    /// Inline text with Markdown's active characters escaped and line breaks flattened. Checked
+    /// scalar by scalar: an active character followed by a combining mark is one Character but
+    /// still active, and "\r\n" is one Character equal to neither "\r" nor "\n".
     public static func escapeText(_ text: String) -> String {
-        var out = ""
-        for ch in text {
-            switch ch {
-            case "\\", "`", "*", "[", "]", "<", ">": out += "\\" + String(ch)
-            case "\r\n", "\n", "\r": out += " "
-            default: out.append(ch)
-            }
-        }
-        return out
+        escape(text, cell: false)
     }
 
     /// A table cell: inline escaping plus `|`, which would otherwise split the cell.
     public static func escapeCell(_ text: String) -> String {
-        escapeText(text).replacingOccurrences(of: "|", with: "\\|")
+        escape(text, cell: true)
+    }
+
+    private static func escape(_ text: String, cell: Bool) -> String {
+        var out = String.UnicodeScalarView()
+        var afterCR = false
+        for scalar in text.unicodeScalars {
+            defer { afterCR = scalar == "\r" }
+            switch scalar {
+            case "\\", "`", "*", "[", "]", "<", ">": out.append("\\"); out.append(scalar)
+            case "|" where cell: out.append("\\"); out.append(scalar)
+            case "\n" where afterCR: continue  // CRLF: one space, as for CR or LF alone
+            case "\r", "\n": out.append(" ")
+            default: out.append(scalar)
+            }
+        }
+        return String(out)
     }
 
     public func render() -> String {
