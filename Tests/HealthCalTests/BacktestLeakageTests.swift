@@ -9,7 +9,7 @@ import TestSupport
     /// `signal` carries a real effect in every quarter; `leak` copies the outcome in the quarters
     /// whose outcomes are unknown when the last quarter is scored (the last `horizon` quarters),
     /// and is noise before.
-    static func panel(horizon: Int, seed: UInt64) throws -> Panel {
+    static func panel(horizon: Int, seed: UInt64, calibration: CalibrationOptions.Method = .none) throws -> Panel {
         var rng = SplitMix64(seed: seed)
         var csv = "customer_id,period,signal,leak,churned\n"
         for t in 0..<8 {
@@ -23,7 +23,7 @@ import TestSupport
         var spec = testSpec(features: [FeatureSpec(name: "signal", type: .numeric), FeatureSpec(name: "leak", type: .numeric)])
         spec.backtest.horizon = horizon
         spec.backtest.minTrainPeriods = 4
-        spec.calibration.method = .none
+        spec.calibration.method = calibration
         return try Panel.make(table: makeTable(csv), spec: spec)
     }
 
@@ -62,5 +62,12 @@ import TestSupport
         }
         #expect(run.folds[2].trainPeriods == ["2023Q1", "2023Q2", "2023Q3", "2023Q4", "2024Q1", "2024Q2"])
         #expect(run.rows.count == 4500)
+    }
+
+    /// With horizon 2 the first two scored quarters have no calibration map estimated before
+    /// them: the note names them.
+    @Test func uncalibratedPeriodsAreNamed() throws {
+        let run = try Backtest.run(panel: Self.panel(horizon: 2, seed: 3, calibration: .platt))
+        #expect(run.notes.contains("calibration: 2024Q2 and 2024Q3, the first 2 scored periods, had no earlier scores to estimate a map on; their scores are uncalibrated"), "\(run.notes)")
     }
 }

@@ -66,9 +66,15 @@
                     return (values, keys)
                 }
                 calibrated = halves[0].values + halves[1].values
-                let uncovered = halves[0].keys.union(halves[1].keys).subtracting(mapOfKey.keys).count
-                if uncovered > 0 {
-                    notes.append("calibration: the first \(uncovered) scored period\(uncovered == 1 ? "" : "s") had no earlier scores to estimate a map on; their scores are uncalibrated")
+                let uncovered = halves[0].keys.union(halves[1].keys).subtracting(mapOfKey.keys).sorted()
+                if !uncovered.isEmpty {
+                    // The keys are period ordinals (fold numbers for a snapshot): named as the analyst knows them.
+                    let labels = uncovered.map { key in
+                        panel.isSnapshot ? "fold \(key + 1)" : panel.periods.first { $0.ordinal == key }?.label ?? "\(key)"
+                    }
+                    let which = uncovered.count == 1 ? "\(labels[0]), the first scored period, had"
+                        : "\(labels.dropLast().joined(separator: ", ")) and \(labels[labels.count - 1]), the first \(uncovered.count) scored periods, had"
+                    notes.append("calibration: \(which) no earlier scores to estimate a map on; \(uncovered.count == 1 ? "its" : "their") scores are uncalibrated")
                 }
             } catch {
                 notes.append("calibration could not be assessed: \(error)")
