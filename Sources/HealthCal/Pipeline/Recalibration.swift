@@ -205,6 +205,21 @@ public enum Recalibration {
                       notes: notes)
     }
 
+    /// The first `k` of `items` in a stable sort by `before`, without sorting them all (tens of
+    /// thousands of score drops for four rows of the report): ties keep their order in `items`.
+    static func first<T>(_ k: Int, of items: [T], by before: (T, T) -> Bool) -> [T] {
+        var top: [T] = []
+        top.reserveCapacity(k + 1)
+        for item in items {
+            var at = top.count
+            while at > 0 && before(item, top[at - 1]) { at -= 1 }
+            guard at < k else { continue }
+            top.insert(item, at: at)
+            if top.count > k { top.removeLast() }
+        }
+        return top
+    }
+
     /// flags/summary.json: the band table, shares and counts, without the flags themselves.
     struct FlagsSummaryFile: Encodable {
         var referencePeriod: String?
@@ -265,12 +280,12 @@ public enum Recalibration {
             // The most confident mistakes first: healthiest-scored churners, longest red streaks, biggest drops.
             let ordered: [Int]
             switch kind {
-            case .falseHealthyChurner: ordered = flags.sorted { all[$0].score > all[$1].score }
+            case .falseHealthyChurner: ordered = first(4, of: flags) { all[$0].score > all[$1].score }
             case .persistentAtRisk:
-                ordered = flags.sorted { (all[$0].streakLength ?? 0, -all[$0].score) > (all[$1].streakLength ?? 0, -all[$1].score) }
-            case .scoreDrop: ordered = flags.sorted { (all[$0].drop ?? 0) > (all[$1].drop ?? 0) }
+                ordered = first(4, of: flags) { (all[$0].streakLength ?? 0, -all[$0].score) > (all[$1].streakLength ?? 0, -all[$1].score) }
+            case .scoreDrop: ordered = first(4, of: flags) { (all[$0].drop ?? 0) > (all[$1].drop ?? 0) }
             }
-            for f in ordered.prefix(4).map({ all[$0] }) {
+            for f in ordered.map({ all[$0] }) {
                 let reasons = (kind == .falseHealthyChurner ? f.healthiestContributions : f.topContributions).prefix(3)
                     .map { "\($0.feature) = \($0.value) (\($0.contribution >= 0 ? "+" : "")\(MetricsText.num($0.contribution, 2)))" }
                     .joined(separator: "; ")
