@@ -22,85 +22,44 @@
                 progress: (@Sendable (String) -> Void)? = nil) throws {
         let spec = panel.spec
         let method = spec.calibration.method
-        var calibrated = p
-        var assessment: CalibrationAssessment? = nil
-        var notes: [String] = []
         if method != .none {
             progress?("calibration (\(method.rawValue)) assessed period by period on \(p.count) out-of-sample rows")
         }
-        // Independent of each other, one core each: the assessment; the pooled and per-fold
-        // metrics of the raw scores (one ranking) and the final map (read from their Cox fit
-        // when it is the same fit).
+        let segmentCount = panel.segmentNames.count
+        let segmentOfRow = segmentCount == 0 ? nil : rows.map { r -> Int in
+            let s = Int(panel.segmentCodes[r])
+            return s >= 0 && s < segmentCount ? s : -1
+        }
+        // Two chains, one core each (their parts spread further when the other core is free):
+        // the assessment, the calibrated scores it gives, then their pooled and per-segment
+        // metrics (one ranking); and the pooled and per-fold metrics of the raw scores (one
+        // ranking) with the final map (read from their Cox fit when it is the same fit).
         let horizon = panel.isSnapshot ? 1 : spec.backtest.horizon, raw = p
-        let (assessed, (finalFit, pooledRaw, foldReports)) = concurrently({ () -> Result<CalibrationAssessment, CalibrationError>? in
-            guard method != .none else { return nil }
-            return Result { () throws(CalibrationError) in
-                try CalibrationAssessment.assess(p: raw, y: y, w: w, period: periodKey, method: method, mode: .rolling, horizon: horizon)
-            }
+        let (calibratedSide, (finalFit, pooledRaw, foldReports)) = concurrently({
+            let (calibrated, assessment, notes) = Self.calibrated(panel: panel, p: raw, y: y, w: w, period: periodKey,
+                                                                  linearPredictor: eta, method: method, horizon: horizon)
+            progress?("pooled and per-segment metrics")
+            let reports = GroupedReports.compute(p: calibrated, y: y, w: w, group: segmentOfRow, groupCount: segmentCount)
+            return (calibrated: calibrated, assessment: assessment, notes: notes, reports: reports)
         }, {
             let (report, perFold) = GroupedReports.compute(p: raw, y: y, w: w, group: folds?.ofRow, groupCount: folds?.count ?? 0)
             return (Result { () throws(CalibrationError) in
                 method == .none ? .identity : try CalibrationMap.fit(method, p: raw, y: y, w: w, reusing: try? report.get())
             }, report, perFold)
         })
-        if let assessed {
-            do {
-                let a = try assessed.get()
-                assessment = a
-                var mapOfKey: [Int: CalibrationMap] = [:]
-                for step in a.steps { for t in step.evaluationPeriods { mapOfKey[t] = step.map } }
-                // Rows come in runs of one period: one look-up per run. The two halves on the two cores.
-                let n = rows.count, maps = mapOfKey, p = calibrated
-                let halves = concurrentMap(2) { h -> (values: [Double], keys: Set<Int>) in
-                    var values = Array(p[(h * n / 2)..<((h + 1) * n / 2)])
-                    var runKey: Int? = nil, runMap: CalibrationMap? = nil
-                    var keys = Set<Int>()
-                    for (k, i) in ((h * n / 2)..<((h + 1) * n / 2)).enumerated() {
-                        if periodKey[i] != runKey {
-                            runKey = periodKey[i]
-                            runMap = maps[periodKey[i]]
-                            keys.insert(periodKey[i])
-                        }
-                        if let m = runMap { values[k] = m.apply(logit: eta[i]) }
-                    }
-                    return (values, keys)
-                }
-                calibrated = halves[0].values + halves[1].values
-                let uncovered = halves[0].keys.union(halves[1].keys).subtracting(mapOfKey.keys).sorted()
-                if !uncovered.isEmpty {
-                    // The keys are period ordinals (fold numbers for a snapshot): named as the analyst knows them.
-                    let labels = uncovered.map { key in
-                        panel.isSnapshot ? "fold \(key + 1)" : panel.periods.first { $0.ordinal == key }?.label ?? "\(key)"
-                    }
-                    let which = uncovered.count == 1 ? "\(labels[0]), the first scored period, had"
-                        : "\(labels.dropLast().joined(separator: ", ")) and \(labels[labels.count - 1]), the first \(uncovered.count) scored periods, had"
-                    notes.append("calibration: \(which) no earlier scores to estimate a map on; \(uncovered.count == 1 ? "its" : "their") scores are uncalibrated")
-                }
-            } catch {
-                notes.append("calibration could not be assessed: \(error)")
-            }
-        }
+        var notes = calibratedSide.notes
         let finalMap: CalibrationMap
         do { finalMap = try finalFit.get() } catch {
             notes.append("calibration map could not be estimated (\(error)); scores are left uncalibrated")
             finalMap = .identity
         }
-
-        progress?("pooled and per-segment metrics")
         let pooled = try pooledRaw.get()
-        // The calibrated reports, pooled and per segment, share one ranking and are spread over
-        // the cores.
-        let segmentCount = panel.segmentNames.count
-        let segmentOfRow = segmentCount == 0 ? nil : rows.map { r -> Int in
-            let s = Int(panel.segmentCodes[r])
-            return s >= 0 && s < segmentCount ? s : -1
-        }
-        let (calibratedReport, segmentReports) = GroupedReports.compute(p: calibrated, y: y, w: w, group: segmentOfRow,
-                                                                        groupCount: segmentCount)
+        let (calibratedReport, segmentReports) = calibratedSide.reports
         let pooledCalibrated = try calibratedReport.get()
         var perSegment: [String: MetricsReport] = [:]
         // A segment whose report is undefined (e.g. `.empty`: no rows) gets no entry.
         for (s, name) in panel.segmentNames.enumerated() { perSegment[name] = try? segmentReports[s].get() }
+        let calibrated = calibratedSide.calibrated, assessment = calibratedSide.assessment
         self.calibrated = calibrated
         self.pooled = pooled
         self.pooledCalibrated = pooledCalibrated
@@ -109,5 +68,50 @@
         self.finalMap = finalMap
         self.foldMetrics = foldReports.map { try? $0.get() }
         self.notes = notes
+    }
+
+    /// The honestly calibrated scores: the rolling assessment, then each row's probability from
+    /// the map estimated before its period (raw where none could be), with the notes saying
+    /// which periods stayed raw or why the assessment failed.
+    static func calibrated(panel: Panel, p: [Double], y: [Double], w: [Double]?, period periodKey: [Int],
+                           linearPredictor eta: [Double], method: CalibrationOptions.Method, horizon: Int)
+        -> (values: [Double], assessment: CalibrationAssessment?, notes: [String]) {
+        guard method != .none else { return (p, nil, []) }
+        let a: CalibrationAssessment
+        do {
+            a = try CalibrationAssessment.assess(p: p, y: y, w: w, period: periodKey, method: method, mode: .rolling, horizon: horizon)
+        } catch {
+            return (p, nil, ["calibration could not be assessed: \(error)"])
+        }
+        var mapOfKey: [Int: CalibrationMap] = [:]
+        for step in a.steps { for t in step.evaluationPeriods { mapOfKey[t] = step.map } }
+        // Rows come in runs of one period: one look-up per run. The two halves on the two cores.
+        let n = p.count, maps = mapOfKey
+        let halves = concurrentMap(2) { h -> (values: [Double], keys: Set<Int>) in
+            var values = Array(p[(h * n / 2)..<((h + 1) * n / 2)])
+            var runKey: Int? = nil, runMap: CalibrationMap? = nil
+            var keys = Set<Int>()
+            for (k, i) in ((h * n / 2)..<((h + 1) * n / 2)).enumerated() {
+                if periodKey[i] != runKey {
+                    runKey = periodKey[i]
+                    runMap = maps[periodKey[i]]
+                    keys.insert(periodKey[i])
+                }
+                if let m = runMap { values[k] = m.apply(logit: eta[i]) }
+            }
+            return (values, keys)
+        }
+        var notes: [String] = []
+        let uncovered = halves[0].keys.union(halves[1].keys).subtracting(mapOfKey.keys).sorted()
+        if !uncovered.isEmpty {
+            // The keys are period ordinals (fold numbers for a snapshot): named as the analyst knows them.
+            let labels = uncovered.map { key in
+                panel.isSnapshot ? "fold \(key + 1)" : panel.periods.first { $0.ordinal == key }?.label ?? "\(key)"
+            }
+            let which = uncovered.count == 1 ? "\(labels[0]), the first scored period, had"
+                : "\(labels.dropLast().joined(separator: ", ")) and \(labels[labels.count - 1]), the first \(uncovered.count) scored periods, had"
+            notes.append("calibration: \(which) no earlier scores to estimate a map on; \(uncovered.count == 1 ? "its" : "their") scores are uncalibrated")
+        }
+        return (halves[0].values + halves[1].values, a, notes)
     }
 }
