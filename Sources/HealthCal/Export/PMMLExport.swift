@@ -89,16 +89,17 @@ public enum PMMLExport {
         return x.text
     }
 
-    /// The `Output`: `churn_probability`, the probability of "1". With an isotonic table (which
-    /// a linear score cannot fold in) the model's probability is `raw_churn_probability` and
-    /// `churn_probability` is the table applied to it: a `NormContinuous` whose `LinearNorm`
-    /// knots are the table's, interpolated linearly and held constant beyond the ends
-    /// (`outliers="asExtremeValues"`), as the scorer applies it.
+    /// The names `outputFields` declares.
     static func outputNames(_ calibration: CalibrationMap) -> [String] {
         if case .isotonic = calibration { return ["raw_churn_probability", "churn_probability"] }
         return ["churn_probability"]
     }
 
+    /// The `Output`: `churn_probability`, the probability of "1". With an isotonic table (which
+    /// a linear score cannot fold in) the model's probability is `raw_churn_probability` and
+    /// `churn_probability` is the table applied to it: a `NormContinuous` whose `LinearNorm`
+    /// knots are the table's, interpolated linearly and held constant beyond the ends
+    /// (`outliers="asExtremeValues"`), as the scorer applies it.
     static func outputFields(_ calibration: CalibrationMap) -> String {
         func field(_ name: String, _ feature: String, _ rest: String = "") -> String {
             "<OutputField name=\"\(name)\" optype=\"continuous\" dataType=\"double\" feature=\"\(feature)\"\(rest)"
