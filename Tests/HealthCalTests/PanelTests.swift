@@ -21,8 +21,21 @@ struct PanelTests {
         #expect(p.outcome == [0, 0, 0, 1, 0, 1])
         #expect(p.customerID(ofRow: 3) == "b" && p.segment(ofRow: 3) == "enterprise")
         #expect(p.weights == [1, 1, 1, 1, 1, 1] && !p.hasWeights)
-        #expect(p.lines == [2, 3, 4, 5, 6, 7])
+        #expect(Array(p.lines) == [2, 3, 4, 5, 6, 7])
         #expect(p.period(ofRow: 0)?.label == "2025Q2")
+    }
+
+    /// Rows off their usual lines (a quoted line break, a blank line) keep their own line
+    /// numbers (the ones problems found later name).
+    @Test func rowsKeepTheirFileLines() throws {
+        let csv = "customer_id,period,churned,logins\n\"a\nx\",2025Q1,0,1\n\nb,2025Q1,1,2\nc,2025Q2,0,-3\n"
+        let table = try CSVReader.read(bytes: Array(csv.utf8), source: "p.csv")
+        let p = try Panel.make(table: table, spec: testSpec())
+        #expect(Array(p.lines) == [2, 5, 6])
+        #expect(p.lines.count == p.rowCount)
+        // Regular files hold no line per row: row r is on line r + 2.
+        let plain = try Panel.make(table: makeTable(Self.good), spec: testSpec())
+        #expect(plain.lines == RowLines(count: 6))
     }
 
     @Test func monthsSortChronologically() throws {

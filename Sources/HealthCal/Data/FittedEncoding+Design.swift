@@ -69,7 +69,7 @@ extension FittedEncoding {
     }
 
     private func designAndMeans(
-        _ panelFeatures: consuming [PanelFeature], source: String, lines: [Int], rows: [Int], workers requested: Int, release: Bool,
+        _ panelFeatures: consuming [PanelFeature], source: String, lines: RowLines, rows: [Int], workers requested: Int, release: Bool,
         storage recycled: DesignStorage? = nil, outcome panelOutcome: [Double]?
     ) throws(DataValidationError) -> EncodedDesign {
         let n = rows.count, p = names.count

@@ -8,8 +8,8 @@ public struct Panel: Sendable {
     public var source: String
     public var spec: Spec
     public var rowCount: Int
-    /// The 1-based file line of each row.
-    public var lines: [Int]
+    /// The 1-based file line of each row (`lines[r]`).
+    public var lines: RowLines
 
     /// Customer of each row: `customerIDs[Int(customerCodes[r])]`. Numeric ids are written as
     /// integers when they are whole ("1042", not "1042.0").
@@ -151,3 +151,23 @@ enum CellParsing {
         }
     }
 }
+
+/// The 1-based file line of each row of a panel, without a stored line per row in the usual
+/// case (row r on line r + 2: every row one line, header on line 1): a million rows would
+/// otherwise hold 8 MB of consecutive numbers for error messages.
+public struct RowLines: RandomAccessCollection, Sendable, Equatable {
+    public let count: Int
+    /// Each row's line when the rows are not on consecutive lines (a quoted field with a line
+    /// break, blank lines); empty otherwise. `Table.rowLines`' convention.
+    private let explicit: [Int]
+
+    public init(count: Int, explicit: [Int] = []) {
+        self.count = explicit.isEmpty ? count : explicit.count
+        self.explicit = explicit
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { count }
+    public subscript(row: Int) -> Int { explicit.isEmpty ? row + 2 : explicit[row] }
+}
+

@@ -94,7 +94,7 @@ struct PanelBuilder {
         checkBothClasses(outcome, name: d.outcome)
         try problems.throwIfAny()
 
-        return Panel(source: table.source, spec: spec, rowCount: n, lines: (0..<n).map { table.line(ofRow: $0) },
+        return Panel(source: table.source, spec: spec, rowCount: n, lines: RowLines(count: n, explicit: table.rowLines),
                      customerCodes: ids.codes, customerIDs: ids.levels, periods: periods, periodOfRow: periodOfRow,
                      rowsByPeriod: rowsByPeriod, outcome: outcome, weights: weights, hasWeights: d.weight != nil,
                      segmentCodes: segmentCodes, segmentNames: segmentNames, features: features, gate: gate)
