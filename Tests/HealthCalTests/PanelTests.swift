@@ -20,7 +20,7 @@ struct PanelTests {
         #expect(p.rowsByPeriod == [[1, 2], [0, 3], [4, 5]])
         #expect(p.outcome == [0, 0, 0, 1, 0, 1])
         #expect(p.customerID(ofRow: 3) == "b" && p.segment(ofRow: 3) == "enterprise")
-        #expect(p.weights == [1, 1, 1, 1, 1, 1] && !p.hasWeights)
+        #expect(p.weights == nil && !p.hasWeights)
         #expect(Array(p.lines) == [2, 3, 4, 5, 6, 7])
         #expect(p.period(ofRow: 0)?.label == "2025Q2")
     }

@@ -67,7 +67,7 @@ enum BacktestBench {
     static func timePostFold(_ run: BacktestRun, panel: Panel, repeats: Int) throws {
         let ordinalOf = Dictionary(panel.periods.map { ($0.label, $0.ordinal) }, uniquingKeysWith: { a, _ in a })
         let period = run.foldOfRow.map { ordinalOf[run.folds[$0].test] ?? $0 }
-        let y = run.rows.map { panel.outcome[$0] }, w = panel.hasWeights ? run.rows.map { panel.weights[$0] } : nil
+        let y = run.rows.map { panel.outcome[$0] }, w = panel.weights.map { ws in run.rows.map { ws[$0] } }
         var best = (Double.infinity, Double.infinity)
         for _ in 0..<repeats {
             let t = ReadBench.wallSeconds(), c = cpuSeconds()

@@ -25,9 +25,10 @@ public struct Panel: Sendable {
 
     /// 1 churned, 0 not.
     public var outcome: [Double]
-    /// Frequency weights (> 0); all 1 when the spec names no weight column.
-    public var weights: [Double]
-    public var hasWeights: Bool
+    /// Frequency weights (> 0), one per row; nil when the spec names no weight column (every
+    /// row weighs 1, and no array of ones is held).
+    public var weights: [Double]?
+    public var hasWeights: Bool { weights != nil }
 
     /// Segment of each row: `segmentNames[Int(segmentCodes[r])]`; both empty without a segment column.
     public var segmentCodes: [Int32]

@@ -59,12 +59,13 @@ struct PanelBuilder {
         var periods: [Period] = [], periodOfRow: [Int32] = [], rowsByPeriod: [[Int]] = []
         if let periodCol, let p = d.period { (periods, periodOfRow, rowsByPeriod) = readPeriods(periodCol, name: p) }
 
-        var weights = [Double](repeating: 1, count: n)
+        var weights: [Double]? = nil
         if let weightCol, let w = d.weight {
-            weights = readNumbers(weightCol, name: w, missingIsProblem: true)
-            for r in 0..<n where !weights[r].isNaN && !(weights[r] > 0) {
-                problem(row: r, column: weightCol, w, value: CellParsing.label(weights[r]), "a row weight must be a number > 0")
+            let values = readNumbers(weightCol, name: w, missingIsProblem: true)
+            for r in 0..<n where !values[r].isNaN && !(values[r] > 0) {
+                problem(row: r, column: weightCol, w, value: CellParsing.label(values[r]), "a row weight must be a number > 0")
             }
+            weights = values
         }
         var segmentCodes: [Int32] = [], segmentNames: [String] = []
         if let segmentCol, let s = d.segment {
@@ -96,7 +97,7 @@ struct PanelBuilder {
 
         return Panel(source: table.source, spec: spec, rowCount: n, lines: RowLines(count: n, explicit: table.rowLines),
                      customerCodes: ids.codes, customerIDs: ids.levels, periods: periods, periodOfRow: periodOfRow,
-                     rowsByPeriod: rowsByPeriod, outcome: outcome, weights: weights, hasWeights: d.weight != nil,
+                     rowsByPeriod: rowsByPeriod, outcome: outcome, weights: weights,
                      segmentCodes: segmentCodes, segmentNames: segmentNames, features: features, gate: gate)
     }
 

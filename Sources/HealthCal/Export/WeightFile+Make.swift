@@ -64,7 +64,7 @@ extension WeightFile {
         var wSum = 0.0, yw = 0.0
         for r in rows {
             if !panel.isSnapshot, case let p = Int(panel.periodOfRow[r]), periodSeen.indices.contains(p) { periodSeen[p] = true }
-            let w = panel.hasWeights ? panel.weights[r] : 1
+            let w = panel.weights?[r] ?? 1
             wSum += w
             yw += w * panel.outcome[r]
         }

@@ -173,7 +173,7 @@ public enum Backtest {
         }
         storage.release()
         let y = rows.map { panel.outcome[$0] }
-        let w = panel.hasWeights ? rows.map { panel.weights[$0] } : nil
+        let w = panel.weights.map { ws in rows.map { ws[$0] } }
         var notes: [String] = []
         for name in fallbackFolds.keys.sorted() {
             guard let list = fallbackFolds[name], let last = list.last else { continue }

@@ -39,7 +39,7 @@ public enum ChampionModel: Sendable {
         let champion = try scores(panel: panel, rows: run.rows)
         let challenger = ModelScores(name: "challenger (new weights)", values: run.calibratedProbability)
         let y = run.rows.map { panel.outcome[$0] }
-        let w = panel.hasWeights ? run.rows.map { panel.weights[$0] } : nil
+        let w = panel.weights.map { ws in run.rows.map { ws[$0] } }
         return try ChampionComparison.compare(champion: champion, challenger: challenger, y: y, w: w)
     }
 }

@@ -127,7 +127,7 @@ public enum Recalibration {
             let inputs = ReportInputs(
                 runLabel: label, date: date, dataFile: URL(fileURLWithPath: dataPath).lastPathComponent,
                 backtest: backtest, probability: run.calibratedProbability, rawProbability: run.probability,
-                outcome: run.rows.map { panel.outcome[$0] }, weights: panel.hasWeights ? run.rows.map { panel.weights[$0] } : nil,
+                outcome: run.rows.map { panel.outcome[$0] }, weights: panel.weights.map { ws in run.rows.map { ws[$0] } },
                 periodLabels: panel.isSnapshot ? run.rows.map { _ in "" } : run.rows.map { periodLabels[Int(panel.periodOfRow[$0])] },
                 champion: championScores, fit: final.fit, calibration: run.finalCalibration, bands: nil, flags: nil, outputs: [])
             return (inputs, RankingCharts(inputs))

@@ -49,7 +49,7 @@ public struct SegmentedFit: Sendable {
             let segmentRows = rowsOfSegment[s]
             var churners = 0.0, stayers = 0.0
             for r in segmentRows {
-                let w = panel.hasWeights ? panel.weights[r] : 1
+                let w = panel.weights?[r] ?? 1
                 if panel.outcome[r] == 1 { churners += w } else { stayers += w }
             }
             let counted = panel.hasWeights ? " (weighted)" : ""

@@ -36,7 +36,7 @@ public struct SpecFit: Sendable {
                                finalHessian: FinalHessian = .exact) throws -> SpecFit {
         let spec = panel.spec
         let y = rows.map { panel.outcome[$0] }
-        let w = panel.hasWeights ? rows.map { panel.weights[$0] } : nil
+        let w = panel.weights.map { ws in rows.map { ws[$0] } }
         var options = LogisticOptions(ridge: ridge ?? spec.model.ridge)
         options.newton.maxIterations = spec.model.maxIterations
         let predicted = previous.flatMap { FoldStart.predicted(from: $0, encoding: encoding, design: design, y: y, weights: w) }
