@@ -38,6 +38,25 @@ struct PanelTests {
         #expect(plain.lines == RowLines(count: 6))
     }
 
+    /// "café" with a precomposed é and with e + U+0301 are equal Swift Strings but different
+    /// column names to a database: the spec must spell a column as the file does.
+    @Test func columnNamesMatchCodePointForCodePoint() throws {
+        let csv = "customer_id,period,churned,cafe\u{301}\na,2025Q1,0,1\nb,2025Q1,1,2\n"
+        let nfc = "caf\u{E9}"
+        #expect(nfc == "cafe\u{301}")  // why a plain lookup is not enough
+        do {
+            _ = try Panel.make(table: makeTable(csv), spec: testSpec(features: [FeatureSpec(name: nfc, type: .numeric)]))
+            Issue.record("a name that differs in code points was accepted")
+        } catch {
+            let text = "\(error)"
+            #expect(text.contains("U+0063 U+0061 U+0066 U+00E9") && text.contains("U+0063 U+0061 U+0066 U+0065 U+0301"), "\(text)")
+            #expect(text.contains("write the name as the header does"))
+        }
+        // Spelled as the header does, it resolves.
+        let p = try Panel.make(table: makeTable(csv), spec: testSpec(features: [FeatureSpec(name: "cafe\u{301}", type: .numeric)]))
+        #expect(p.features.map(\.name) == ["cafe\u{301}"])
+    }
+
     @Test func monthsSortChronologically() throws {
         let csv = "customer_id,period,churned,logins\na,2025-10,0,1\na,2025-09,0,1\nb,2024-12,1,1\n"
         let p = try Panel.make(table: makeTable(csv), spec: testSpec())

@@ -1,3 +1,5 @@
+import Foundation
+
 extension Panel {
     /// Interprets `table` with `spec` and validates it, collecting up to
     /// `DataValidationError.limit` problems so an analyst can fix them in one pass.
@@ -29,8 +31,17 @@ struct PanelBuilder {
     }
 
     /// Looks up every column the spec names; reports each missing one with the closest existing name.
+    /// Names match byte for byte: Swift's `==` takes "é" and "e" + U+0301 for the same name,
+    /// but the SQL and PMML exports name the columns as the spec spells them, and a database or
+    /// a PMML evaluator compares code points. A name that matches only that way is a problem
+    /// that shows both spellings.
     mutating func resolve(_ name: String, role: String) -> Int? {
-        if let i = table.index(of: name) { return i }
+        if let i = table.names.firstIndex(where: { $0.utf8.elementsEqual(name.utf8) }) { return i }
+        if let i = table.index(of: name) {
+            func codePoints(_ s: String) -> String { s.unicodeScalars.map { String(format: "U+%04X", $0.value) }.joined(separator: " ") }
+            problem(name, "\(role) names column \"\(name)\" (\(codePoints(name))), which the file's header spells with other code points (\(codePoints(table.names[i]))); the SQL and PMML exports name columns code point for code point, so write the name as the header does")
+            return nil
+        }
         let near = EditDistance.closest(to: name, in: table.names)
         let hint = near.map { "; did you mean \"\($0)\"?" } ?? ""
         let list = table.names.count > 30 ? table.names.prefix(30).joined(separator: ", ") + ", ..." : table.names.joined(separator: ", ")
