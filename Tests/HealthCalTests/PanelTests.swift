@@ -57,6 +57,22 @@ struct PanelTests {
         #expect(p.features.map(\.name) == ["cafe\u{301}"])
     }
 
+    /// Two spellings of one value (precomposed and decomposed) in a segment or categorical column
+    /// are a problem naming the line of the second, not one key in every dictionary by name.
+    @Test func valuesThatDifferOnlyInNormalizationAreAProblem() throws {
+        let csv = "customer_id,period,churned,plan,segment\na,2025Q1,0,caf\u{E9},smb\nb,2025Q1,1,cafe\u{301},smb\nc,2025Q1,0,pro,S\u{E9}g\nd,2025Q1,1,pro,Se\u{301}g\n"
+        let spec = testSpec(features: [FeatureSpec(name: "plan", type: .categorical)], segment: "segment")
+        do {
+            // The reader's level dictionary is byte-based, so both spellings reach the panel.
+            _ = try Panel.make(table: CSVReader.read(bytes: Array(csv.utf8), source: "panel.csv"), spec: spec)
+            Issue.record("two spellings of one value were accepted")
+        } catch {
+            let text = "\(error)"
+            #expect(text.contains("panel.csv:3:4 (column \"plan\")") && text.contains("U+0063 U+0061 U+0066 U+0065 U+0301 vs U+0063 U+0061 U+0066 U+00E9"), "\(text)")
+            #expect(text.contains("panel.csv:5:5 (column \"segment\")") && text.contains("differ only in Unicode normalization"), "\(text)")
+        }
+    }
+
     @Test func monthsSortChronologically() throws {
         let csv = "customer_id,period,churned,logins\na,2025-10,0,1\na,2025-09,0,1\nb,2024-12,1,1\n"
         let p = try Panel.make(table: makeTable(csv), spec: testSpec())

@@ -31,6 +31,22 @@ struct PanelBuilder {
     }
 
     /// Looks up every column the spec names; reports each missing one with the closest existing name.
+    /// Two values of a segment or categorical column that are equal Swift Strings but differ in
+    /// code points ("café" precomposed and with U+0301) are distinct levels to the reader and to
+    /// a database, but one key to every dictionary by name (per-segment reports and models, band
+    /// schemes, one-hot column names): a problem showing both, not a silent merge.
+    mutating func checkNormalizationTwins(_ text: TextColumn, column: Int, _ name: String) {
+        var first: [String: String] = [:]
+        for (code, level) in text.levels.enumerated() {
+            guard let other = first[level] else { first[level] = level; continue }
+            // The first row holding this spelling (a scan, on this error path only).
+            let row = text.codes.firstIndex(of: Int32(code))
+            problem(row: row, column: column, name, value: level, "this value and \"\(other)\" differ only in Unicode normalization (\(Self.codePoints(level)) vs \(Self.codePoints(other))); spell them alike")
+        }
+    }
+
+    static func codePoints(_ s: String) -> String { s.unicodeScalars.map { String(format: "U+%04X", $0.value) }.joined(separator: " ") }
+
     /// Names match byte for byte: Swift's `==` takes "é" and "e" + U+0301 for the same name,
     /// but the SQL and PMML exports name the columns as the spec spells them, and a database or
     /// a PMML evaluator compares code points. A name that matches only that way is a problem
@@ -38,8 +54,7 @@ struct PanelBuilder {
     mutating func resolve(_ name: String, role: String) -> Int? {
         if let i = table.names.firstIndex(where: { $0.utf8.elementsEqual(name.utf8) }) { return i }
         if let i = table.index(of: name) {
-            func codePoints(_ s: String) -> String { s.unicodeScalars.map { String(format: "U+%04X", $0.value) }.joined(separator: " ") }
-            problem(name, "\(role) names column \"\(name)\" (\(codePoints(name))), which the file's header spells with other code points (\(codePoints(table.names[i]))); the SQL and PMML exports name columns code point for code point, so write the name as the header does")
+            problem(name, "\(role) names column \"\(name)\" (\(Self.codePoints(name))), which the file's header spells with other code points (\(Self.codePoints(table.names[i]))); the SQL and PMML exports name columns code point for code point, so write the name as the header does")
             return nil
         }
         let near = EditDistance.closest(to: name, in: table.names)
@@ -83,6 +98,7 @@ struct PanelBuilder {
             let seg = CellParsing.textView(table.columns[segmentCol], data: d)
             for r in 0..<n where seg.codes[r] < 0 { problem(row: r, column: segmentCol, s, value: "", "the segment is missing") }
             (segmentCodes, segmentNames) = (seg.codes, seg.levels)
+            checkNormalizationTwins(seg, column: segmentCol, s)
         }
         var gate: [Double]?
         if let gateCol, let g = spec.bands.gate { gate = readNumbers(gateCol, name: g.column, missingIsProblem: false) }
@@ -94,7 +110,10 @@ struct PanelBuilder {
             switch f.type {
             case .numeric: values = .numeric(readNumbers(col, name: f.name, missingIsProblem: false))
             case .boolean: values = .numeric(readBinary(col, name: f.name, what: "a boolean", missingIsProblem: false))
-            case .categorical: values = .text(CellParsing.textView(table.columns[col], data: d))
+            case .categorical:
+                let text = CellParsing.textView(table.columns[col], data: d)
+                checkNormalizationTwins(text, column: col, f.name)
+                values = .text(text)
             }
             features.append(PanelFeature(spec: f, columnNumber: col + 1, values: values))
         }
