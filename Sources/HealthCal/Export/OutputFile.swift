@@ -71,11 +71,3 @@ public enum OutputFile {
         try write(Data(text.utf8), to: path, overwrite: overwrite)
     }
 }
-
-#if canImport(Glibc)
-private let systemWrite = Glibc.write
-#elseif canImport(Musl)
-private let systemWrite = Musl.write
-#elseif canImport(Darwin)
-private let systemWrite = Darwin.write
-#endif

@@ -163,13 +163,6 @@ public enum CSVReader {
     }
 }
 
-#if canImport(Glibc)
-private let systemRead = Glibc.read
-#elseif canImport(Musl)
-private let systemRead = Musl.read
-#elseif canImport(Darwin)
-private let systemRead = Darwin.read
-#endif
 
 /// Runs one job per chunk on the cores and collects the results in chunk order.
 ///
