@@ -36,6 +36,8 @@ struct PanelTests {
         // Regular files hold no line per row: row r is on line r + 2.
         let plain = try Panel.make(table: makeTable(Self.good), spec: testSpec())
         #expect(plain.lines == RowLines(count: 6))
+        #expect(RowLines(count: 3, explicit: [2, 3, 4]) == RowLines(count: 3))  // equal lines, however held
+        #expect(RowLines(count: 3, explicit: [2, 4, 5]) != RowLines(count: 3))
     }
 
     /// "café" with a precomposed é and with e + U+0301 are equal Swift Strings but different

@@ -21,8 +21,7 @@ import Testing
         // One key style in every JSON written: snake_case (the sample's names and labels are too).
         for file in ["metrics.json", "weights.json", "flags/summary.json"] {
             let object = try JSONSerialization.jsonObject(with: Data(contentsOf: out1.appendingPathComponent(file)))
-            let camel = Self.keys(of: object).filter { $0.range(of: "[a-z][A-Z]", options: .regularExpression) != nil }
-            #expect(camel.isEmpty, "\(file): \(camel.sorted())")
+            #expect(Self.camelCaseKeys(of: object).isEmpty, "\(file): \(Self.camelCaseKeys(of: object).sorted())")
         }
         let html = try String(contentsOf: out1.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.hasPrefix("<!doctype html>"))
@@ -50,7 +49,12 @@ import Testing
         #expect(vs.stdout.contains("\"champion_auc\""))
         let championMetrics = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("run3/metrics.json")))
         #expect(Self.keys(of: championMetrics).contains("auc_difference"))
-        #expect(Self.keys(of: championMetrics).allSatisfy { $0.range(of: "[a-z][A-Z]", options: .regularExpression) == nil })
+        #expect(Self.camelCaseKeys(of: championMetrics).isEmpty)
+    }
+
+    /// The keys with a lowercase letter followed by an uppercase one.
+    static func camelCaseKeys(of value: Any) -> [String] {
+        keys(of: value).filter { $0.range(of: "[a-z][A-Z]", options: .regularExpression) != nil }
     }
 
     /// Every object key in a parsed JSON value, at any depth.

@@ -37,8 +37,9 @@ struct ReportRenderTests {
         let charts = summary.flatMap { Int($0.split(separator: " ")[1]) } ?? 0
         #expect(charts >= 10, "\(check.stdout)")
         #expect(summary?.hasSuffix(", 0 problem(s)") == true)
+        let drawn = check.stdout.split(separator: "\n").filter { $0.hasPrefix("  ok     svg ") }
         for chart in ["ROC curve", "Predicted vs observed churn", "Churn rate by band and period", "Weights with 95% intervals"] {
-            #expect(check.stdout.contains("ok     svg") && check.stdout.contains(chart), "\(chart) not drawn")
+            #expect(drawn.contains { $0.contains("\"\(chart)") }, "\(chart) not drawn")
         }
         let size = (try FileManager.default.attributesOfItem(atPath: png.path)[.size] as? Int) ?? 0
         #expect(size > 10_000, "screenshot of \(size) bytes")

@@ -170,5 +170,8 @@ public struct RowLines: RandomAccessCollection, Sendable, Equatable {
     public var startIndex: Int { 0 }
     public var endIndex: Int { count }
     public subscript(row: Int) -> Int { explicit.isEmpty ? row + 2 : explicit[row] }
+
+    /// The same lines, however they are held.
+    public static func == (a: RowLines, b: RowLines) -> Bool { a.elementsEqual(b) }
 }
 

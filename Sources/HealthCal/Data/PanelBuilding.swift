@@ -30,7 +30,6 @@ struct PanelBuilder {
                                  column: column.map { $0 + 1 }, columnName: name, value: value, message: message))
     }
 
-    /// Looks up every column the spec names; reports each missing one with the closest existing name.
     /// Two values of a segment or categorical column that are equal Swift Strings but differ in
     /// code points ("café" precomposed and with U+0301) are distinct levels to the reader and to
     /// a database, but one key to every dictionary by name (per-segment reports and models, band
@@ -47,6 +46,7 @@ struct PanelBuilder {
 
     static func codePoints(_ s: String) -> String { s.unicodeScalars.map { String(format: "U+%04X", $0.value) }.joined(separator: " ") }
 
+    /// Looks up every column the spec names; reports each missing one with the closest existing name.
     /// Names match byte for byte: Swift's `==` takes "é" and "e" + U+0301 for the same name,
     /// but the SQL and PMML exports name the columns as the spec spells them, and a database or
     /// a PMML evaluator compares code points. A name that matches only that way is a problem
