@@ -129,7 +129,8 @@ struct MetricsFastPathTests {
                 #expect(r.cox == (try CalibrationFit.cox(p: d.p, y: d.y, w: w)))
                 #expect(r.calibrationInTheLarge == (try CalibrationFit.calibrationInTheLarge(p: d.p, y: d.y, w: w)))
             } else {
-                #expect(r.cox == nil && r.calibrationInTheLarge == nil)
+                #expect(r.cox == nil && r.calibrationInTheLarge?.logisticIntercept == nil)
+                #expect(r.calibrationInTheLarge?.difference == r.churnRate - r.meanPredicted)
             }
         }
     }

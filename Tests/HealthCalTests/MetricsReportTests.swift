@@ -20,9 +20,17 @@ struct MetricsReportTests {
         #expect(r.weighted == (c.w != nil))
         #expect((r.rocAUCDeLong == nil) == (c.w != nil))
         if c.glm == nil {
-            // p contains 0 and 1: logit-scale metrics are nil and the notes say why.
-            #expect(r.cox == nil && r.calibrationInTheLarge == nil)
+            // p contains 0 and 1: logit-scale metrics are nil and the notes say why; the
+            // difference of means needs no logit and is kept.
+            let citl = try #require(r.calibrationInTheLarge)
+            #expect(r.cox == nil && citl.logisticIntercept == nil && citl.logisticInterceptStandardError == nil)
+            #expect(citl.difference == r.churnRate - r.meanPredicted)
+            let w = c.w ?? c.p.map { _ in 1.0 }, total = w.reduce(0, +)
+            let observed = zip(w, c.y).map { $0 * $1 }.reduce(0, +) / total
+            let predicted = zip(w, c.p).map { $0 * $1 }.reduce(0, +) / total
+            #expect(abs(citl.difference - (observed - predicted)) < 1e-12)
             #expect(r.notes.contains { $0.hasPrefix("cox: probability at row 0 is 0.0") })
+            #expect(r.notes.contains { $0.hasPrefix("calibrationInTheLarge: logistic intercept undefined: probability at row 0 is 0.0") })
         } else {
             #expect(r.cox != nil)
         }

@@ -29,9 +29,11 @@ public struct CalibrationInTheLarge: Sendable, Codable, Equatable {
     public var difference: Double
     /// The intercept a of logit P(y = 1) = a + offset(logit p), in log-odds: the base-rate shift
     /// that would make the mean prediction match (intercept-only recalibration). Maximum
-    /// likelihood, so Σ w sigmoid(a + logit p) = Σ w y at the solution.
-    public var logisticIntercept: Double
-    public var logisticInterceptStandardError: Double
+    /// likelihood, so Σ w sigmoid(a + logit p) = Σ w y at the solution. nil (absent from JSON)
+    /// where it is undefined: a p of exactly 0 or 1 (no logit), or one outcome only (an
+    /// infinite intercept); the report's notes say which. `difference` is defined regardless.
+    public var logisticIntercept: Double?
+    public var logisticInterceptStandardError: Double?
 
     enum CodingKeys: String, CodingKey {
         case difference, logisticIntercept = "logistic_intercept"
@@ -44,7 +46,8 @@ public enum CalibrationFit {
     public static let maxIterations = 100
 
     /// Mean difference and logistic (offset) intercept. The logistic one needs 0 < p < 1
-    /// (throws `.logitUndefined`) and both outcomes (else the intercept is infinite).
+    /// (throws `.logitUndefined`) and both outcomes (else the intercept is infinite). A metrics
+    /// report keeps the difference when the intercept is undefined (`FitPart`).
     public static func calibrationInTheLarge(p: [Double], y: [Double], w: [Double]? = nil) throws(MetricError) -> CalibrationInTheLarge {
         let rows = try ScoredRows(p: p, y: y, w: w)
         try requireBothClasses(y: y, w: rows.weights)
@@ -54,9 +57,13 @@ public enum CalibrationFit {
     /// The same on validated rows with both outcomes, given `logits` = `logits(rows.p)`.
     static func calibrationInTheLarge(_ r: ScoredRows, logits x: [Double]) throws(MetricError) -> CalibrationInTheLarge {
         let (a, info) = try offsetIntercept(x: x, y: r.y, w: r.weights, rows: r.p.indices)
-        let diff = weightedMean(r.y, r.weights) - weightedMean(r.p, r.weights)
-        return CalibrationInTheLarge(difference: diff, logisticIntercept: a,
+        return CalibrationInTheLarge(difference: difference(r), logisticIntercept: a,
                                      logisticInterceptStandardError: (1 / info).squareRoot())
+    }
+
+    /// Weighted mean observed − weighted mean predicted.
+    static func difference(_ r: ScoredRows) -> Double {
+        weightedMean(r.y, r.weights) - weightedMean(r.p, r.weights)
     }
 
     /// Newton-Raphson for the a of logit P(y = 1) = a + offset(x) on `rows`, started at 0;

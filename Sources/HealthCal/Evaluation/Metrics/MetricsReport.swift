@@ -77,6 +77,9 @@ public struct MetricsReport: Sendable, Codable, Equatable {
         let ap = value("averagePrecision", ranks.averagePrecision)
         let lift = value("topDecileLift", ranks.topLift)
         let citl = value("calibrationInTheLarge", fits.calibrationInTheLarge)
+        if let error = fits.calibrationInTheLargeLogit {
+            notes.append("calibrationInTheLarge: logistic intercept undefined: \(error.description)")
+        }
         let cox = value("cox", fits.cox)
         let hl = value("hosmerLemeshow", ranks.hosmerLemeshow)
         var bandRates: [BandChurn]?
@@ -141,6 +144,8 @@ struct RankPart: Sendable {
 /// The metrics of a report on the logit scale (Newton fits sharing the logits) and the scores.
 struct FitPart: Sendable {
     var calibrationInTheLarge: Result<CalibrationInTheLarge, MetricError>
+    /// Why calibration-in-the-large has no logistic intercept (nil when it has one).
+    var calibrationInTheLargeLogit: MetricError?
     var cox: Result<CoxCalibration, MetricError>
     var logLoss: Double
     var brier: Double
@@ -153,8 +158,14 @@ struct FitPart: Sendable {
             if let x = terms?.logits { return x }
             return try CalibrationFit.logits(rows.p)
         }
-        calibrationInTheLarge = Result { () throws(MetricError) in
-            try CalibrationFit.calibrationInTheLarge(rows, logits: try logits.get())
+        // The difference needs no logit: it is kept when the logistic intercept is undefined.
+        do throws(MetricError) {
+            calibrationInTheLarge = .success(try CalibrationFit.calibrationInTheLarge(rows, logits: try logits.get()))
+            calibrationInTheLargeLogit = nil
+        } catch {
+            calibrationInTheLarge = .success(CalibrationInTheLarge(difference: CalibrationFit.difference(rows),
+                                                                   logisticIntercept: nil, logisticInterceptStandardError: nil))
+            calibrationInTheLargeLogit = error
         }
         cox = Result { () throws(MetricError) in
             try CalibrationFit.cox(x: try logits.get(), y: rows.y, w: rows.weights, rows: rows.p.indices)

@@ -24,7 +24,7 @@ extension CalibrationMap {
                     reusing report: MetricsReport?) throws(CalibrationError) -> CalibrationMap {
         if let report, p.allSatisfy({ $0 >= pClip && $0 <= 1 - pClip }) {
             if method == .platt, let cox = report.cox { return .platt(a: cox.intercept, b: cox.slope) }
-            if method == .intercept, let citl = report.calibrationInTheLarge { return .intercept(a: citl.logisticIntercept) }
+            if method == .intercept, let a = report.calibrationInTheLarge?.logisticIntercept { return .intercept(a: a) }
         }
         return try fit(method, p: p, y: y, w: w)
     }
