@@ -52,6 +52,42 @@ import Testing
         #expect(Self.camelCaseKeys(of: championMetrics).isEmpty)
     }
 
+    /// A run that fails while writing changes nothing in the output folder: no new weight file
+    /// (which a re-run would need --force to replace), no old one replaced, no temporary files.
+    @Test func aRunThatFailsWhileWritingLeavesTheFolderAsItWas() throws {
+        let dir = try CLI.temporaryDirectory()
+        let gen = try CLI.run(["sample-data", "--seed", "4", "--customers", "300", "--periods", "8", "--out", dir.path])
+        #expect(gen.status == 0, "\(gen.stderr)")
+        let args = ["recalibrate", "--spec", dir.appendingPathComponent("spec.yaml").path,
+                    "--data", dir.appendingPathComponent("panel.csv").path]
+        let out = dir.appendingPathComponent("out")
+        let fm = FileManager.default
+        // `exports` is a file where the exports' folder should be: staging them fails.
+        try fm.createDirectory(at: out, withIntermediateDirectories: true)
+        try Data("not a folder".utf8).write(to: out.appendingPathComponent("exports"))
+        func contents() throws -> [String] {
+            try fm.subpathsOfDirectory(atPath: out.path).filter { $0 != "flags" }.sorted()
+        }
+        let failed = try CLI.run(args + ["--out", out.path])
+        #expect(failed.status == 4)
+        #expect(failed.stderr.contains("exports is a file, not a folder"), "\(failed.stderr)")
+        #expect(try contents() == ["exports"])
+        // With --force over an earlier run's weights: they stay as they were.
+        let old = Data("{\"earlier\": true}".utf8)
+        try old.write(to: out.appendingPathComponent("weights.json"))
+        let forced = try CLI.run(args + ["--out", out.path, "--force"])
+        #expect(forced.status == 4)
+        #expect(try Data(contentsOf: out.appendingPathComponent("weights.json")) == old)
+        #expect(try contents() == ["exports", "weights.json"])
+        // With the obstacle and the earlier weights gone, the command succeeds without --force:
+        // the failed runs left no weight file of their own, and no temporary files remain.
+        try fm.removeItem(at: out.appendingPathComponent("exports"))
+        try fm.removeItem(at: out.appendingPathComponent("weights.json"))
+        let retried = try CLI.run(args + ["--out", out.path])
+        #expect(retried.status == 0, "\(retried.stderr)")
+        #expect(try contents().filter { $0.hasPrefix(".") || $0.contains("/.") }.isEmpty)
+    }
+
     /// The keys with a lowercase letter followed by an uppercase one.
     static func camelCaseKeys(of value: Any) -> [String] {
         keys(of: value).filter { $0.range(of: "[a-z][A-Z]", options: .regularExpression) != nil }

@@ -141,22 +141,25 @@ public enum Recalibration {
         var notes = flags.notes
         say("writing \(options.outDirectory)")
 
+        // Every output is staged next to its destination and renamed into place only once all
+        // are written, the weight file last: a run that fails part-way changes nothing there.
+        let outputs = StagedOutputs()
         // Built before waiting for the weight file, whose thread is usually still hashing, and
         // written (tens of MB copied by the kernel) on another core while the rest is written.
         let flagsCSV = flags.flagsCSVParts()
         let flagsWritten = BackgroundValue { [path = path("flags/flags.csv")] in
-            Swift.Result { () throws(OutputFile.WriteError) in try OutputFile.write(parts: flagsCSV, to: path, overwrite: true) }
+            Swift.Result { () throws(OutputFile.WriteError) in try outputs.stage(parts: flagsCSV, to: path, overwrite: true) }
         }
         // Whatever fails below, the process does not end in the middle of that write.
         defer { _ = flagsWritten.value }
         let exports = try weightFileExports.value.get()
-        try OutputFile.write(exports.json, to: path("weights.json"), overwrite: options.force)
+        try outputs.stage(exports.json, to: path("weights.json"), overwrite: options.force)
         files["weight file"] = path("weights.json")
-        try OutputFile.write(exports.sql, to: path("exports/score.sql"), overwrite: true)
+        try outputs.stage(exports.sql, to: path("exports/score.sql"), overwrite: true)
         files["SQL scoring query"] = path("exports/score.sql")
         switch exports.pmml {
         case .success(let pmml):
-            try OutputFile.write(pmml, to: path("exports/model.pmml"), overwrite: true)
+            try outputs.stage(pmml, to: path("exports/model.pmml"), overwrite: true)
             files["PMML 4.4"] = path("exports/model.pmml")
         case .failure(let error):
             notes.append("PMML not written: \(error.description)")
@@ -164,28 +167,28 @@ public enum Recalibration {
         if exports.weightFile.segments != nil {
             notes.append("exports/weights.csv and exports/scorecard.csv hold the pooled model only; the segment models are in weights.json, score.sql and model.pmml")
         }
-        try OutputFile.write(exports.weightsCSV, to: path("exports/weights.csv"), overwrite: true)
+        try outputs.stage(exports.weightsCSV, to: path("exports/weights.csv"), overwrite: true)
         files["weights for spreadsheets"] = path("exports/weights.csv")
         switch exports.scorecard {
         case .success(let scorecard):
-            try OutputFile.write(scorecard, to: path("exports/scorecard.csv"), overwrite: true)
+            try outputs.stage(scorecard, to: path("exports/scorecard.csv"), overwrite: true)
             files["scorecard points"] = path("exports/scorecard.csv")
         case .failure(let error):
             notes.append("scorecard not written: \(error.description)")
         }
 
         try flagsWritten.value.get()
-        try OutputFile.write(flags.bandsCSV(), to: path("flags/bands.csv"), overwrite: true)
+        try outputs.stage(flags.bandsCSV(), to: path("flags/bands.csv"), overwrite: true)
         // The summary only: every flag is in flags.csv, and the full record with trajectories and
         // contributions (which runs to hundreds of MB on a million rows) is `healthcal flags`'s.
-        try OutputFile.write(try JSONOutput.string(FlagsSummaryFile(report: flags)), to: path("flags/summary.json"), overwrite: true)
+        try outputs.stage(try JSONOutput.string(FlagsSummaryFile(report: flags)), to: path("flags/summary.json"), overwrite: true)
         files["flags"] = path("flags/flags.csv")
         files["band table"] = path("flags/bands.csv")
         files["flag summary"] = path("flags/summary.json")
         let metrics = Metrics(backtest: backtest, fit: final.fit,
                               segmentFits: perSegment ? segmented.segments.mapValues(\.fit) : nil,
                               flags: flags.summary, referencePeriod: flags.referencePeriod)
-        try OutputFile.write(try JSONOutput.string(metrics), to: path("metrics.json"), overwrite: true)
+        try outputs.stage(try JSONOutput.string(metrics), to: path("metrics.json"), overwrite: true)
         files["metrics"] = path("metrics.json")
 
         var (inputs, ranking) = report.value
@@ -193,10 +196,11 @@ public enum Recalibration {
             + [("report", "report.html"), ("summary", "summary.md")]
         inputs.bands = bandDigest(flags, scored: scored)
         inputs.flags = flagDigest(flags)
-        try OutputFile.write(LeadershipReport.html(inputs, ranking: ranking), to: path("report.html"), overwrite: true)
-        try OutputFile.write(LeadershipReport.markdown(inputs), to: path("summary.md"), overwrite: true)
+        try outputs.stage(LeadershipReport.html(inputs, ranking: ranking), to: path("report.html"), overwrite: true)
+        try outputs.stage(LeadershipReport.markdown(inputs), to: path("summary.md"), overwrite: true)
         files["report"] = path("report.html")
         files["summary"] = path("summary.md")
+        try outputs.commit(last: [path("weights.json")])
 
         return Result(label: label, rows: panel.rowCount, customers: panel.customerIDs.count,
                       periods: panel.periods.map(\.label), scoredPeriods: run.folds.map(\.test), auc: m.rocAUC,
