@@ -7,16 +7,20 @@ struct BacktestCommand: ParsableCommand {
         commandName: "backtest",
         abstract: "Walk-forward backtest: how the score would have done on past periods it had not seen.",
         discussion: """
-        For each test period T, the encodings and weights are fitted only on rows whose outcome
-        was known at T (period <= T - horizon), then T is scored. Window, horizon and the number
-        of test periods come from the spec's backtest: section; calibration from calibration:.
-        A panel without periods is backtested with stratified k-fold.
+        For each test period T, the encodings and weights are fitted only on rows
+        whose outcome was known at T (period <= T - horizon), then T is scored.
+        Window, horizon and the number of test periods come from the spec's backtest:
+        section; calibration from calibration:. A panel without periods is backtested
+        with stratified k-fold.
 
-          healthcal backtest --spec notebooks-data/spec.yaml --data notebooks-data/panel.csv
-          healthcal backtest --spec spec.yaml --data panel.csv --scorecard cs-team.yaml --format json
+          healthcal backtest --spec notebooks-data/spec.yaml \\
+              --data notebooks-data/panel.csv
+          healthcal backtest --spec spec.yaml --data panel.csv \\
+              --scorecard cs-team.yaml --format json
 
-        --scorecard compares a hand-made scorecard (weights on raw metrics, see docs/backtest.md)
-        with the new fit on exactly the same out-of-sample rows (DeLong test of the AUCs).
+        --scorecard compares a hand-made scorecard (weights on raw metrics, see
+        docs/backtest.md) with the new fit on exactly the same out-of-sample rows
+        (DeLong test of the AUCs).
         """
     )
 

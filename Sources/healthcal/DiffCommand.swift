@@ -11,9 +11,10 @@ struct DiffCommand: ParsableCommand {
           healthcal diff weights-2025Q2.json weights-2025Q3.json
           healthcal diff old.json new.json --format json
 
-        Lists the intercept and every encoded column's final weight (old, new, change; largest
-        change first; added and removed columns), added and removed features, band thresholds
-        that moved, the calibration, and the headline metrics stored in each file.
+        Lists the intercept and every encoded column's final weight (old, new, change;
+        largest change first; added and removed columns), added and removed features,
+        band thresholds that moved, the calibration, and the headline metrics stored
+        in each file.
         """
     )
 

@@ -7,16 +7,18 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Judge a score you already have against what actually happened.",
         discussion: """
-        Every metric of the backtest for an existing score: the churn probability of another
-        model, or the 0-100 health score your customer-success platform computes today.
+        Every metric of the backtest for an existing score: the churn probability of
+        another model, or the 0-100 health score your customer-success platform
+        computes today.
 
           healthcal evaluate --data scored.csv --score churn_prob --outcome churned
-          healthcal evaluate --data export.csv --score health_score --higher-is-healthier --outcome churned --period quarter
+          healthcal evaluate --data export.csv --score health_score \\
+              --higher-is-healthier --outcome churned --period quarter
 
-        A score in [0, 1] is read as a churn probability; with --higher-is-healthier a score in
-        [0, 100] is read as a health score (p = (100 - score) / 100); anything else is ranked
-        only (AUC, average precision, lift), since calibration needs probabilities. --scale
-        overrides the guess.
+        A score in [0, 1] is read as a churn probability; with --higher-is-healthier a
+        score in [0, 100] is read as a health score (p = (100 - score) / 100);
+        anything else is ranked only (AUC, average precision, lift), since calibration
+        needs probabilities. --scale overrides the guess.
         """
     )
 

@@ -8,20 +8,26 @@ struct ExportCommand: ParsableCommand {
         abstract: "Export a weight file as PMML, SQL, a weights CSV or a points scorecard.",
         discussion: """
         All exports give the same scores as `healthcal score` (docs/weight-file.md):
-          healthcal export --weights weights.json --to sql --out score.sql --table customer_quarters
+          healthcal export --weights weights.json --to sql --out score.sql \\
+              --table customer_quarters
           healthcal export --weights weights.json --to pmml --out churn.pmml
           healthcal export --weights weights.json --to csv --out weights.csv
-          healthcal export --weights weights.json --to scorecard --out scorecard.csv --pdo 20 --base-points 600 --base-odds 50
+          healthcal export --weights weights.json --to scorecard \\
+              --out scorecard.csv --pdo 20 --base-points 600 --base-odds 50
 
-        sql: one SELECT over --table (default "panel") with the training CSV's columns, returning
-             id, period, churn_probability and band (NULL means missing; categorical columns as text).
-        pmml: PMML 4.4 RegressionModel (logit) with the encoding as LocalTransformations (per-segment
-             models: a MiningModel that selects by segment); an isotonic table is applied to the
-             model's probability in the Output, as a piecewise-linear NormContinuous.
-        csv: one row per encoded column: weight, odds ratio, training mean, center, scale, group.
-        scorecard: credit-style points: --pdo points double the odds of staying, --base-points at
-             odds --base-odds:1; points per unit of each metric, per level, when missing, and each
-             metric's share of the sum of contribution variances on the training rows.
+        sql: one SELECT over --table (default "panel") with the training CSV's
+             columns, returning id, period, churn_probability and band (NULL means
+             missing; categorical columns as text).
+        pmml: PMML 4.4 RegressionModel (logit) with the encoding as
+             LocalTransformations (per-segment models: a MiningModel that selects by
+             segment); an isotonic table is applied to the model's probability in the
+             Output, as a piecewise-linear NormContinuous.
+        csv: one row per encoded column: weight, odds ratio, training mean, center,
+             scale, group.
+        scorecard: credit-style points: --pdo points double the odds of staying,
+             --base-points at odds --base-odds:1; points per unit of each metric, per
+             level, when missing, and each metric's share of the sum of contribution
+             variances on the training rows.
         """
     )
 

@@ -7,18 +7,22 @@ struct FitCommand: ParsableCommand {
         commandName: "fit",
         abstract: "Fit the churn model's weights and print the coefficient table.",
         discussion: """
-        With a spec, the panel is encoded as the spec says (log1p, clipping, imputation, one-hot,
-        standardization) and every fitted parameter is reported:
-          healthcal fit --spec notebooks-data/spec.yaml --data notebooks-data/panel.csv
+        With a spec, the panel is encoded as the spec says (log1p, clipping,
+        imputation, one-hot, standardization) and every fitted parameter is reported:
+          healthcal fit --spec notebooks-data/spec.yaml \\
+              --data notebooks-data/panel.csv
           healthcal fit --spec spec.yaml --data panel.csv --weights-out weights.json
 
-        Without a spec, numeric columns are used as they are and text columns are one-hot encoded
-        against their alphabetically first level (R's and statsmodels' default coding):
+        Without a spec, numeric columns are used as they are and text columns are
+        one-hot encoded against their alphabetically first level (R's and statsmodels'
+        default coding):
           healthcal fit --data spector.csv --outcome GRADE
-          healthcal fit --data panel.csv --outcome churned --id customer_id --features logins,nps --missing drop
+          healthcal fit --data panel.csv --outcome churned --id customer_id \\
+              --features logins,nps --missing drop
 
-        --ridge adds an L2 penalty λ on the weights (not the intercept), the model scikit-learn fits
-        with LogisticRegression(C = 1/λ). Use it when the fit reports separation or collinearity.
+        --ridge adds an L2 penalty λ on the weights (not the intercept), the model
+        scikit-learn fits with LogisticRegression(C = 1/λ). Use it when the fit
+        reports separation or collinearity.
         """
     )
 

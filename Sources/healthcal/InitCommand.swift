@@ -6,9 +6,9 @@ struct InitCommand: ParsableCommand {
         commandName: "init",
         abstract: "Write a starter spec guessed from a data file, for you to check and edit.",
         discussion: """
-        Guesses the id, period, outcome and segment columns, numeric vs categorical vs boolean
-        features, log1p for heavy-tailed counts and missing indicators where cells are missing.
-        Lines marked CHECK say why each guess was made.
+        Guesses the id, period, outcome and segment columns, numeric vs categorical vs
+        boolean features, log1p for heavy-tailed counts and missing indicators where
+        cells are missing. Lines marked CHECK say why each guess was made.
 
           healthcal init --data panel.csv > spec.yaml
           healthcal init --data panel.csv --out spec.yaml

@@ -7,19 +7,26 @@ struct RecalibrateCommand: ParsableCommand {
         commandName: "recalibrate",
         abstract: "The quarterly job: fit, backtest, calibrate, band, flag, export and report in one go.",
         discussion: """
-          healthcal recalibrate --spec notebooks-data/spec.yaml --data notebooks-data/panel.csv --out reports/2025Q2
-          healthcal recalibrate --spec spec.yaml --data panel.csv --champion reports/2025Q1/weights.json --out reports/2025Q2
-          healthcal recalibrate --spec spec.yaml --data panel.csv --out reports/q3 --format json
+          healthcal recalibrate --spec notebooks-data/spec.yaml \\
+              --data notebooks-data/panel.csv --out reports/2025Q2
+          healthcal recalibrate --spec spec.yaml --data panel.csv \\
+              --champion reports/2025Q1/weights.json --out reports/2025Q2
+          healthcal recalibrate --spec spec.yaml --data panel.csv \\
+              --out reports/q3 --format json
 
-        Writes into --out: report.html (self-contained, print-friendly), summary.md (for email or
-        chat), weights.json (the weight file for production, calibration folded in, bands frozen),
-        exports/ (score.sql, model.pmml, weights.csv, scorecard.csv), metrics.json (every figure),
-        flags/flags.csv (every flag), flags/bands.csv, flags/summary.json. For each
-        flag's trajectory and contributions in JSON, run healthcal flags.
-        An existing weight file in the folder is never replaced without --force.
+        Writes into --out: report.html (self-contained, print-friendly),
+        summary.md (for email or chat), weights.json (the weight file for
+        production, calibration folded in, bands frozen), exports/ (score.sql,
+        model.pmml, weights.csv, scorecard.csv), metrics.json (every figure),
+        flags/flags.csv (every flag), flags/bands.csv, flags/summary.json. For
+        each flag's trajectory and contributions in JSON, run healthcal flags.
+        An existing weight file in the folder is never replaced without
+        --force. The files appear together once all are written (the weight
+        file last): a run that fails part-way leaves the folder as it was.
 
-        Every figure in the report is out-of-sample: each period was scored by a model trained
-        only on periods whose outcomes were already known (see healthcal backtest --help).
+        Every figure in the report is out-of-sample: each period was scored by
+        a model trained only on periods whose outcomes were already known (see
+        healthcal backtest --help).
         """
     )
 

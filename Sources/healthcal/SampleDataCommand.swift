@@ -6,13 +6,15 @@ struct SampleDataCommand: ParsableCommand {
         commandName: "sample-data",
         abstract: "Write a realistic synthetic churn panel, its spec and the true weights.",
         discussion: """
-        Three segments, quarterly rows with logins, active-user share, feature adoption, support
-        tickets, NPS, payment delays, executive meetings, seats and plan; heavy tails and missing
-        cells; churn drawn from a known logistic model (truth.json), plus planted healthy-looking
-        churners and persistently red customers who stay. The same seed gives the same bytes.
+        Three segments, quarterly rows with logins, active-user share, feature
+        adoption, support tickets, NPS, payment delays, executive meetings, seats and
+        plan; heavy tails and missing cells; churn drawn from a known logistic model
+        (truth.json), plus planted healthy-looking churners and persistently red
+        customers who stay. The same seed gives the same bytes.
 
           healthcal sample-data --out /tmp/demo
-          healthcal sample-data --seed 42 --customers 2000 --periods 10 --out notebooks-data --force
+          healthcal sample-data --seed 42 --customers 2000 --periods 10 \\
+              --out notebooks-data --force
 
         Writes DIR/panel.csv, DIR/spec.yaml and DIR/truth.json.
         """

@@ -7,17 +7,21 @@ struct ScoreCommand: ParsableCommand {
         commandName: "score",
         abstract: "Score customers with a weight file: churn probability, health score, band and why.",
         discussion: """
-        The reference production scorer. The data CSV needs the id column, the feature columns and
-        (when the weight file uses them) the period, segment and band-gate columns, named as in the
-        spec embedded in the weight file; no outcome column is needed.
+        The reference production scorer. The data CSV needs the id column, the feature
+        columns and (when the weight file uses them) the period, segment and band-gate
+        columns, named as in the spec embedded in the weight file; no outcome column
+        is needed.
           healthcal score --weights weights.json --data this-quarter.csv
-          healthcal score --weights weights.json --data this-quarter.csv --out scores.csv --top 5
-          healthcal score --weights weights.json --data this-quarter.csv --format json --out scores.json
+          healthcal score --weights weights.json --data this-quarter.csv \\
+              --out scores.csv --top 5
+          healthcal score --weights weights.json --data this-quarter.csv \\
+              --format json --out scores.json
 
-        For each row: id, period, churn_probability, health_score (= 100 x (1 - p)), band, and the
-        --top features that pushed the score most, each with its raw value and its contribution
-        in log-odds (weight x (encoded value - training mean); positive means more churn risk).
-        CSV cells that a spreadsheet would run as a formula are prefixed with a single quote.
+        For each row: id, period, churn_probability, health_score (= 100 x (1 - p)),
+        band, and the --top features that pushed the score most, each with its raw
+        value and its contribution in log-odds (weight x (encoded value - training
+        mean); positive means more churn risk). CSV cells that a spreadsheet would run
+        as a formula are prefixed with a single quote.
         """
     )
 

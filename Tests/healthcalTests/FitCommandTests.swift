@@ -113,6 +113,9 @@ import Testing
         let r = try CLI.run(["fit", "--help"])
         #expect(r.status == 0)
         #expect(r.stdout.contains("LogisticRegression(C = 1/λ)"))
-        #expect(r.stdout.contains("healthcal fit --spec notebooks-data/spec.yaml --data notebooks-data/panel.csv"))
+        // Examples that would pass 80 columns are continued with a backslash, as a shell takes them.
+        #expect(r.stdout.contains("healthcal fit --spec notebooks-data/spec.yaml \\\n      --data notebooks-data/panel.csv"))
+        let discussion = r.stdout.components(separatedBy: "USAGE:")[0]
+        #expect(discussion.split(separator: "\n").allSatisfy { $0.count <= 80 })
     }
 }
