@@ -64,6 +64,36 @@ import TestSupport
         #expect(run.rows.count == 4500)
     }
 
+    /// A snapshot (no period column) is backtested by stratified k-fold; its folds have no
+    /// order, so each is calibrated by the map estimated on the other folds' scores: every
+    /// scored row is calibrated, and no fold is left raw.
+    @Test func snapshotFoldsAreEachCalibratedByTheOthers() throws {
+        var rng = SplitMix64(seed: 5)
+        var csv = "customer_id,signal,churned\n"
+        for i in 0..<3000 {
+            let signal = rng.normal()
+            let y = rng.uniform() < CalibrationMap.sigmoid(-1.5 + signal) ? 1 : 0
+            csv += "C\(i),\(signal),\(y)\n"
+        }
+        var spec = testSpec(period: nil, features: [FeatureSpec(name: "signal", type: .numeric)])
+        spec.calibration.method = .platt
+        let panel = try Panel.make(table: makeTable(csv), spec: spec)
+        #expect(panel.isSnapshot)
+        let run = try Backtest.run(panel: panel)
+        let assessment = try #require(run.calibration)
+        #expect(assessment.mode == .crossFitted)
+        #expect(assessment.steps.count == run.folds.count && assessment.after.rows == run.rows.count)
+        #expect(!run.notes.contains { $0.contains("uncalibrated") }, "\(run.notes)")
+        // Every row, the first fold's included, went through its fold's map.
+        for (k, step) in assessment.steps.enumerated() {
+            #expect(step.evaluationPeriods == [k] && !step.estimationPeriods.contains(k))
+            for i in run.rows.indices where run.foldOfRow[i] == k {
+                #expect(run.calibratedProbability[i] == step.map.apply(logit: run.linearPredictor[i]))
+            }
+        }
+        #expect(run.calibratedProbability != run.probability)
+    }
+
     /// With horizon 2 the first two scored quarters have no calibration map estimated before
     /// them: the note names them.
     @Test func uncalibratedPeriodsAreNamed() throws {

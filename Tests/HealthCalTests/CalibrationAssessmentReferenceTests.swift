@@ -17,6 +17,8 @@ struct CalibrationAssessmentReferenceTests {
             plan = [(scored.filter { $0 <= evaluation[0] - horizon }, evaluation)]
         case .rolling:
             plan = scored.map { t in (scored.filter { $0 <= t - horizon }, [t]) }.filter { !$0.estimation.isEmpty }
+        case .crossFitted:
+            plan = scored.map { t in (scored.filter { $0 != t }, [t]) }
         }
         func pick(_ x: [Double], _ rows: [Int]) -> [Double] { rows.map { x[$0] } }
         var steps: [CalibrationAssessment.Step] = [], rows: [Int] = [], after: [Double] = []
@@ -51,7 +53,7 @@ struct CalibrationAssessmentReferenceTests {
                                      before: before, after: afterSummary, notes: notes)
     }
 
-    static let modes: [CalibrationAssessment.Mode] = [.rolling, .split(holdout: nil), .split(holdout: 3)]
+    static let modes: [CalibrationAssessment.Mode] = [.rolling, .split(holdout: nil), .split(holdout: 3), .crossFitted]
 
     /// Every 8th row of `CalibrationAssessmentTests.miscalibrated()`: 8 periods x 500 rows.
     static func data() -> (p: [Double], y: [Double], period: [Int]) {

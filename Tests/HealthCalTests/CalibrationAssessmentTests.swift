@@ -47,6 +47,38 @@ struct CalibrationAssessmentTests {
         #expect(a.notes.isEmpty)
     }
 
+    /// A snapshot's k-fold scores: every fold is evaluated, each with the map fitted on the rows
+    /// of all the other folds (the same map `CalibrationMap.fit` gives on those rows, to the bit),
+    /// and the folds may come in any order.
+    @Test("cross-fitted: every fold calibrated by a map from the others", arguments: [CalibrationOptions.Method.platt, .isotonic])
+    func crossFitted(method: CalibrationOptions.Method) throws {
+        let d = Self.miscalibrated()
+        // Five "folds" interleaved, as a k-fold's rows are not grouped by fold.
+        let fold = d.period.indices.map { $0 % 5 }
+        let a = try CalibrationAssessment.assess(p: d.p, y: d.y, period: fold, method: method, mode: .crossFitted)
+        #expect(a.evaluationPeriods == [0, 1, 2, 3, 4])
+        #expect(a.before.rows == d.p.count && a.after.rows == d.p.count)
+        for step in a.steps {
+            let k = try #require(step.evaluationPeriods.first)
+            #expect(step.evaluationPeriods == [k] && step.estimationPeriods == [0, 1, 2, 3, 4].filter { $0 != k })
+            let others = d.p.indices.filter { fold[$0] != k }
+            let expected = try CalibrationMap.fit(method, p: others.map { d.p[$0] }, y: others.map { d.y[$0] })
+            // The same rows, summed grouped by fold rather than in input order: Platt's Newton
+            // sums agree to rounding (exactly, rows in order: CalibrationAssessmentReferenceTests).
+            if case let .platt(a1, b1) = step.map, case let .platt(a2, b2) = expected {
+                #expect(abs(a1 - a2) < 1e-12 && abs(b1 - b2) < 1e-12)
+            } else {
+                #expect(step.map == expected)
+            }
+        }
+        #expect(a.after.logLoss < a.before.logLoss)
+        if method == .platt { #expect(abs(try #require(a.after.coxSlope) - 1) < 0.05) }
+        // One fold has nothing to be calibrated by.
+        #expect(throws: CalibrationError.self) {
+            try CalibrationAssessment.assess(p: d.p, y: d.y, period: d.p.map { _ in 0 }, method: method, mode: .crossFitted)
+        }
+    }
+
     @Test("the Platt map estimated on periods 1-6 recovers the true recalibration")
     func plattRecoversTruth() throws {
         let d = Self.miscalibrated()

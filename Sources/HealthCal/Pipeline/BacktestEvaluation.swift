@@ -79,7 +79,9 @@
         guard method != .none else { return (p, nil, []) }
         let a: CalibrationAssessment
         do {
-            a = try CalibrationAssessment.assess(p: p, y: y, w: w, period: periodKey, method: method, mode: .rolling, horizon: horizon)
+            // A snapshot's folds have no order: each is calibrated by a map from all the others.
+            a = try CalibrationAssessment.assess(p: p, y: y, w: w, period: periodKey, method: method,
+                                                 mode: panel.isSnapshot ? .crossFitted : .rolling, horizon: horizon)
         } catch {
             return (p, nil, ["calibration could not be assessed: \(error)"])
         }

@@ -44,6 +44,14 @@ public struct CalibrationAssessment: Sendable, Codable, Equatable {
         /// For each scored period T after the first, estimate on the scored periods t <= T −
         /// horizon and evaluate on T; the evaluations are pooled.
         case rolling
+        /// For each "period" k, estimate on all the others and evaluate on k: for the folds of
+        /// a snapshot's k-fold backtest, which have no order, so that every fold is calibrated
+        /// (rolling would leave the first uncalibrated). Its honesty is the k-fold's own: fold
+        /// k's outcomes never enter its map, but they trained the models that scored the rows
+        /// the map is estimated on, as they do under `.rolling`.
+        case crossFitted
+
+        enum CodingKeys: String, CodingKey { case split, rolling, crossFitted = "cross_fitted" }
     }
 
     /// One estimated map and the periods it was estimated on and applied to.
@@ -86,9 +94,10 @@ public struct CalibrationAssessment: Sendable, Codable, Equatable {
         // Estimation sets are always the first k scored periods, so their rows are one prefix
         // of the grouped rows, and the maps are fitted there without copying any rows.
         let prepared = try CalibrationRows(p: grouped.gather(p), y: grouped.gather(y), w: w.map(grouped.gather), method: method)
-        // Each step: the number k of first scored periods it is estimated on, and the periods
-        // it is evaluated on.
+        // Each step: the number k of first scored periods it is estimated on (all but the
+        // evaluated one when cross-fitted), and the periods it is evaluated on.
         var plan: [(estimated: Int, evaluation: [Int])] = []
+        let crossFitted = mode == .crossFitted
         switch mode {
         case .split(let holdout):
             let h = holdout ?? max(1, scored.count / 3)
@@ -111,6 +120,11 @@ public struct CalibrationAssessment: Sendable, Codable, Equatable {
             guard !plan.isEmpty else {
                 throw .notEnoughPeriods(scored: scored, needed: 2, reason: "one to estimate on and a later one, at least \(horizon) period(s) on, to evaluate")
             }
+        case .crossFitted:
+            guard scored.count >= 2 else {
+                throw .notEnoughPeriods(scored: scored, needed: 2, reason: "one to evaluate and another to estimate on")
+            }
+            plan = scored.map { (scored.count - 1, [$0]) }
         }
 
         // The evaluation rows of all steps, pooled; each step's rows in their input order.
@@ -133,12 +147,12 @@ public struct CalibrationAssessment: Sendable, Codable, Equatable {
         // "before" summary, spread over the cores.
         let starts = plan.map { grouped.start[$0.estimated] }
         let (maps, before) = concurrently(
-            { prepared.fitPrefixes(method, ends: starts) },
+            { crossFitted ? Self.fitAllBut(prepared, blocks: grouped, method: method) : prepared.fitPrefixes(method, ends: starts) },
             { Result { () throws(CalibrationError) in try summarize(p: raw, y: ey, w: ew, label: "before", logits: rawLogits) } })
         var steps: [Step] = []
         for (s, item) in plan.enumerated() {
-            steps.append(Step(estimationPeriods: Array(scored.prefix(item.estimated)), evaluationPeriods: item.evaluation,
-                              map: try maps[s].get()))
+            let estimation = crossFitted ? scored.filter { !item.evaluation.contains($0) } : Array(scored.prefix(item.estimated))
+            steps.append(Step(estimationPeriods: estimation, evaluationPeriods: item.evaluation, map: try maps[s].get()))
         }
         // apply(p) is apply(logit: clippedLogit(p)) for the logit-scale maps: the prepared logits.
         let after = prepared.logits.isEmpty ? rows.indices.map { steps[stepOfRow[$0]].map.apply(raw[$0]) }
@@ -149,6 +163,20 @@ public struct CalibrationAssessment: Sendable, Codable, Equatable {
                                      evaluationPeriods: steps.flatMap(\.evaluationPeriods).sorted(),
                                      before: beforeSummary.summary, after: afterSummary.summary,
                                      notes: beforeSummary.notes + afterSummary.notes)
+    }
+
+    /// For each block k (a period), the map estimated on the rows of every other block.
+    static func fitAllBut(_ prepared: CalibrationRows, blocks: PeriodBlocks,
+                          method: CalibrationOptions.Method) -> [Result<CalibrationMap, CalibrationError>] {
+        let r = prepared.rows, n = r.p.count
+        return concurrentMap(blocks.periods.count) { k in
+            Result { () throws(CalibrationError) in
+                let kept = Array(0..<blocks.start[k]) + Array(blocks.start[k + 1]..<n)
+                let others = try CalibrationRows(p: kept.map { r.p[$0] }, y: kept.map { r.y[$0] },
+                                                 w: r.isWeighted ? kept.map { r.weights[$0] } : nil, method: method)
+                return try others.fit(method, rows: 0..<kept.count)
+            }
+        }
     }
 
     /// The metrics of `p` on the evaluation rows; logit-scale metrics that are undefined here
