@@ -26,7 +26,7 @@ struct FlagsCommand: ParsableCommand {
           healthcal flags --spec spec.yaml --data panel.csv --out reports/q3 \\
               --format json | jq .summary.flag_counts
 
-        Writes (each file atomically, replacing an earlier run):
+        Writes (together once all are written, replacing an earlier run):
           OUT/flags.csv   one row per flag, for a spreadsheet
           OUT/bands.csv   customers, churners, churn rate per band and period
           OUT/flags.json  everything: flags, trajectories, contributions,
@@ -73,9 +73,12 @@ struct FlagsCommand: ParsableCommand {
         var report = FlagDetection.run(scored: scored, panel: panel, models: run.models, options: spec.flags)
         report.notes = run.notes + report.notes
         let folder = URL(fileURLWithPath: out)
-        try OutputFile.write(parts: report.flagsCSVParts(), to: folder.appendingPathComponent("flags.csv").path, overwrite: true)
-        try OutputFile.write(report.bandsCSV(), to: folder.appendingPathComponent("bands.csv").path, overwrite: true)
-        try OutputFile.write(try JSONOutput.string(report), to: folder.appendingPathComponent("flags.json").path, overwrite: true)
+        // The three files appear together, or none of them (see `StagedOutputs`).
+        let files = StagedOutputs()
+        try files.stage(parts: report.flagsCSVParts(), to: folder.appendingPathComponent("flags.csv").path, overwrite: true)
+        try files.stage(report.bandsCSV(), to: folder.appendingPathComponent("bands.csv").path, overwrite: true)
+        try files.stage(try JSONOutput.string(report), to: folder.appendingPathComponent("flags.json").path, overwrite: true)
+        try files.commit()
         switch output.format {
         case .json: emit(try JSONOutput.string(FlagsCommandOutput(report: report, out: out)))
         case .table: emit(FlagsSummaryText.render(report, scored: scored, out: out))

@@ -62,6 +62,20 @@ import Testing
         #expect(summary?["band_table"] is [Any])
     }
 
+    /// A run that cannot write one of its files writes none of them (`bands.csv` is a folder here).
+    @Test func writesAllThreeFilesOrNone() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("healthcal-flags-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (data, spec) = try Self.writePanel(to: folder)
+        let out = folder.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out.appendingPathComponent("bands.csv"), withIntermediateDirectories: true)
+        let r = try CLI.run(["flags", "--spec", spec, "--data", data, "--out", out.path])
+        #expect(r.status == 4)
+        #expect(r.stderr.contains("bands.csv: it is a folder"), "\(r.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path) == ["bands.csv"])
+    }
+
     @Test func helpTeachesWithExamples() {
         let help = FlagsCommand.helpMessage(columns: 100)
         #expect(help.contains("healthcal flags --spec spec.yaml --data panel.csv --out reports/q3"))

@@ -65,6 +65,10 @@ public enum OutputFile {
         if fm.fileExists(atPath: folder.path, isDirectory: &isFolder), !isFolder.boolValue {
             throw .failed(path: path, reason: "\(folder.path) is a file, not a folder")
         }
+        // Found now rather than when renaming over it, after other outputs may be in place.
+        if fm.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw .failed(path: path, reason: "it is a folder")
+        }
         let temp = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
         func failure(_ reason: String) -> WriteError {
             try? fm.removeItem(at: temp)
