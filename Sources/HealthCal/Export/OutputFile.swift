@@ -113,9 +113,9 @@ public enum OutputFile {
 
 /// Outputs that appear together or not at all: each is staged (written in full next to its
 /// destination) as it is made, and only when every one is staged are they renamed into place,
-/// the weight file last. A run that fails part-way leaves the output folder as it was: no new
-/// weight file that a re-run would then need `--force` to replace, and no old one replaced.
-/// Staged files that were never committed are removed when this goes.
+/// those the caller names (the weight file) last. A run that fails part-way leaves the output
+/// folder as it was: no new weight file that a re-run would then need `--force` to replace, and
+/// no old one replaced. Staged files that were never committed are removed when this goes.
 public final class StagedOutputs: @unchecked Sendable {
     private var staged: [OutputFile.Staged] = []
     private var committed = false
