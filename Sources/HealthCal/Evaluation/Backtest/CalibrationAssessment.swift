@@ -91,8 +91,8 @@ public struct CalibrationAssessment: Sendable, Codable, Equatable {
         guard horizon >= 1 else { throw .invalidArgument("calibration assessment: horizon is \(horizon); it must be at least 1") }
         let grouped = PeriodBlocks(period: period)
         let scored = grouped.periods
-        // Estimation sets are always the first k scored periods, so their rows are one prefix
-        // of the grouped rows, and the maps are fitted there without copying any rows.
+        // Estimation sets are the first k scored periods (but when cross-fitted), so their rows
+        // are one prefix of the grouped rows, and the maps are fitted there without copying rows.
         let prepared = try CalibrationRows(p: grouped.gather(p), y: grouped.gather(y), w: w.map(grouped.gather), method: method)
         // Each step: the number k of first scored periods it is estimated on (all but the
         // evaluated one when cross-fitted), and the periods it is evaluated on.
