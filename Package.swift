@@ -22,12 +22,14 @@ let package = Package(
         ),
         // ...and SHA-256 with the CPU's SHA instructions (fingerprints of large input files).
         .target(name: "CSHA256"),
+        // ...and the atomic renames (renameat2) that put a run's output folder in place.
+        .target(name: "CSystem"),
         // Matrices and the BLAS/LAPACK calls; knows nothing about churn.
         .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
         // The domain: data, model, evaluation, export, report.
         .target(
             name: "HealthCal",
-            dependencies: ["LinearAlgebra", "CSHA256", .product(name: "Yams", package: "Yams")]
+            dependencies: ["LinearAlgebra", "CSHA256", "CSystem", .product(name: "Yams", package: "Yams")]
         ),
         // The command-line tool: parses, calls HealthCal, prints.
         .executableTarget(

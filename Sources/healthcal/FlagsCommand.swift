@@ -26,7 +26,9 @@ struct FlagsCommand: ParsableCommand {
           healthcal flags --spec spec.yaml --data panel.csv --out reports/q3 \\
               --format json | jq .summary.flag_counts
 
-        Writes (together once all are written, replacing an earlier run):
+        Writes (into a sibling folder that replaces OUT in one rename once all
+        is written, so OUT holds one run's files, never a mix; other files in
+        OUT are kept; a second run into OUT fails at once, or waits with --wait):
           OUT/flags.csv   one row per flag, for a spreadsheet
           OUT/bands.csv   customers, churners, churn rate per band and period
           OUT/flags.json  everything: flags, trajectories, contributions,
@@ -46,6 +48,8 @@ struct FlagsCommand: ParsableCommand {
     @Option(help: "Folder for flags.csv, bands.csv and flags.json (created if needed).")
     var out: String
 
+    @Flag(help: "If another run is writing the same folder, wait for it instead of failing.") var wait = false
+
     @OptionGroup var output: FormatOption
 
     func run() throws {
@@ -53,6 +57,10 @@ struct FlagsCommand: ParsableCommand {
     }
 
     private func execute() throws {
+        // The folder's lock before any work (see `OutputFolder`).
+        let files = try OutputFolder(out, owned: ["flags.csv", "bands.csv", "flags.json"], wait: wait) { pid in
+            note("waiting for " + (pid.map { "healthcal process \($0)" } ?? "another healthcal run") + " to finish writing \(out)")
+        }
         let spec = try Spec.load(path: self.spec)
         let panel = try PanelLoading.load(path: data, spec: spec)
         // Progress per fold only on a terminal, so logs and pipes stay clean.
@@ -72,12 +80,9 @@ struct FlagsCommand: ParsableCommand {
         }
         var report = FlagDetection.run(scored: scored, panel: panel, models: run.models, options: spec.flags)
         report.notes = run.notes + report.notes
-        let folder = URL(fileURLWithPath: out)
-        // The three files appear together, or none of them (see `StagedOutputs`).
-        let files = StagedOutputs()
-        try files.stage(parts: report.flagsCSVParts(), to: folder.appendingPathComponent("flags.csv").path, overwrite: true)
-        try files.stage(report.bandsCSV(), to: folder.appendingPathComponent("bands.csv").path, overwrite: true)
-        try files.stage(try JSONOutput.string(report), to: folder.appendingPathComponent("flags.json").path, overwrite: true)
+        try files.write(parts: report.flagsCSVParts(), to: "flags.csv")
+        try files.write(report.bandsCSV(), to: "bands.csv")
+        try files.write(try JSONOutput.string(report), to: "flags.json")
         try files.commit()
         switch output.format {
         case .json: emit(try JSONOutput.string(FlagsCommandOutput(report: report, out: out)))

@@ -22,4 +22,11 @@ struct Healthcal: ParsableCommand {
             FlagsCommand.self, ScoreCommand.self, ExportCommand.self, DiffCommand.self, RecalibrateCommand.self,
         ]
     )
+
+    /// Ctrl-C, a scheduler's SIGTERM or a closed terminal remove the run's unfinished outputs and
+    /// exit with 130, 143 or 129 (see `TemporaryFiles`).
+    static func main() {
+        TemporaryFiles.shared.removeOnSignals()
+        main(nil)
+    }
 }

@@ -21,8 +21,14 @@ struct RecalibrateCommand: ParsableCommand {
         flags/flags.csv (every flag), flags/bands.csv, flags/summary.json. For
         each flag's trajectory and contributions in JSON, run healthcal flags.
         An existing weight file in the folder is never replaced without
-        --force. The files appear together once all are written (the weight
-        file last): a run that fails part-way leaves the folder as it was.
+        --force. Everything is written into a sibling folder that replaces the
+        old one in one rename once all is written: whatever stops the run
+        (an error, Ctrl-C, a kill), the folder holds either the old run's
+        outputs or this run's, never a mix. Other files you keep in the folder
+        are carried over. A second run into the same folder fails at once
+        naming the first one's process id, or with --wait waits for it.
+        Ctrl-C or SIGTERM removes the unfinished outputs and exits with 130
+        or 143.
 
         Every figure in the report is out-of-sample: each period was scored by
         a model trained only on periods whose outcomes were already known (see
@@ -39,6 +45,7 @@ struct RecalibrateCommand: ParsableCommand {
     @Option(help: "A date line for the report, e.g. 2025-10-02 (default: none, so reruns give identical files).") var date: String?
     @Option(help: "L2 penalty λ; overrides the spec's model.ridge.") var ridge: Double?
     @Flag(help: "Replace an existing weight file in the output folder.") var force = false
+    @Flag(help: "If another run is writing the same folder, wait for it instead of failing.") var wait = false
     @OptionGroup var output: FormatOption
 
     func run() throws {
@@ -46,7 +53,7 @@ struct RecalibrateCommand: ParsableCommand {
             let champion = try championModel(weights: champion, scorecard: scorecard, data: data)
             let folder = out ?? "reports/\(label ?? "latest")"
             let options = Recalibration.Options(specPath: spec, dataPath: data, outDirectory: folder, label: label,
-                                                date: date, champion: champion, ridge: ridge, force: force)
+                                                date: date, champion: champion, ridge: ridge, force: force, wait: wait)
             let result = try Recalibration.run(options, progress: Progress.reporter())
             switch output.format {
             case .json: emit(try JSONOutput.string(result))

@@ -52,9 +52,11 @@ import Testing
         #expect(Self.camelCaseKeys(of: championMetrics).isEmpty)
     }
 
-    /// A run that fails while writing changes nothing in the output folder: no new weight file
-    /// (which a re-run would need --force to replace), no old one replaced, no temporary files.
-    @Test func aRunThatFailsWhileWritingLeavesTheFolderAsItWas() throws {
+    /// A run that fails changes nothing in the output folder (no new weight file that a re-run
+    /// would need --force to replace, no old one replaced, no temporary files), and what a run
+    /// owns is replaced whole: a file named `exports` where the exports' folder goes is replaced
+    /// by the new folder, not mixed with it. (OutputAtomicityTests kills runs while they write.)
+    @Test func aRunThatFailsLeavesTheFolderAsItWasAndOwnedNamesAreReplacedWhole() throws {
         let dir = try CLI.temporaryDirectory()
         let gen = try CLI.run(["sample-data", "--seed", "4", "--customers", "300", "--periods", "8", "--out", dir.path])
         #expect(gen.status == 0, "\(gen.stderr)")
@@ -62,29 +64,30 @@ import Testing
                     "--data", dir.appendingPathComponent("panel.csv").path]
         let out = dir.appendingPathComponent("out")
         let fm = FileManager.default
-        // `exports` is a file where the exports' folder should be: staging them fails.
         try fm.createDirectory(at: out, withIntermediateDirectories: true)
         try Data("not a folder".utf8).write(to: out.appendingPathComponent("exports"))
-        func contents() throws -> [String] {
-            try fm.subpathsOfDirectory(atPath: out.path).filter { $0 != "flags" }.sorted()
-        }
-        let failed = try CLI.run(args + ["--out", out.path])
-        #expect(failed.status == 4)
-        #expect(failed.stderr.contains("exports is a file, not a folder"), "\(failed.stderr)")
-        #expect(try contents() == ["exports"])
-        // With --force over an earlier run's weights: they stay as they were.
         let old = Data("{\"earlier\": true}".utf8)
         try old.write(to: out.appendingPathComponent("weights.json"))
-        let forced = try CLI.run(args + ["--out", out.path, "--force"])
-        #expect(forced.status == 4)
+        func contents() throws -> [String] { try fm.subpathsOfDirectory(atPath: out.path).sorted() }
+        // A run that fails (an unknown column in the spec) after taking the folder: nothing changes.
+        let badSpec = dir.appendingPathComponent("bad.yaml")
+        let spec = try String(contentsOf: dir.appendingPathComponent("spec.yaml"), encoding: .utf8)
+        try spec.replacingOccurrences(of: "outcome: churned", with: "outcome: no_such_column").write(to: badSpec, atomically: true, encoding: .utf8)
+        let failed = try CLI.run(["recalibrate", "--spec", badSpec.path, "--data", dir.appendingPathComponent("panel.csv").path,
+                                  "--out", out.path, "--force"])
+        #expect(failed.status == 2, "\(failed.stderr)")
         #expect(try Data(contentsOf: out.appendingPathComponent("weights.json")) == old)
         #expect(try contents() == ["exports", "weights.json"])
-        // With the obstacle and the earlier weights gone, the command succeeds without --force:
-        // the failed runs left no weight file of their own, and no temporary files remain.
-        try fm.removeItem(at: out.appendingPathComponent("exports"))
-        try fm.removeItem(at: out.appendingPathComponent("weights.json"))
-        let retried = try CLI.run(args + ["--out", out.path])
-        #expect(retried.status == 0, "\(retried.stderr)")
+        #expect(try fm.contentsOfDirectory(atPath: dir.path).filter { $0.contains("staging") }.isEmpty)
+        // Without --force the earlier weights stop the run before any work.
+        let refused = try CLI.run(args + ["--out", out.path])
+        #expect(refused.status == 4)
+        #expect(try contents() == ["exports", "weights.json"])
+        // With --force the run replaces the owned names whole: `exports` is now the exports' folder.
+        let forced = try CLI.run(args + ["--out", out.path, "--force"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(try contents().contains("exports/score.sql"))
+        #expect(try Data(contentsOf: out.appendingPathComponent("weights.json")) != old)
         #expect(try contents().filter { $0.hasPrefix(".") || $0.contains("/.") }.isEmpty)
     }
 

@@ -16,9 +16,11 @@ public enum Recalibration {
         public var ridge: Double?
         /// Replace an existing weight file in the output folder.
         public var force: Bool
+        /// Wait for another run writing the same folder to finish, instead of failing at once.
+        public var wait: Bool
 
         public init(specPath: String, dataPath: String, outDirectory: String, label: String? = nil, date: String? = nil,
-                    champion: ChampionModel? = nil, ridge: Double? = nil, force: Bool = false) {
+                    champion: ChampionModel? = nil, ridge: Double? = nil, force: Bool = false, wait: Bool = false) {
             self.specPath = specPath
             self.dataPath = dataPath
             self.outDirectory = outDirectory
@@ -27,6 +29,7 @@ public enum Recalibration {
             self.champion = champion
             self.ridge = ridge
             self.force = force
+            self.wait = wait
         }
     }
 
@@ -70,10 +73,12 @@ public enum Recalibration {
 
     public static func run(_ options: Options, progress: (@Sendable (String) -> Void)? = nil) throws -> Result {
         let say: @Sendable (String) -> Void = { progress?($0) }
-        // Refuse before any work, so a run that would not be allowed to finish writes nothing.
-        let weightsPath = URL(fileURLWithPath: options.outDirectory).appendingPathComponent("weights.json").path
-        if !options.force && FileManager.default.fileExists(atPath: weightsPath) {
-            throw OutputFile.WriteError.exists(path: weightsPath)
+        // The folder's lock is taken, and an existing weight file refused, before any work: a run
+        // that would not be allowed to finish writes nothing. Every output is written into a
+        // staging folder that replaces the old one in one rename at the end (`OutputFolder`).
+        let outputs = try OutputFolder(options.outDirectory, owned: ownedNames, protected: ["weights.json"],
+                                       force: options.force, wait: options.wait) { pid in
+            say("waiting for " + (pid.map { "healthcal process \($0)" } ?? "another healthcal run") + " to finish writing \(options.outDirectory)")
         }
         say("reading \(options.dataPath)")
         let spec = try Spec.load(path: options.specPath)
@@ -141,25 +146,22 @@ public enum Recalibration {
         var notes = flags.notes
         say("writing \(options.outDirectory)")
 
-        // Every output is staged next to its destination and renamed into place only once all
-        // are written, the weight file last: a run that fails part-way changes nothing there.
-        let outputs = StagedOutputs()
         // Built before waiting for the weight file, whose thread is usually still hashing, and
         // written (tens of MB copied by the kernel) on another core while the rest is written.
         let flagsCSV = flags.flagsCSVParts()
-        let flagsWritten = BackgroundValue { [path = path("flags/flags.csv")] in
-            Swift.Result { () throws(OutputFile.WriteError) in try outputs.stage(parts: flagsCSV, to: path, overwrite: true) }
+        let flagsWritten = BackgroundValue { [path = "flags/flags.csv"] in
+            Swift.Result { () throws(OutputFile.WriteError) in try outputs.write(parts: flagsCSV, to: path) }
         }
         // Whatever fails below, the process does not end in the middle of that write.
         defer { _ = flagsWritten.value }
         let exports = try weightFileExports.value.get()
-        try outputs.stage(exports.json, to: path("weights.json"), overwrite: options.force)
+        try outputs.write(exports.json, to: "weights.json")
         files["weight file"] = path("weights.json")
-        try outputs.stage(exports.sql, to: path("exports/score.sql"), overwrite: true)
+        try outputs.write(exports.sql, to: "exports/score.sql")
         files["SQL scoring query"] = path("exports/score.sql")
         switch exports.pmml {
         case .success(let pmml):
-            try outputs.stage(pmml, to: path("exports/model.pmml"), overwrite: true)
+            try outputs.write(pmml, to: "exports/model.pmml")
             files["PMML 4.4"] = path("exports/model.pmml")
         case .failure(let error):
             notes.append("PMML not written: \(error.description)")
@@ -167,28 +169,28 @@ public enum Recalibration {
         if exports.weightFile.segments != nil {
             notes.append("exports/weights.csv and exports/scorecard.csv hold the pooled model only; the segment models are in weights.json, score.sql and model.pmml")
         }
-        try outputs.stage(exports.weightsCSV, to: path("exports/weights.csv"), overwrite: true)
+        try outputs.write(exports.weightsCSV, to: "exports/weights.csv")
         files["weights for spreadsheets"] = path("exports/weights.csv")
         switch exports.scorecard {
         case .success(let scorecard):
-            try outputs.stage(scorecard, to: path("exports/scorecard.csv"), overwrite: true)
+            try outputs.write(scorecard, to: "exports/scorecard.csv")
             files["scorecard points"] = path("exports/scorecard.csv")
         case .failure(let error):
             notes.append("scorecard not written: \(error.description)")
         }
 
         try flagsWritten.value.get()
-        try outputs.stage(flags.bandsCSV(), to: path("flags/bands.csv"), overwrite: true)
+        try outputs.write(flags.bandsCSV(), to: "flags/bands.csv")
         // The summary only: every flag is in flags.csv, and the full record with trajectories and
         // contributions (which runs to hundreds of MB on a million rows) is `healthcal flags`'s.
-        try outputs.stage(try JSONOutput.string(FlagsSummaryFile(report: flags)), to: path("flags/summary.json"), overwrite: true)
+        try outputs.write(try JSONOutput.string(FlagsSummaryFile(report: flags)), to: "flags/summary.json")
         files["flags"] = path("flags/flags.csv")
         files["band table"] = path("flags/bands.csv")
         files["flag summary"] = path("flags/summary.json")
         let metrics = Metrics(backtest: backtest, fit: final.fit,
                               segmentFits: perSegment ? segmented.segments.mapValues(\.fit) : nil,
                               flags: flags.summary, referencePeriod: flags.referencePeriod)
-        try outputs.stage(try JSONOutput.string(metrics), to: path("metrics.json"), overwrite: true)
+        try outputs.write(try JSONOutput.string(metrics), to: "metrics.json")
         files["metrics"] = path("metrics.json")
 
         var (inputs, ranking) = report.value
@@ -196,11 +198,11 @@ public enum Recalibration {
             + [("report", "report.html"), ("summary", "summary.md")]
         inputs.bands = bandDigest(flags, scored: scored)
         inputs.flags = flagDigest(flags)
-        try outputs.stage(LeadershipReport.html(inputs, ranking: ranking), to: path("report.html"), overwrite: true)
-        try outputs.stage(LeadershipReport.markdown(inputs), to: path("summary.md"), overwrite: true)
+        try outputs.write(LeadershipReport.html(inputs, ranking: ranking), to: "report.html")
+        try outputs.write(LeadershipReport.markdown(inputs), to: "summary.md")
         files["report"] = path("report.html")
         files["summary"] = path("summary.md")
-        try outputs.commit(last: [path("weights.json")])
+        try outputs.commit()
 
         return Result(label: label, rows: panel.rowCount, customers: panel.customerIDs.count,
                       periods: panel.periods.map(\.label), scoredPeriods: run.folds.map(\.test), auc: m.rocAUC,
@@ -208,6 +210,9 @@ public enum Recalibration {
                       championAUC: comparison?.champion.auc, flagCounts: flags.summary.flagCounts, files: files,
                       notes: notes)
     }
+
+    /// What a run writes into its folder: anything else already there is kept.
+    static let ownedNames: Set<String> = ["weights.json", "metrics.json", "report.html", "summary.md", "exports", "flags"]
 
     /// The first `k` of `items` in a stable sort by `before`, without sorting them all (tens of
     /// thousands of score drops for four rows of the report): ties keep their order in `items`.

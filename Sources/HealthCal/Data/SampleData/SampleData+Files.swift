@@ -2,63 +2,28 @@ import Foundation
 
 extension SampleData {
     /// Writes `panel.csv`, `spec.yaml` and `truth.json` into `directory` (created if needed),
-    /// streaming the CSV period by period. Each file is written to a temporary name and renamed,
-    /// so a failed run never leaves a half-written panel under the final name. Existing files
-    /// are an error unless `overwrite` is true. The bytes equal `generate(...)`'s strings.
+    /// streaming the CSV period by period. The three appear together or not at all
+    /// (`OutputFolder`: other files in the folder are kept). Existing files are an error unless
+    /// `overwrite` is true. The bytes equal `generate(...)`'s strings.
     @discardableResult
     public static func write(seed: UInt64, customers: Int, periods: Int, directory: String,
                              overwrite: Bool = false) throws(SampleDataError) -> SampleSummary {
-        let fm = FileManager.default
-        let dir = URL(fileURLWithPath: directory)
-        let names = ["panel.csv", "spec.yaml", "truth.json"]
-        if !overwrite {
-            for name in names where fm.fileExists(atPath: dir.appendingPathComponent(name).path) {
-                throw .io("\(dir.appendingPathComponent(name).path) exists (pass overwrite to replace it)")
+        let names: Set<String> = ["panel.csv", "spec.yaml", "truth.json"]
+        do {
+            let folder = try OutputFolder(directory, owned: names, protected: names, force: overwrite)
+            let summary = try folder.write(to: "panel.csv") { emit in
+                try simulate(seed: seed, customers: customers, periods: periods, emit: emit)
             }
-        }
-        do {
-            try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+            try folder.write(specYAML(summary), to: "spec.yaml")
+            try folder.write(truthJSON(summary), to: "truth.json")
+            try folder.commit()
+            return summary
+        } catch let error as SampleDataError {
+            throw error
+        } catch let error as OutputFile.WriteError {
+            throw .io(error.description)
         } catch {
-            throw .io("cannot create \(directory): \(error.localizedDescription)")
-        }
-        let csvURL = dir.appendingPathComponent("panel.csv")
-        let tmp = dir.appendingPathComponent(".panel.csv.tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        guard fm.createFile(atPath: tmp.path, contents: nil), let handle = FileHandle(forWritingAtPath: tmp.path) else {
-            throw .io("cannot create \(tmp.path)")
-        }
-        let summary: SampleSummary
-        do {
-            summary = try simulate(seed: seed, customers: customers, periods: periods) { chunk in
-                try handle.write(contentsOf: Data(chunk.utf8))
-            }
-            try handle.close()
-        } catch {
-            try? handle.close()
-            try? fm.removeItem(at: tmp)
-            throw (error as? SampleDataError) ?? .io("\(tmp.path): \(error.localizedDescription)")
-        }
-        try replace(csvURL, with: tmp)
-        try writeAtomically(specYAML(summary), to: dir.appendingPathComponent("spec.yaml"))
-        try writeAtomically(truthJSON(summary), to: dir.appendingPathComponent("truth.json"))
-        return summary
-    }
-
-    private static func writeAtomically(_ text: String, to url: URL) throws(SampleDataError) {
-        do {
-            try Data(text.utf8).write(to: url, options: .atomic)
-        } catch {
-            throw .io("cannot write \(url.path): \(error.localizedDescription)")
-        }
-    }
-
-    private static func replace(_ url: URL, with tmp: URL) throws(SampleDataError) {
-        let fm = FileManager.default
-        do {
-            if fm.fileExists(atPath: url.path) { try fm.removeItem(at: url) }
-            try fm.moveItem(at: tmp, to: url)
-        } catch {
-            try? fm.removeItem(at: tmp)
-            throw .io("cannot move the panel into \(url.path): \(error.localizedDescription)")
+            throw .io("\(directory): \(error.localizedDescription)")
         }
     }
 
