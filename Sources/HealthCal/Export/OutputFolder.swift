@@ -42,7 +42,7 @@ public final class OutputFolder: @unchecked Sendable {
         if fm.fileExists(atPath: destination, isDirectory: &isFolder), !isFolder.boolValue {
             throw .failed(path: path, reason: "it is a file, not a folder")
         }
-        lock = try OutputLock(for: destination, wait: wait, waiting: waiting)
+        lock = try OutputLock(for: destination, shown: path, wait: wait, waiting: waiting)
         if !force {
             for name in protected.sorted() where fm.fileExists(atPath: url.appendingPathComponent(name).path) {
                 throw .exists(path: URL(fileURLWithPath: path).appendingPathComponent(name).path)

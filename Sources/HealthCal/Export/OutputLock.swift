@@ -13,7 +13,9 @@ public final class OutputLock: @unchecked Sendable {
     /// Takes the lock for `destination`, creating its parent folder if needed. Without `wait`, a
     /// lock another process holds is an error; with it, `waiting` is called once with that
     /// process's id (when known) and the lock is waited for.
-    public init(for destination: String, wait: Bool, waiting: ((Int32?) -> Void)? = nil) throws(OutputFile.WriteError) {
+    /// `shown` is the destination as the user wrote it, for messages.
+    public init(for destination: String, shown: String? = nil, wait: Bool,
+                waiting: ((Int32?) -> Void)? = nil) throws(OutputFile.WriteError) {
         let url = URL(fileURLWithPath: destination)
         let parent = url.deletingLastPathComponent()
         var isFolder: ObjCBool = false
@@ -37,7 +39,7 @@ public final class OutputLock: @unchecked Sendable {
             let holder = Self.holder(fd)
             guard wait else {
                 close(fd)
-                throw .busy(path: destination, pid: holder)
+                throw .busy(path: shown ?? destination, pid: holder)
             }
             waiting?(holder)
             while flock(fd, LOCK_EX) != 0 {
