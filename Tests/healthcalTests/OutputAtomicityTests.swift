@@ -118,7 +118,10 @@ import Testing
             case SIGKILL:
                 #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL)
             default:
-                #expect(process.terminationReason == .exit && process.terminationStatus == 128 + signal,
+                // 130 or 143; or 0 when the run put its outputs in place and ended before the
+                // signal's handler got a turn (on a busy machine, at the last steps).
+                let finished = process.terminationStatus == 0 && Self.contents(out) == new
+                #expect(process.terminationReason == .exit && (process.terminationStatus == 128 + signal || finished),
                         "stop \(stop): exit \(process.terminationStatus)")
             }
             let now = Self.contents(out)
