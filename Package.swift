@@ -1,5 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
+import Foundation
 
 let package = Package(
     name: "healthcal",
@@ -43,3 +44,13 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets (Fuzz/, docs/fuzzing.md): only with HEALTHCAL_FUZZ=1, which scripts/fuzz sets
+// along with -sanitize=fuzzer,address; without libFuzzer they would not link, so an ordinary
+// `swift build` must not see them.
+if ProcessInfo.processInfo.environment["HEALTHCAL_FUZZ"] == "1" {
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
+    for name in ["FuzzCSV", "FuzzSpec", "FuzzScorecard", "FuzzWeightFile", "FuzzPeriod"] {
+        package.targets.append(.executableTarget(name: name, dependencies: ["HealthCal", "FuzzSupport"], path: "Fuzz/\(name)"))
+    }
+}

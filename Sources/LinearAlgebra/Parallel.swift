@@ -48,6 +48,39 @@ public enum Parallel {
     }
 }
 
+extension Parallel {
+    /// `(0..<count).map(body)`, with the calls spread over the cores; results in index order.
+    ///
+    /// Each call initializes its own element of the result's storage, obtained once before the
+    /// calls start, so no two calls touch the same memory. (Writing elements of one shared
+    /// `[T]` from several threads, even at distinct indices, is a data race: each write goes
+    /// through the array's uniqueness check.)
+    public static func map<T>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        _ = workers
+        guard count > 1 else { return count == 1 ? [body(0)] : [] }
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            let slots = Slots(base: base)
+            DispatchQueue.concurrentPerform(iterations: count) { k in slots.base.advanced(by: k).initialize(to: body(k)) }
+            initialized = count
+        }
+    }
+
+    /// One `body(chunkIndex, rows)` result per chunk of `range` (the chunks of `forEachChunk`),
+    /// in chunk order.
+    public static func mapChunks<T>(of range: Range<Int>, _ body: @Sendable (Int, Range<Int>) -> T) -> [T] {
+        map(chunkCount(range.count)) { k in
+            let lo = range.lowerBound + k * chunkRows
+            return body(k, lo..<min(range.upperBound, lo + chunkRows))
+        }
+    }
+
+    /// The result storage handed to the workers of `map`; each initializes only its own element.
+    private struct Slots<T>: @unchecked Sendable {
+        let base: UnsafeMutablePointer<T>
+    }
+}
+
 /// A mutable buffer that concurrent chunks write to at disjoint indices. The caller guarantees
 /// no two chunks touch the same element.
 public struct SharedBuffer: @unchecked Sendable {

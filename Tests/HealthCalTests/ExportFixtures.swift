@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import HealthCal
 
 /// Synthetic panels for the export and conformance tests, built in code (no CSV reader), with
@@ -141,12 +142,12 @@ func runWithInput(_ binary: String, _ arguments: [String], _ script: String) thr
     process.standardOutput = output
     process.standardError = errors
     try process.run()
+    let out = PipeDrain(output.fileHandleForReading), err = PipeDrain(errors.fileHandleForReading)
     input.fileHandleForWriting.write(Data(script.utf8))
     try input.fileHandleForWriting.close()
-    let out = output.fileHandleForReading.readDataToEndOfFile()
-    let err = errors.fileHandleForReading.readDataToEndOfFile()
+    let outData = out.finish(), errData = err.finish()
     process.waitUntilExit()
-    return (process.terminationStatus, out, err)
+    return (process.terminationStatus, outData, errData)
 }
 
 /// Runs SQL in `/usr/bin/sqlite3` (JSON output); nil when the binary is missing.

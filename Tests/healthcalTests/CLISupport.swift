@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `healthcal` executable (it sits next to the test bundle in .build/<config>/)
 /// and captures its exit code, standard output and standard error.
@@ -38,12 +39,14 @@ enum CLI {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        // Read before waiting so a large output cannot fill the pipe and block the child.
+        // Both pipes are drained at once, before waiting: a child that fills one pipe (64 kB)
+        // while the other is being read would otherwise block forever, and so would the test.
+        let e = PipeDrain(err.fileHandleForReading)
         let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
+        let stderr = e.finish()
         process.waitUntilExit()
         return CLIRun(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                      stderr: String(decoding: e, as: UTF8.self))
+                      stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     static func temporaryDirectory() throws -> URL {

@@ -9,28 +9,12 @@ struct ExportCLITests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let fixtures = root.appendingPathComponent("Tests/HealthCalTests/Fixtures")
 
-    static var binary: URL? {
-        for config in ["debug", "release"] {
-            let url = root.appendingPathComponent(".build/\(config)/healthcal")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return nil
-    }
-
     struct Run { var status: Int32; var stdout: String; var stderr: String }
 
+    /// The binary built next to this test bundle (whatever the scratch path: .build, .build-asan).
     func run(_ args: [String]) throws -> Run {
-        let bin = try #require(Self.binary, "build the healthcal binary first (swift build)")
-        let p = Process()
-        p.executableURL = bin
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        let r = try CLI.run(args)
+        return Run(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
 
     func tempDir() throws -> URL {

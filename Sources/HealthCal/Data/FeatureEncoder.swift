@@ -66,9 +66,8 @@ public enum FeatureEncoder {
             try problems.throwIfAny()
         }
         let features = spec.features
-        let slots = FeatureSlots(count: features.count)
         let firstRow = FittedEncoding.contiguousStart(rows)
-        DispatchQueue.concurrentPerform(iterations: features.count) { k in
+        let results = concurrentMap(features.count) { k -> (fitted: FittedFeature?, problems: [DataProblem]) in
             let fs = features[k]
             var problems = ProblemCollector()
             var fitted: FittedFeature? = nil
@@ -86,28 +85,13 @@ public enum FeatureEncoder {
             } else {
                 problems.add(DataProblem(file: panel.source, columnName: fs.name, message: "the panel has no feature \"\(fs.name)\""))
             }
-            slots.set(k, fitted, problems.problems)
+            return (fitted, problems.problems)
         }
         var problems = ProblemCollector()
-        for k in features.indices { for problem in slots.problems[k] { problems.add(problem) } }
+        for result in results { for problem in result.problems { problems.add(problem) } }
         try problems.throwIfAny()
-        let fitted = slots.fitted.compactMap { $0 }
+        let fitted = results.compactMap(\.fitted)
         return FittedEncoding(features: fitted, names: ["const"] + fitted.flatMap(\.columns), contributionMeans: [])
-    }
-
-    /// Per-feature results of `fitFeatures`, each slot written by one concurrent iteration and
-    /// read after all have finished.
-    private final class FeatureSlots: @unchecked Sendable {
-        var fitted: [FittedFeature?]
-        var problems: [[DataProblem]]
-        init(count: Int) {
-            fitted = Array(repeating: nil, count: count)
-            problems = Array(repeating: [], count: count)
-        }
-        func set(_ k: Int, _ feature: FittedFeature?, _ found: [DataProblem]) {
-            fitted[k] = feature
-            problems[k] = found
-        }
     }
 
     /// `firstRow`: `rows` is `firstRow..<firstRow + rows.count` in order, so the column is read straight.

@@ -45,14 +45,12 @@ public struct Design: Sendable {
     /// The mean of each column (columns on all cores), each summed by `columnSum`.
     public func columnMeans() -> [Double] {
         let n = rowCount, x = self.x
-        let means = ColumnValues(count: columnCount)
-        DispatchQueue.concurrentPerform(iterations: columnCount) { j in
+        return concurrentMap(columnCount) { j in
             let s = x.storage.withUnsafeBufferPointer { xp in
                 Self.columnSum(UnsafeBufferPointer(rebasing: xp[(j * n)..<((j + 1) * n)]))
             }
-            means.values[j] = s / Double(n)
+            return s / Double(n)
         }
-        return means.values
     }
 }
 
@@ -71,10 +69,4 @@ extension Design {
     static func columnSum(_ column: UnsafeBufferPointer<Double>) -> Double {
         PresentSums.sum(column, lower: -.infinity, upper: .infinity).sum
     }
-}
-
-/// One value per column, each written by one concurrent iteration.
-private final class ColumnValues: @unchecked Sendable {
-    var values: [Double]
-    init(count: Int) { values = Array(repeating: 0, count: count) }
 }

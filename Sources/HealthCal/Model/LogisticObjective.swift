@@ -75,13 +75,9 @@ struct LogisticObjective: NewtonObjective {
     private mutating func evaluate(at beta: [Double], derivatives kind: Derivatives) throws -> NewtonEvaluation {
         let n = x.rows, p = x.cols, x = self.x, y = self.y, w = self.w, bs = Self.blockRows, unit = unitWeights
         let derivatives = kind != .none
-        let chunks = Parallel.chunkCount(n)
-        let losses = ChunkSums(count: chunks)
-        let slots = ChunkAccumulators(count: kind == .hessian ? chunks : 0)
-        let gradients = ChunkVectors(count: kind == .gradient ? chunks : 0)
-        eta.withUnsafeMutableBufferPointer { ep in
+        let parts = eta.withUnsafeMutableBufferPointer { ep in
             let etaOut = SharedBuffer(ep.baseAddress!)
-            Parallel.forEachChunk(of: 0..<n) { k, rows in
+            return Parallel.mapChunks(of: 0..<n) { _, rows -> ChunkPart in
                 var acc = kind == .hessian ? WeightedGramAccumulator(cols: p, blockRows: bs) : nil
                 var gradient = [Double](repeating: 0, count: kind == .gradient ? p : 0)
                 let hw = UnsafeMutablePointer<Double>.allocate(capacity: bs)
@@ -122,18 +118,16 @@ struct LogisticObjective: NewtonObjective {
                         }
                     }
                 }
-                losses.values[k] = s
-                if kind == .hessian { slots.values[k] = acc }
-                if kind == .gradient { gradients.values[k] = gradient }
+                return ChunkPart(loss: s, accumulator: acc, gradient: gradient)
             }
         }
-        negativeLogLikelihood = losses.values.reduce(0, +)
+        negativeLogLikelihood = parts.reduce(0) { $0 + $1.loss }
         let value = negativeLogLikelihood + penalty(beta)
         guard derivatives else { return NewtonEvaluation(value: value, gradient: [], hessian: Matrix(rows: 0, cols: 0)) }
         if kind == .gradient {
             // Chunk sums added in chunk order, as `WeightedGramAccumulator.merge` adds them.
             var g = [Double](repeating: 0, count: p)
-            for part in gradients.values {
+            for part in parts.map(\.gradient) {
                 guard part.count == p else { throw FitError.numerical("a chunk of rows was not summed") }
                 for j in 0..<p { g[j] += part[j] }
             }
@@ -141,7 +135,7 @@ struct LogisticObjective: NewtonObjective {
             return NewtonEvaluation(value: value, gradient: g, hessian: Matrix(rows: 0, cols: 0))
         }
         var total = WeightedGramAccumulator(cols: p)
-        for part in slots.values {
+        for part in parts.map(\.accumulator) {
             guard let part else { throw FitError.numerical("a chunk of rows was not summed") }
             try total.merge(part)
         }
@@ -162,20 +156,11 @@ struct LogisticObjective: NewtonObjective {
     }
 }
 
-/// Per-chunk results, each slot written by exactly one chunk and read after all finished.
-final class ChunkSums: @unchecked Sendable {
-    var values: [Double]
-    init(count: Int) { values = Array(repeating: 0, count: count) }
-}
-
-final class ChunkVectors: @unchecked Sendable {
-    var values: [[Double]]
-    init(count: Int) { values = Array(repeating: [], count: count) }
-}
-
-final class ChunkAccumulators: @unchecked Sendable {
-    var values: [WeightedGramAccumulator?]
-    init(count: Int) { values = Array(repeating: nil, count: count) }
+/// One chunk's share of a pass: its loss, and its Hessian accumulator or gradient when asked.
+struct ChunkPart {
+    var loss: Double
+    var accumulator: WeightedGramAccumulator?
+    var gradient: [Double]
 }
 
 /// 1 / (1 + e^−η), without overflow for large |η|.

@@ -204,9 +204,8 @@ public enum LogisticRegression {
         let known = known.flatMap { $0.count == p ? $0 : nil } ?? Array(repeating: nil, count: p)
         let scanned = (0..<p).filter { known[$0] == nil }
         // Columns are independent: split them over the cores (a pass over each).
-        let found = RangeSlots(count: p)
         let x = design.x
-        DispatchQueue.concurrentPerform(iterations: scanned.count) { k in
+        let scans = concurrentMap(scanned.count) { k -> (range: ColumnRange, bad: Int?) in
             let j = scanned[k]
             var bad: Int? = nil
             var ranges = ColumnRangeAccumulator()
@@ -228,24 +227,15 @@ public enum LogisticRegression {
                     if !ranges.allFinite { bad = (0..<n).first { !col[$0].isFinite } }
                 }
             }
-            found.ranges[j] = ranges.range
-            found.bad[j] = bad
+            return (ranges.range, bad)
         }
         // The first non-finite value in column order, as a one-column-at-a-time scan finds it.
-        if let j = found.bad.firstIndex(where: { $0 != nil }), let bad = found.bad[j] {
-            throw .nonFinite(column: design.names[j], row: bad, value: design.x[bad, j])
+        if let k = scans.firstIndex(where: { $0.bad != nil }), let bad = scans[k].bad {
+            throw .nonFinite(column: design.names[scanned[k]], row: bad, value: design.x[bad, scanned[k]])
         }
-        return (0..<p).map { known[$0] ?? found.ranges[$0] }
-    }
-
-    /// Per-column results of `columnRanges`, each slot written by one concurrent iteration.
-    private final class RangeSlots: @unchecked Sendable {
-        var ranges: [ColumnRange]
-        var bad: [Int?]
-        init(count: Int) {
-            ranges = Array(repeating: ColumnRange(), count: count)
-            bad = Array(repeating: nil, count: count)
-        }
+        var ranges = known.map { $0 ?? ColumnRange() }
+        for (k, j) in scanned.enumerated() { ranges[j] = scans[k].range }
+        return ranges
     }
 
     static func checkConstantColumns(_ design: Design, _ ranges: [ColumnRange]) throws(FitError) {

@@ -1,4 +1,5 @@
 import Dispatch
+import LinearAlgebra
 
 /// Runs two independent computations at the same time (one per core when both are free) and
 /// returns both results. They share nothing but immutable inputs, so the results are exactly
@@ -20,13 +21,5 @@ private final class Slots<A, B>: @unchecked Sendable {
 
 /// `(0..<count).map(body)`, with the calls spread over the cores; results in index order.
 func concurrentMap<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
-    let slots = MapSlots<T>(count)
-    DispatchQueue.concurrentPerform(iterations: count) { k in slots.values[k] = body(k) }
-    return slots.values.map { $0 ?? body(0) } // every slot is filled; the fallback is unreachable
-}
-
-/// One result per index; each index is written by exactly one worker, and read after all end.
-private final class MapSlots<T>: @unchecked Sendable {
-    var values: [T?]
-    init(_ count: Int) { values = Array(repeating: nil, count: count) }
+    Parallel.map(count, body)
 }
