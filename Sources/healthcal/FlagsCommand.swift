@@ -119,7 +119,8 @@ enum FlagsSummaryText {
         }
         var lines: [String] = []
         lines.append("Flags on \(scored.count) out-of-sample customer-periods" +
-                     (report.referencePeriod.map { "; quantile bands frozen from \($0)" } ?? ""))
+                     (report.referencePeriod.map { "; quantile bands frozen from \($0)" } ?? "") +
+                     (report.backtestCuts == nil ? "" : " (each backtest period banded with cut points known before it; see flags.json backtest_cuts)"))
         lines.append("  false-healthy churners:      \(s.flagCounts[FlagKind.falseHealthyChurner.rawValue] ?? 0)  = \(pct(s.falseHealthyShareOfChurners.overall)) of churners")
         lines.append("  persistently at-risk stayers: \(s.flagCounts[FlagKind.persistentAtRisk.rawValue] ?? 0) streaks; \(pct(s.persistentShareOfRiskiest.overall)) of customers ever in the riskiest band")
         lines.append("  score drops >= \(CSVWriter.format(report.options.scoreDrop, decimals: 1)) points:  \(s.flagCounts[FlagKind.scoreDrop.rawValue] ?? 0)")

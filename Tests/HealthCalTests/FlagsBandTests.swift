@@ -90,8 +90,9 @@ import Testing
         var q = p
         q[11] = 0.4
         q[21] = 0.6
+        // Each period at its own ranks (with `previous`, 2024Q2 would be cut at 2024Q1's 25 and 75).
         let scored = try ScoredPanel.make(panel: panel, rows: Array(0..<22), fold: [Int](repeating: 0, count: 22),
-                                          probability: q, options: BandOptions())
+                                          probability: q, options: BandOptions(backtestCuts: .own))
         #expect(scored.bandName(11) == "doing well")
         let report = FlagDetection.run(scored: scored, panel: panel, models: [], options: FlagOptions())
         #expect(report.flags.filter { $0.kind == .falseHealthyChurner }.map(\.customer) == ["c0"])

@@ -148,9 +148,20 @@ public struct BandOptions: Sendable, Equatable, Codable {
         enum CodingKeys: String, CodingKey, CaseIterable { case column, min }
     }
 
+    /// Which cut points band each *backtest* period under the quantile scheme (production always
+    /// uses the thresholds frozen from `referencePeriod`).
+    public enum BacktestCuts: String, Sendable, Codable, CaseIterable {
+        /// The cut points of the previous scored period's calibrated out-of-sample scores, as a
+        /// weight file shipped then would have held; the first scored period uses its own ranks.
+        case previous
+        /// Each period's own ranks (relative groups: every period splits at the target shares).
+        case own
+    }
+
     public var scheme: Scheme
     /// "latest" or a period label such as "2025Q3".
     public var referencePeriod: String
+    public var backtestCuts: BacktestCuts
     public var quantile: [QuantileBand]
     public var fixed: [FixedBand]
     /// Segment name -> its own fixed bands. Encode with sorted keys for byte-identical output.
@@ -169,11 +180,12 @@ public struct BandOptions: Sendable, Equatable, Codable {
         .init(name: "green", color: "green", minScore: 80),
     ]
 
-    public init(scheme: Scheme = .quantile, referencePeriod: String = "latest",
+    public init(scheme: Scheme = .quantile, referencePeriod: String = "latest", backtestCuts: BacktestCuts = .previous,
                 quantile: [QuantileBand] = BandOptions.defaultQuantile, fixed: [FixedBand] = BandOptions.defaultFixed,
                 perSegment: [String: [FixedBand]] = [:], gate: Gate? = nil) {
         self.scheme = scheme
         self.referencePeriod = referencePeriod
+        self.backtestCuts = backtestCuts
         self.quantile = quantile
         self.fixed = fixed
         self.perSegment = perSegment
@@ -181,13 +193,15 @@ public struct BandOptions: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case scheme, referencePeriod = "reference_period", quantile, fixed, perSegment = "per_segment", gate
+        case scheme, referencePeriod = "reference_period", backtestCuts = "backtest_cuts", quantile, fixed
+        case perSegment = "per_segment", gate
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         scheme = try c.decodeIfPresent(Scheme.self, forKey: .scheme) ?? .quantile
         referencePeriod = try c.decodeIfPresent(String.self, forKey: .referencePeriod) ?? "latest"
+        backtestCuts = try c.decodeIfPresent(BacktestCuts.self, forKey: .backtestCuts) ?? .previous
         quantile = try c.decodeIfPresent([QuantileBand].self, forKey: .quantile) ?? Self.defaultQuantile
         fixed = try c.decodeIfPresent([FixedBand].self, forKey: .fixed) ?? Self.defaultFixed
         perSegment = try c.decodeIfPresent([String: [FixedBand]].self, forKey: .perSegment) ?? [:]

@@ -103,6 +103,9 @@ public struct DataOptions: Sendable, Equatable, Codable {
 public struct ModelOptions: Sendable, Equatable, Codable {
     /// L2 penalty λ on the weights (never the intercept); sklearn's C = 1/λ.
     public var ridge: Double = 0
+    /// Firth's penalized likelihood (Jeffreys prior) instead of plain maximum likelihood: finite
+    /// weights under separation, profile intervals. Not combined with `ridge` (a spec error).
+    public var firth: Bool = false
     public var perSegment: Bool = false
     public var minSegmentRows: Int = 500
     public var maxIterations: Int = 100
@@ -115,12 +118,13 @@ public struct ModelOptions: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case ridge, perSegment = "per_segment", minSegmentRows = "min_segment_rows", maxIterations = "max_iterations"
+        case ridge, firth, perSegment = "per_segment", minSegmentRows = "min_segment_rows", maxIterations = "max_iterations"
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         ridge = try c.decodeIfPresent(Double.self, forKey: .ridge) ?? 0
+        firth = try c.decodeIfPresent(Bool.self, forKey: .firth) ?? false
         perSegment = try c.decodeIfPresent(Bool.self, forKey: .perSegment) ?? false
         minSegmentRows = try c.decodeIfPresent(Int.self, forKey: .minSegmentRows) ?? 500
         maxIterations = try c.decodeIfPresent(Int.self, forKey: .maxIterations) ?? 100

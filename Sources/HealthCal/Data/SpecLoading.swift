@@ -157,6 +157,7 @@ indirect enum SpecSchema: Sendable {
         ("bands", .map("bands", [
             ("scheme", .oneOf(BandOptions.Scheme.allCases.map(\.rawValue))),
             ("reference_period", .value),
+            ("backtest_cuts", .oneOf(BandOptions.BacktestCuts.allCases.map(\.rawValue))),
             ("quantile", .list(.map("a quantile band", keys(BandOptions.QuantileBand.CodingKeys.self).map { ($0, .value) }))),
             ("fixed", .list(fixedBand)),
             ("per_segment", .dict(.list(fixedBand))),

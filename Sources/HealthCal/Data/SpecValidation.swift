@@ -47,6 +47,9 @@ extension Spec {
 
         // model
         if !(model.ridge.isFinite && model.ridge >= 0) { add("model.ridge", "model.ridge must be a finite number >= 0, not \(model.ridge)") }
+        if model.firth && model.ridge > 0 {
+            add("model.firth", "model.firth and model.ridge (\(model.ridge)) cannot be combined: Firth's penalty already keeps the weights finite under separation; set ridge: 0 or firth: false")
+        }
         if model.minSegmentRows < 1 { add("model.min_segment_rows", "model.min_segment_rows must be at least 1") }
         if model.maxIterations < 1 { add("model.max_iterations", "model.max_iterations must be at least 1") }
 

@@ -13,6 +13,8 @@ public enum FitError: Error, Sendable, Equatable, CustomStringConvertible {
     /// from non-churners (completely or quasi-completely), so the maximum-likelihood weights are
     /// infinite. A ridge penalty gives finite, usable weights.
     case separation(columns: [String], perfectlyPredictedRows: Int)
+    /// `firth` together with a ridge (L2) penalty: the two priors are not combined.
+    case firthWithRidge(Double)
     /// A NaN or infinity in the data handed to the fit.
     case nonFinite(column: String, row: Int, value: Double)
     /// An outcome that is not 0 or 1, or a row weight that is not positive.
@@ -34,7 +36,9 @@ public enum FitError: Error, Sendable, Equatable, CustomStringConvertible {
             return "collinear columns: \(list) \(columns.count == 1 ? "is a linear combination" : "are linear combinations") of other columns\(how); drop \(columns.count == 1 ? "it" : "them") or add a ridge penalty (--ridge)"
         case .separation(let columns, let rows):
             let list = columns.map { "'\($0)'" }.joined(separator: ", ")
-            return "perfect or quasi-complete separation: \(list.isEmpty ? "a combination of columns" : list) predict\(columns.count == 1 ? "s" : "") the outcome exactly for \(rows) row\(rows == 1 ? "" : "s"), so the maximum-likelihood weights are infinite; add a ridge penalty (for example --ridge 1) to get finite weights"
+            return "perfect or quasi-complete separation: \(list.isEmpty ? "a combination of columns" : list) predict\(columns.count == 1 ? "s" : "") the outcome exactly for \(rows) row\(rows == 1 ? "" : "s"), so the maximum-likelihood weights are infinite; set `firth: true` under `model:` in the spec (Firth's penalized likelihood: finite, nearly unbiased weights with profile intervals) or add a ridge penalty (for example --ridge 1) to get finite weights"
+        case .firthWithRidge(let ridge):
+            return "model.firth and a ridge penalty (\(formatNumber(ridge))) cannot be combined: Firth's penalty already keeps the weights finite under separation, and stacking an L2 prior on it would make its intervals and tests mean neither; set ridge to 0 or firth to false"
         case .nonFinite(let column, let row, let value):
             return "column '\(column)' has the non-finite value \(value) in row \(row + 1)"
         case .invalidValue(let column, let row, let value, let expected):

@@ -44,6 +44,12 @@ public struct LogisticFit: Sendable, Codable, Equatable {
     public var iterations: Int
     public var converged: Bool
     public var warnings: [String]
+    /// Firth fits only (nil otherwise, and absent from the JSON): log L + ½ log det I(β̂), the
+    /// maximized penalized log-likelihood. Then `standardErrors`/`covariance` come from I(β̂)⁻¹,
+    /// `lower95`/`upper95` are profile penalized-likelihood intervals, `pValues` penalized
+    /// likelihood-ratio tests of β_j = 0, and `likelihoodRatio` the penalized LR test against
+    /// the intercept-only model (logistf's definitions).
+    public var firthPenalizedLogLikelihood: Double? = nil
 
     init(names: [String], beta: [Double], hessian: Matrix, logLikelihood: Double, nullLogLikelihood: Double,
          rows: Int, observations: Double, ridge: Double, iterations: Int, converged: Bool,
@@ -85,7 +91,7 @@ public struct LogisticFit: Sendable, Codable, Equatable {
         case nullDeviance = "null_deviance", aic, bic, mcFaddenR2 = "mcfadden_r2"
         case likelihoodRatio = "likelihood_ratio", likelihoodRatioDF = "likelihood_ratio_df"
         case likelihoodRatioPValue = "likelihood_ratio_p_value", rows, observations, ridge, iterations
-        case converged, warnings
+        case converged, warnings, firthPenalizedLogLikelihood = "firth_penalized_log_likelihood"
     }
 
     /// The coefficient of the column called `name`.

@@ -8,11 +8,30 @@ public struct LogisticOptions: Sendable, Codable, Equatable {
     /// model as scikit-learn's `LogisticRegression(C = 1/λ)` (which minimizes
     /// C·Σ loss + ½‖w‖²). 0 is plain maximum likelihood.
     public var ridge: Double = 0
+    /// Firth's penalized likelihood (maximize log L + ½ log det I(β)); excludes `ridge` > 0.
+    public var firth: Bool = false
     public var newton = NewtonSettings()
 
-    public init(ridge: Double = 0, newton: NewtonSettings = NewtonSettings()) {
+    public init(ridge: Double = 0, firth: Bool = false, newton: NewtonSettings = NewtonSettings()) {
         self.ridge = ridge
+        self.firth = firth
         self.newton = newton
+    }
+
+    enum CodingKeys: String, CodingKey { case ridge, firth, newton }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        ridge = try c.decodeIfPresent(Double.self, forKey: .ridge) ?? 0
+        firth = try c.decodeIfPresent(Bool.self, forKey: .firth) ?? false
+        newton = try c.decodeIfPresent(NewtonSettings.self, forKey: .newton) ?? NewtonSettings()
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(ridge, forKey: .ridge)
+        if firth { try c.encode(firth, forKey: .firth) }
+        try c.encode(newton, forKey: .newton)
     }
 }
 
@@ -51,6 +70,11 @@ public enum LogisticRegression {
         let ranges = try columnRanges(design, y: y, known: knownRanges)
         let penalized = (0..<p).map { !(design.hasIntercept && $0 == 0) }
         try checkConstantColumns(design, ranges)
+        if options.firth {
+            guard options.ridge == 0 else { throw .firthWithRidge(options.ridge) }
+            return try fitFirth(design, y: y, weights: w, options: options, start: warmStart,
+                                inference: finalHessian == .exact)
+        }
         if options.ridge == 0 {
             try checkSingleColumnSeparation(design, ranges)
         }

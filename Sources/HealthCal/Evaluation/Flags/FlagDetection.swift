@@ -4,15 +4,20 @@ public struct FlagReport: Sendable, Codable {
     public var options: FlagOptions
     /// The period whose scores froze the quantile cut points (nil for fixed bands).
     public var referencePeriod: String?
-    /// Scheme name ("default" or a segment) → its bands, riskiest first.
+    /// Scheme name ("default" or a segment) → its bands, riskiest first (the quantile cut points
+    /// frozen from `referencePeriod`, as the weight file holds them).
     public var bands: [String: BandScheme]
+    /// Quantile scheme in a period panel: scored period → the cut points that banded it in the
+    /// backtest and the period they came from (`bands.backtest_cuts`); nil otherwise.
+    public var backtestCuts: [String: PeriodCuts]?
     public var gate: BandOptions.Gate?
     public var flags: [CustomerFlag]
     public var summary: FlagSummary
     public var notes: [String]
 
     enum CodingKeys: String, CodingKey {
-        case options, referencePeriod = "reference_period", bands, gate, flags, summary, notes
+        case options, referencePeriod = "reference_period", bands, backtestCuts = "backtest_cuts", gate, flags, summary
+        case notes
     }
 }
 
@@ -57,6 +62,6 @@ public enum FlagDetection {
         let flags = CustomerFlag.joinedByMoving(FlagKind.allCases.indices.flatMap { kind in found.indices.map { found[$0].take(kind) } })
         let summary = FlagSummary.make(scored: scored, flags: flags, inPersistentStreak: inStreak)
         return FlagReport(options: options, referencePeriod: scored.referencePeriod, bands: scored.schemesByName,
-                          gate: scored.assignment.gate, flags: flags, summary: summary, notes: notes + summary.notes)
+                          backtestCuts: scored.periodCuts.isEmpty ? nil : scored.periodCuts, gate: scored.assignment.gate, flags: flags, summary: summary, notes: notes + summary.notes)
     }
 }

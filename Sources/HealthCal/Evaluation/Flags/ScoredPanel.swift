@@ -45,6 +45,10 @@ public struct ScoredPanel: Sendable {
     public var schemeNames: [String]
     /// The period whose scores froze the quantile cut points (nil for fixed bands).
     public var referencePeriod: String?
+    /// Quantile scheme in a period panel: scored period → the default scheme that banded it in
+    /// the backtest (`bands.backtest_cuts`), and the period whose scores gave its cut points.
+    /// Empty for fixed bands and snapshots, where every row uses `schemes[0]`.
+    public var periodCuts: [String: PeriodCuts] = [:]
 
     public var count: Int { row.count }
     /// A snapshot panel has no periods; only the false-healthy flag applies.
@@ -74,6 +78,12 @@ public struct ScoredPanel: Sendable {
         guard let scheme = perSegment.removeValue(forKey: "default") else { return nil }
         return BandAssignment(scheme: scheme, perSegment: perSegment, gate: assignment.gate)
     }
+}
+
+/// The quantile cut points that banded one backtest period, and the scored period they came from.
+public struct PeriodCuts: Sendable, Codable, Equatable {
+    public var from: String
+    public var scheme: BandScheme
 }
 
 /// Why flags could not be computed.
@@ -106,13 +116,15 @@ extension ScoredPanel {
     /// Bands scored `rows` of `panel` (any order, each at most once) with their calibrated
     /// probabilities.
     ///
-    /// Quantile cut points come from the reference period's scores: `reference_period: latest`
-    /// is the last period with a scored row (in a snapshot: every scored row), a label must be a
-    /// scored period. Those cut points are then applied to every period, as production applies
-    /// the frozen thresholds of the weight file; earlier periods therefore need not split exactly
-    /// 25/50/25, which is how drift shows. Per-segment schemes (fixed lists) replace the default
-    /// for their segment; a row failing the gate, or with a missing gate value, is put in the
-    /// riskiest band of its scheme.
+    /// The production quantile cut points (`schemes[0]`, the weight file's) come from the
+    /// reference period's scores: `reference_period: latest` is the last period with a scored row
+    /// (in a snapshot: every scored row), a label must be a scored period. Backtest rows are
+    /// banded only with cut points known at their time (`bands.backtest_cuts`): `previous` cuts
+    /// each scored period at the quantiles of the previous scored period's calibrated scores (the
+    /// thresholds a weight file shipped then would have held), the first scored period at its own
+    /// ranks; `own` cuts every period at its own ranks. A snapshot uses the production cuts.
+    /// Per-segment schemes (fixed lists) replace the default for their segment; a row failing
+    /// the gate, or with a missing gate value, is put in the riskiest band of its scheme.
     public static func make(panel: Panel, rows: [Int], fold: [Int], probability: [Double],
                             options: BandOptions) throws(FlagError) -> ScoredPanel {
         let n = rows.count
@@ -152,6 +164,12 @@ extension ScoredPanel {
         do { assignment = try BandAssignment(options: options, referenceProbabilities: reference) } catch {
             throw .bands(error)
         }
+        var periodCuts: [String: PeriodCuts] = [:]
+        var defaultOfPeriod: [Int32: BandScheme] = [:]
+        if options.scheme == .quantile && !panel.isSnapshot {
+            (defaultOfPeriod, periodCuts) = try backtestCuts(period: period, probability: probability, panel: panel,
+                                                             options: options)
+        }
 
         // One scheme per segment code, resolved once.
         var schemes = [assignment.scheme]
@@ -182,6 +200,8 @@ extension ScoredPanel {
             if let gate = panel.gate, !assignment.passesGate(gate[r]) {
                 failedGate[i] = true
                 band[i] = Int32(schemes[Int(k)].riskiest)
+            } else if k == 0, let own = defaultOfPeriod[period[i]] {
+                band[i] = Int32(own.index(probability: probability[i]))
             } else {
                 band[i] = Int32(schemes[Int(k)].index(probability: probability[i]))
             }
@@ -194,7 +214,27 @@ extension ScoredPanel {
                            failedGate: failedGate, churned: churned, customerOrder: order, customerStarts: starts,
                            customerIDs: panel.customerIDs, segmentNames: panel.segmentNames,
                            periodLabels: panel.periodLabels, assignment: assignment, schemes: schemes,
-                           schemeNames: schemeNames, referencePeriod: referenceLabel)
+                           schemeNames: schemeNames, referencePeriod: referenceLabel, periodCuts: periodCuts)
+    }
+
+    /// The default quantile scheme of each scored period under `options.backtestCuts`: from the
+    /// previous scored period's scores (the first from its own), or each from its own.
+    static func backtestCuts(period: [Int32], probability: [Double], panel: Panel,
+                             options: BandOptions) throws(FlagError) -> ([Int32: BandScheme], [String: PeriodCuts]) {
+        var byPeriod: [Int32: [Double]] = [:]
+        for (t, p) in zip(period, probability) { byPeriod[t, default: []].append(p) }
+        let scored = byPeriod.keys.sorted()
+        var schemes: [Int32: BandScheme] = [:]
+        var cuts: [String: PeriodCuts] = [:]
+        for (k, t) in scored.enumerated() {
+            let from = options.backtestCuts == .previous && k > 0 ? scored[k - 1] : t
+            do {
+                schemes[t] = try BandScheme(quantile: options.quantile, referenceProbabilities: byPeriod[from] ?? [])
+            } catch { throw .bands(error) }
+            let label = panel.periods[Int(t)].label
+            cuts[label] = PeriodCuts(from: panel.periods[Int(from)].label, scheme: schemes[t] ?? BandScheme(bands: []))
+        }
+        return (schemes, cuts)
     }
 
     /// Counting sort by customer code, then by period within a customer (a customer has few
