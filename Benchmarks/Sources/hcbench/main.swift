@@ -12,6 +12,7 @@ let usage = """
            hcbench backtest FILE  8-fold walk-forward backtest with Platt calibration
            hcbench encode FILE  read, validate and encode a gen_panel.py panel, stage by stage
            hcbench fit FILE     read, encode and fit a gen_panel.py panel; BLAS-only replay
+           hcbench hash FILE    SHA-256 of a file in chunks, as recalibrate fingerprints its input
     """
 
 guard arguments.count >= 2 else {
@@ -32,6 +33,8 @@ case "encode":
     exit(EncodeBench.run(Array(arguments.dropFirst(2))))
 case "fit":
     exit(FitBench.run(Array(arguments.dropFirst(2))))
+case "hash":
+    exit(HashBench.run(Array(arguments.dropFirst(2))))
 default:
     print("unknown stage \"\(arguments[1])\"\n" + usage)
     exit(2)
