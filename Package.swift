@@ -20,6 +20,13 @@ let package = Package(
             path: "Sources/CLapack",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
+        // ...libpq, PostgreSQL's C client (a synchronous CLI gains nothing from NIO)...
+        .systemLibrary(
+            name: "CLibpq",
+            path: "Sources/CLibpq",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         // ...and SHA-256 with the CPU's SHA instructions (fingerprints of large input files).
         .target(name: "CSHA256"),
         // Matrices and the BLAS/LAPACK calls; knows nothing about churn.
@@ -27,7 +34,7 @@ let package = Package(
         // The domain: data, model, evaluation, export, report.
         .target(
             name: "HealthCal",
-            dependencies: ["LinearAlgebra", "CSHA256", .product(name: "Yams", package: "Yams")]
+            dependencies: ["LinearAlgebra", "CSHA256", "CLibpq", .product(name: "Yams", package: "Yams")]
         ),
         // The command-line tool: parses, calls HealthCal, prints.
         .executableTarget(
