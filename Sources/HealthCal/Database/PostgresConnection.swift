@@ -70,6 +70,19 @@ public final class PostgresConnection {
         return out
     }
 
+    /// The columns `sql` would return (name and type OID), without running it: `PQprepare`
+    /// and `PQdescribePrepared` on the unnamed statement (one statement only, as prepared
+    /// statements must be).
+    public func describe(_ sql: String) throws(DatabaseError) -> [(name: String, type: UInt32)] {
+        guard let prepared = PQprepare(conn, "", sql, 0, nil) else { throw failure(nil) }
+        defer { PQclear(prepared) }
+        guard PQresultStatus(prepared) == PGRES_COMMAND_OK else { throw failure(prepared) }
+        guard let r = PQdescribePrepared(conn, "") else { throw failure(nil) }
+        defer { PQclear(r) }
+        guard PQresultStatus(r) == PGRES_COMMAND_OK else { throw failure(r) }
+        return (0..<PQnfields(r)).map { j in (Self.text(PQfname(r, j)), UInt32(PQftype(r, j))) }
+    }
+
     /// Runs `COPY ... TO STDOUT` and hands the data to `chunk` in buffers of whole rows (about
     /// `chunkBytes` each; libpq delivers one row per call, too small to parse efficiently).
     /// If `chunk` throws, the COPY is cancelled and the connection drained before rethrowing.
