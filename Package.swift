@@ -21,6 +21,13 @@ let package = Package(
             path: "Sources/CLapack",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
+        // ...libpq, PostgreSQL's C client (a synchronous CLI gains nothing from NIO)...
+        .systemLibrary(
+            name: "CLibpq",
+            path: "Sources/CLibpq",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         // ...and SHA-256 with the CPU's SHA instructions (fingerprints of large input files).
         .target(name: "CSHA256"),
         // ...and the atomic renames (renameat2) that put a run's output folder in place.
@@ -30,7 +37,7 @@ let package = Package(
         // The domain: data, model, evaluation, export, report.
         .target(
             name: "HealthCal",
-            dependencies: ["LinearAlgebra", "CSHA256", "CSystem", .product(name: "Yams", package: "Yams")]
+            dependencies: ["LinearAlgebra", "CSHA256", "CSystem", "CLibpq", .product(name: "Yams", package: "Yams")]
         ),
         // The command-line tool: parses, calls HealthCal, prints.
         .executableTarget(

@@ -25,7 +25,7 @@ struct BacktestCommand: ParsableCommand {
     )
 
     @Option(help: "The spec YAML.") var spec: String
-    @Option(help: "The panel CSV.") var data: String
+    @OptionGroup var input: PanelSourceOptions
     @Option(help: "Last quarter's weight file to compare the new weights with (the champion).") var champion: String?
     @Option(help: "A hand-made scorecard YAML to compare with (the champion).") var scorecard: String?
     @Option(help: "L2 penalty λ; overrides the spec's model.ridge.") var ridge: Double?
@@ -34,8 +34,9 @@ struct BacktestCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let spec = try Spec.load(path: spec)
-            let champion = try championModel(weights: champion, scorecard: scorecard, data: data)
-            let panel = try PanelLoading.load(path: data, spec: spec)
+            let source = try input.source()
+            let champion = try championModel(weights: champion, scorecard: scorecard, source: source)
+            let panel = try PanelLoading.load(source, spec: spec).panel
             let run = try Backtest.run(panel: panel, ridge: ridge, progress: Progress.reporter())
             let comparison = try champion?.compare(with: run, panel: panel)
             let report = BacktestReport(run: run, champion: comparison)
@@ -48,10 +49,10 @@ struct BacktestCommand: ParsableCommand {
 }
 
 /// The champion from --champion (a weight file) or --scorecard (a hand-made scorecard), not both.
-func championModel(weights: String?, scorecard: String?, data: String) throws -> ChampionModel? {
+func championModel(weights: String?, scorecard: String?, source: PanelSource) throws -> ChampionModel? {
     switch (weights, scorecard) {
     case (nil, nil): return nil
-    case (let w?, nil): return .weights(try WeightFile.load(path: w), dataPath: data)
+    case (let w?, nil): return .weights(try WeightFile.load(path: w), source: source)
     case (nil, let s?): return .scorecard(try loadScorecard(s))
     default: throw CLIError(description: "give --champion or --scorecard, not both")
     }

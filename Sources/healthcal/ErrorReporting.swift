@@ -7,6 +7,9 @@ enum Exit {
     static let invalidInput: Int32 = 2
     static let cannotFit: Int32 = 3
     static let outputFailed: Int32 = 4
+    /// The database could not be reached or refused (connection, permission, server gone).
+    static let databaseFailed: Int32 = 5
+    static let usage: Int32 = 64
     static let internalError: Int32 = 1
 }
 
@@ -39,10 +42,26 @@ func reportingErrors(_ body: () throws -> Void) throws {
         fail(error.description, code: Exit.invalidInput)
     } catch let error as OutputFile.WriteError {
         fail(error.description, code: Exit.outputFailed)
+    } catch let error as DatabaseError {
+        fail(error.message, code: Exit.code(for: error))
     } catch let error as CLIError {
         fail(error.description, code: error.code)
     } catch {
         fail("\(error)", code: Exit.internalError)
+    }
+}
+
+extension Exit {
+    /// What is wrong with the input (the table, its columns and types) is invalid input, as
+    /// for a file; a URL that does not parse is usage; a table `load` would replace is an
+    /// output refused; what the server or the network did is its own code.
+    static func code(for error: DatabaseError) -> Int32 {
+        switch error.kind {
+        case .invalidURL: return usage
+        case .missingTable, .missingColumn, .columnType, .readOnly: return invalidInput
+        case .tableExists: return outputFailed
+        case .connection, .permission, .serverGone, .query: return databaseFailed
+        }
     }
 }
 

@@ -26,8 +26,8 @@ struct FitCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "The panel or data CSV.")
-    var data: String
+    @OptionGroup var input: PanelSourceOptions
+    private var data: String { input.data }
 
     @Option(help: "A spec YAML (see docs/spec.md); without it, the quick path below is used.")
     var spec: String?
@@ -64,7 +64,9 @@ struct FitCommand: ParsableCommand {
                     throw CLIError(description: "--outcome, --id and --features belong to the quick path; with --spec the spec names the columns")
                 }
                 let spec = try Spec.load(path: specPath)
-                var panel = try PanelLoading.load(path: data, spec: spec)
+                let source = try input.source()
+                let loaded = try PanelLoading.load(source, spec: spec)
+                var panel = loaded.panel
                 let segmented: SegmentedFit
                 if weightsOut == nil && !(spec.model.perSegment && !panel.segmentNames.isEmpty) {
                     // One pooled fit and nothing else reads the raw columns: free them as the design is built.
@@ -75,11 +77,13 @@ struct FitCommand: ParsableCommand {
                 let result = segmented.pooled
                 for line in segmented.notes { note(line) }
                 if let weightsOut {
-                    // Hashed in chunks: the training file is never held whole beside the panel.
-                    guard let digest = SHA256.hex(contentsOf: data) else {
+                    // Hashed in chunks: the training file is never held whole beside the panel
+                    // (a database source was hashed as it streamed).
+                    guard let digest = loaded.inputSHA256 ?? SHA256.hex(contentsOf: data) else {
                         throw CLIError(description: "\(data): cannot read the file again to record its SHA-256 in the weight file")
                     }
-                    let file = try WeightFile.makeInSample(panel: panel, segmented: segmented, inputSHA256: digest)
+                    var file = try WeightFile.makeInSample(panel: panel, segmented: segmented, inputSHA256: digest)
+                    file.metadata.source = source.recorded
                     try OutputFile.write(file.data(), to: weightsOut, overwrite: force)
                 }
                 let names = segmented.segments.keys.sorted()
@@ -98,6 +102,9 @@ struct FitCommand: ParsableCommand {
                 }
             } else {
                 if weightsOut != nil { throw CLIError(description: "--weights-out needs --spec (the weight file embeds the spec)") }
+                guard case .csv = try input.source() else {
+                    throw CLIError(description: "a database --data needs --spec (the spec names the columns to pull)")
+                }
                 guard let outcome else {
                     throw CLIError(description: "give --spec, or --outcome for the quick path (healthcal fit --help)")
                 }

@@ -42,8 +42,7 @@ struct FlagsCommand: ParsableCommand {
     @Option(help: "The spec YAML (see docs/spec.md): columns, encodings, backtest, bands and flag rules.")
     var spec: String
 
-    @Option(help: "The panel CSV: one row per customer per period.")
-    var data: String
+    @OptionGroup var input: PanelSourceOptions
 
     @Option(help: "Folder for flags.csv, bands.csv and flags.json (created if needed).")
     var out: String
@@ -62,7 +61,7 @@ struct FlagsCommand: ParsableCommand {
             note("waiting for " + (pid.map { "healthcal process \($0)" } ?? "another healthcal run") + " to finish writing \(out)")
         }
         let spec = try Spec.load(path: self.spec)
-        let panel = try PanelLoading.load(path: data, spec: spec)
+        let panel = try PanelLoading.load(try input.source(), spec: spec).panel
         // Progress per fold only on a terminal, so logs and pipes stay clean.
         var progress: (@Sendable (String) -> Void)? = nil
         progress = Progress.reporter()

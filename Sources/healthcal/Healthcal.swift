@@ -14,12 +14,14 @@ struct Healthcal: ParsableCommand {
 
         Exit codes: 0 success; 2 invalid input (data or spec);
         3 the model cannot be fit; 4 an output could not be written
-        (or exists: use --force); 64 usage error.
+        (or exists: use --force); 5 the database could not be reached or
+        refused (connection, permission, server gone); 64 usage error.
         """,
         version: HealthCalVersion.current,
         subcommands: [
             SampleDataCommand.self, InitCommand.self, FitCommand.self, BacktestCommand.self, EvaluateCommand.self,
             FlagsCommand.self, ScoreCommand.self, ExportCommand.self, DiffCommand.self, RecalibrateCommand.self,
+            LoadCommand.self,
         ]
     )
 

@@ -37,7 +37,7 @@ struct RecalibrateCommand: ParsableCommand {
     )
 
     @Option(help: "The spec YAML (see docs/spec.md).") var spec: String
-    @Option(help: "The panel CSV.") var data: String
+    @OptionGroup var input: PanelSourceOptions
     @Option(help: "Output folder (default: reports/<latest period>).") var out: String?
     @Option(help: "Last quarter's weight file to compare the new weights with (the champion).") var champion: String?
     @Option(help: "A hand-made scorecard YAML to compare the new weights with (the champion).") var scorecard: String?
@@ -50,9 +50,10 @@ struct RecalibrateCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let champion = try championModel(weights: champion, scorecard: scorecard, data: data)
+            let source = try input.source()
+            let champion = try championModel(weights: champion, scorecard: scorecard, source: source)
             let folder = out ?? "reports/\(label ?? "latest")"
-            let options = Recalibration.Options(specPath: spec, dataPath: data, outDirectory: folder, label: label,
+            let options = Recalibration.Options(specPath: spec, source: source, outDirectory: folder, label: label,
                                                 date: date, champion: champion, ridge: ridge, force: force, wait: wait)
             let result = try Recalibration.run(options, progress: Progress.reporter())
             switch output.format {

@@ -28,8 +28,7 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "The weight file (healthcal-weights JSON).")
     var weights: String
 
-    @Option(help: "The CSV to score.")
-    var data: String
+    @OptionGroup var input: PanelSourceOptions
 
     @Option(help: "Write the scores here (atomically) instead of standard output.")
     var out: String?
@@ -50,7 +49,8 @@ struct ScoreCommand: ParsableCommand {
             guard top >= 0 else { throw CLIError(description: "--top must be 0 or more") }
             let file = try WeightFile.load(path: weights)
             let scorer = Scorer(file)
-            let rows = try scorer.score(table: scorer.readTable(path: data))
+            let read = try PanelLoading.table(try input.source(), spec: file.metadata.spec, outcome: false)
+            let rows = try read.locating { try scorer.score(table: $0) }
             let text = switch format {
             case .csv: ScoreOutput.csv(rows, top: top)
             case .json: try ScoreOutput.json(rows, top: top)

@@ -73,6 +73,27 @@ public struct WeightFile: Sendable, Equatable, Codable {
         public init() {}
     }
 
+    /// A database the panel was read from: never the user or the password.
+    public struct DataSource: Sendable, Equatable, Codable {
+        /// "postgresql".
+        public var kind: String
+        public var host: String
+        public var port: Int
+        public var database: String
+        /// The table, or nil when the rows came from a query (then `query` is true).
+        public var table: String?
+        public var query: Bool?
+
+        public init(kind: String, host: String, port: Int, database: String, table: String?, query: Bool?) {
+            self.kind = kind
+            self.host = host
+            self.port = port
+            self.database = database
+            self.table = table
+            self.query = query
+        }
+    }
+
     public struct Metadata: Sendable, Equatable, Codable {
         /// Labels of the periods the model was trained on (empty for a snapshot).
         public var trainingPeriods: [String]
@@ -85,10 +106,12 @@ public struct WeightFile: Sendable, Equatable, Codable {
         public var toolVersion: String
         /// Headline backtest metrics, name → value (e.g. "auc", "log_loss").
         public var metrics: [String: Double]?
+        /// Where the panel was read from, for a database source (absent for a CSV file).
+        public var source: DataSource?
 
         enum CodingKeys: String, CodingKey {
             case trainingPeriods = "training_periods", rows, churnRate = "churn_rate", inputSHA256 = "input_sha256",
-                 spec, toolVersion = "tool_version", metrics
+                 spec, toolVersion = "tool_version", metrics, source
         }
 
         public init(trainingPeriods: [String], rows: Int, churnRate: Double, inputSHA256: String, spec: Spec,

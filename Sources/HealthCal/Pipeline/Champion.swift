@@ -5,7 +5,7 @@ public enum ChampionModel: Sendable {
     case scorecard(Scorecard)
     /// Last quarter's weight file, scored on the same CSV with its own encodings (so its
     /// features must be columns of the file, whatever the new spec uses).
-    case weights(WeightFile, dataPath: String)
+    case weights(WeightFile, source: PanelSource)
     /// Any other scorer: given the panel and row indices, the champion's scores for those rows.
     case custom(name: String, score: @Sendable (Panel, [Int]) throws -> ModelScores)
 
@@ -20,12 +20,13 @@ public enum ChampionModel: Sendable {
                 if case .numeric(let values) = feature.values { columns[feature.name] = rows.map { values[$0] } }
             }
             return try card.modelScores(rawColumns: columns)
-        case .weights(let file, let dataPath):
-            // Panel rows are the file's rows in order, so table row r is panel row r.
+        case .weights(let file, let source):
+            // Panel rows are the source's rows in order, so table row r is panel row r.
             let scorer = Scorer(file)
-            let scored = try scorer.score(table: try scorer.readTable(path: dataPath))
+            let read = try PanelLoading.table(source, spec: file.metadata.spec, outcome: false)
+            let scored = try read.locating { try scorer.score(table: $0) }
             guard scored.count == panel.rowCount else {
-                throw WeightFileError.invalid("the champion scored \(scored.count) rows of \(dataPath), the panel has \(panel.rowCount)")
+                throw WeightFileError.invalid("the champion scored \(scored.count) rows of \(source), the panel has \(panel.rowCount)")
             }
             return ModelScores(name: "champion (\(file.metadata.trainingPeriods.last.map { "trained to \($0)" } ?? "weight file"))",
                                values: rows.map { scored[$0].score.churnProbability })

@@ -6,7 +6,13 @@ import Foundation
 public enum Recalibration {
     public struct Options: Sendable {
         public var specPath: String
-        public var dataPath: String
+        /// Where the panel comes from (a CSV path, or a PostgreSQL table or query).
+        public var source: PanelSource
+        /// The CSV path, when the source is a file.
+        public var dataPath: String {
+            get { if case .csv(let path) = source { return path } else { return source.description } }
+            set { source = .csv(path: newValue) }
+        }
         public var outDirectory: String
         /// Shown in the report and the summary; default: the latest period's label.
         public var label: String?
@@ -21,8 +27,14 @@ public enum Recalibration {
 
         public init(specPath: String, dataPath: String, outDirectory: String, label: String? = nil, date: String? = nil,
                     champion: ChampionModel? = nil, ridge: Double? = nil, force: Bool = false, wait: Bool = false) {
+            self.init(specPath: specPath, source: .csv(path: dataPath), outDirectory: outDirectory, label: label,
+                      date: date, champion: champion, ridge: ridge, force: force, wait: wait)
+        }
+
+        public init(specPath: String, source: PanelSource, outDirectory: String, label: String? = nil, date: String? = nil,
+                    champion: ChampionModel? = nil, ridge: Double? = nil, force: Bool = false, wait: Bool = false) {
             self.specPath = specPath
-            self.dataPath = dataPath
+            self.source = source
             self.outDirectory = outDirectory
             self.label = label
             self.date = date
@@ -80,9 +92,10 @@ public enum Recalibration {
                                        force: options.force, wait: options.wait) { pid in
             say("waiting for " + (pid.map { "healthcal process \($0)" } ?? "another healthcal run") + " to finish writing \(options.outDirectory)")
         }
-        say("reading \(options.dataPath)")
+        say("reading \(options.source)")
         let spec = try Spec.load(path: options.specPath)
-        let panel = try PanelLoading.load(path: options.dataPath, spec: spec)
+        let loaded = try PanelLoading.load(options.source, spec: spec)
+        let panel = loaded.panel
         let label = options.label ?? panel.periods.last?.label ?? "snapshot"
         say("read \(panel.rowCount) rows, \(panel.customerIDs.count) customers, \(panel.periods.count) periods")
 
@@ -109,12 +122,13 @@ public enum Recalibration {
         }
 
         say("bands and flags")
-        let inputHash = BackgroundFileHash(path: options.dataPath)
+        // A database source was hashed as it streamed; a file is hashed here on the other core.
+        let inputHash: BackgroundFileHash? = loaded.inputSHA256 == nil ? BackgroundFileHash(path: options.dataPath) : nil
         let scored = try ScoredPanel.make(panel: panel, run: run)
         // Neither the weight file (with its exports) nor the report's ranking figures need the
         // flags: both are prepared on the other core while the flags are found.
         let m = run.pooledCalibrated
-        let weightFileExports = BackgroundValue { [dataPath = options.dataPath] in
+        let weightFileExports = BackgroundValue { [dataPath = options.dataPath, source = options.source, streamed = loaded.inputSHA256] in
             Swift.Result { () throws -> WeightFileExports in
                 // The final weights with the out-of-sample calibration folded in, the bands frozen
                 // from the backtest, the headline out-of-sample metrics.
@@ -122,15 +136,17 @@ public enum Recalibration {
                                                   "oos_churn_rate": m.churnRate, "oos_mean_predicted": m.meanPredicted]
                 if let auc = m.rocAUC { headline["oos_auc"] = auc }
                 if let slope = m.cox?.slope { headline["oos_calibration_slope"] = slope }
-                return try WeightFileExports(WeightFile.make(
+                var file = try WeightFile.make(
                     panel: panel, segmented: segmented, calibration: run.finalCalibration, bands: scored.weightFileBands,
-                    inputSHA256: try inputSHA256(inputHash, path: dataPath), metrics: headline))
+                    inputSHA256: try streamed ?? inputSHA256(inputHash, path: dataPath), metrics: headline)
+                file.metadata.source = source.recorded
+                return try WeightFileExports(file)
             }
         }
-        let report = BackgroundValue { [dataPath = options.dataPath, date = options.date] in
+        let report = BackgroundValue { [source = options.source, date = options.date] in
             let periodLabels = panel.periodLabels
             let inputs = ReportInputs(
-                runLabel: label, date: date, dataFile: URL(fileURLWithPath: dataPath).lastPathComponent,
+                runLabel: label, date: date, dataFile: source.shortName,
                 backtest: backtest, probability: run.calibratedProbability, rawProbability: run.probability,
                 outcome: run.rows.map { panel.outcome[$0] }, weights: panel.weights.map { ws in run.rows.map { ws[$0] } },
                 periodLabels: panel.isSnapshot ? run.rows.map { _ in "" } : run.rows.map { periodLabels[Int(panel.periodOfRow[$0])] },
@@ -244,8 +260,8 @@ public enum Recalibration {
 
     /// The training file's fingerprint, hashed in chunks (not read whole into memory) on a
     /// second thread while the flags are found.
-    static func inputSHA256(_ hash: BackgroundFileHash, path: String) throws -> String {
-        guard let hex = hash.hex else {
+    static func inputSHA256(_ hash: BackgroundFileHash?, path: String) throws -> String {
+        guard let hex = hash?.hex else {
             throw DataValidationError(problems: [DataProblem(file: path, message: "cannot read the file")])
         }
         return hex
