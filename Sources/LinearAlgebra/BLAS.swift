@@ -90,3 +90,19 @@ extension Matrix {
         return c
     }
 }
+
+extension Matrix {
+    /// AᵀA, both triangles filled (`cblas_dsyrk` on the upper triangle, then mirrored).
+    public func gram() -> Matrix {
+        var g = Matrix(rows: cols, cols: cols)
+        guard rows > 0, cols > 0 else { return g }
+        storage.withUnsafeBufferPointer { ap in
+            g.storage.withUnsafeMutableBufferPointer { gp in
+                cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, Int32(cols), Int32(rows),
+                            1.0, ap.baseAddress, Int32(rows), 0.0, gp.baseAddress, Int32(cols))
+            }
+        }
+        g.symmetrizeFromUpper()
+        return g
+    }
+}

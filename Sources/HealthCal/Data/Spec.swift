@@ -109,16 +109,23 @@ public struct ModelOptions: Sendable, Equatable, Codable {
     public var perSegment: Bool = false
     public var minSegmentRows: Int = 500
     public var maxIterations: Int = 100
+    /// `model` or `cluster` (on `data.id`); nil (the key left out): `cluster` when a customer has
+    /// more than one row, else `model` (see `resolvedCovariance`). Nil is not written back, so a
+    /// spec embedded in an older weight file re-encodes to the same bytes.
+    public var covariance: CovarianceType?
 
-    public init(ridge: Double = 0, perSegment: Bool = false, minSegmentRows: Int = 500, maxIterations: Int = 100) {
+    public init(ridge: Double = 0, perSegment: Bool = false, minSegmentRows: Int = 500, maxIterations: Int = 100,
+                covariance: CovarianceType? = nil) {
         self.ridge = ridge
         self.perSegment = perSegment
         self.minSegmentRows = minSegmentRows
         self.maxIterations = maxIterations
+        self.covariance = covariance
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case ridge, firth, perSegment = "per_segment", minSegmentRows = "min_segment_rows", maxIterations = "max_iterations"
+        case covariance
     }
 
     public init(from decoder: any Decoder) throws {
@@ -128,6 +135,7 @@ public struct ModelOptions: Sendable, Equatable, Codable {
         perSegment = try c.decodeIfPresent(Bool.self, forKey: .perSegment) ?? false
         minSegmentRows = try c.decodeIfPresent(Int.self, forKey: .minSegmentRows) ?? 500
         maxIterations = try c.decodeIfPresent(Int.self, forKey: .maxIterations) ?? 100
+        covariance = try c.decodeIfPresent(CovarianceType.self, forKey: .covariance)
     }
 }
 

@@ -149,7 +149,9 @@ indirect enum SpecSchema: Sendable {
             ("reference", .value), ("min_count", .value),
             ("unseen", .oneOf(FeatureSpec.Unseen.allCases.map(\.rawValue))),
         ]))),
-        ("model", .map("model", keys(ModelOptions.CodingKeys.self).map { ($0, .value) })),
+        ("model", .map("model", keys(ModelOptions.CodingKeys.self).map {
+            ($0, $0 == "covariance" ? .oneOf(CovarianceType.allCases.map(\.rawValue)) : .value)
+        })),
         ("backtest", .map("backtest", keys(BacktestOptions.CodingKeys.self).map {
             ($0, $0 == "window" ? .oneOf(BacktestOptions.Window.allCases.map(\.rawValue)) : .value)
         })),

@@ -15,7 +15,10 @@ public enum CoefficientTable {
             ("Log-likelihood:", fixed(fit.logLikelihood, 4)), ("LL-Null:", fixed(fit.nullLogLikelihood, 4)),
             ("Deviance:", fixed(fit.deviance, 4)), ("McFadden R²:", fixed(fit.mcFaddenR2, 4)),
             ("AIC:", fixed(fit.aic, 4)), ("BIC:", fixed(fit.bic, 4)),
-            ("LR test:", "χ² = \(fixed(fit.likelihoodRatio, 3)) on \(fit.likelihoodRatioDF) df, p = \(pValue(fit.likelihoodRatioPValue))"),
+            ("LR test:", "χ² = \(fixed(fit.likelihoodRatio, 3)) on \(fit.likelihoodRatioDF) df, p = \(pValue(fit.likelihoodRatioPValue))"
+                + (fit.covarianceType == .cluster ? " (treats rows as independent)" : "")),
+            ("Covariance:", covarianceLabel(fit)),
+            ("Wald test:", "χ² = \(fixed(fit.waldStatistic, 3)) on \(fit.waldDF) df, p = \(pValue(fit.waldPValue))"),
         ]
         let rule = String(repeating: "=", count: nameWidth + 78)
         lines.append(title)
@@ -36,6 +39,14 @@ public enum CoefficientTable {
         }
         for w in fit.warnings { lines.append("Warning: \(w)") }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// "model-based (inverse Hessian)" or "cluster-robust, 2000 clusters (G/(G−1)·(N−1)/(N−K))".
+    public static func covarianceLabel(_ fit: LogisticFit) -> String {
+        switch fit.covarianceType {
+        case .model: "model-based (inverse Hessian)"
+        case .cluster: "cluster-robust on the customer id, \(fit.clusters.map(String.init) ?? "?") customers (small-sample factor G/(G-1)·(N-1)/(N-K))"
+        }
     }
 
     static func fixed(_ v: Double, _ digits: Int) -> String {

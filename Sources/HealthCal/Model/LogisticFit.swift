@@ -10,6 +10,10 @@ import LinearAlgebra
 /// the covariance of the Gaussian approximation to the posterior under a N(0, 1/λ) prior; it is
 /// smaller than the sampling variability of the shrunken estimate would suggest and ignores its
 /// bias, so z, p-values and intervals under ridge are approximate and labelled as such.
+///
+/// With `covarianceType == .cluster` the standard errors, z, p-values, intervals and the Wald
+/// test use the cluster-robust sandwich on the customer id instead (`ClusterCovariance`), and
+/// `modelCovariance` keeps the inverse Hessian.
 public struct LogisticFit: Sendable, Codable, Equatable {
     public var names: [String]
     public var coefficients: [Double]
@@ -20,8 +24,22 @@ public struct LogisticFit: Sendable, Codable, Equatable {
     public var lower95: [Double]
     public var upper95: [Double]
     public var oddsRatios: [Double]
-    /// Covariance of the coefficients, p x p column-major (inverse Hessian).
+    /// Covariance of the coefficients the inference uses, p x p column-major: the inverse
+    /// Hessian, or the cluster-robust sandwich (`covarianceType`).
     public var covariance: [Double]
+    public var covarianceType: CovarianceType
+    /// Number of clusters (customers) of a cluster-robust covariance; nil for `.model`.
+    public var clusters: Int?
+    /// The inverse Hessian when `covariance` is the sandwich (nil: it is `covariance`).
+    public var modelCovariance: [Double]?
+    /// Wald test that every coefficient but the intercept is 0, with `covariance`:
+    /// χ² = β_sᵀ V_ss⁻¹ β_s on `waldDF` df. NaN when V_ss cannot be inverted (fewer clusters
+    /// than coefficients).
+    public var waldStatistic: Double
+    public var waldDF: Int
+    public var waldPValue: Double
+    /// The inverse Hessian, whichever covariance the inference uses.
+    public var hessianInverse: [Double] { modelCovariance ?? covariance }
     public var logLikelihood: Double
     public var nullLogLikelihood: Double
     /// −2 log L (residual deviance for 0/1 outcomes).
@@ -53,9 +71,10 @@ public struct LogisticFit: Sendable, Codable, Equatable {
 
     init(names: [String], beta: [Double], hessian: Matrix, logLikelihood: Double, nullLogLikelihood: Double,
          rows: Int, observations: Double, ridge: Double, iterations: Int, converged: Bool,
-         warnings: [String]) throws {
+         warnings: [String], clusterCovariance: (matrix: Matrix, clusters: Int)? = nil) throws {
         let k = beta.count
-        let cov = try Cholesky(hessian).inverse()
+        let inverseHessian = try Cholesky(hessian).inverse()
+        let cov = clusterCovariance?.matrix ?? inverseHessian
         let se = cov.diagonal.map { $0.squareRoot() }
         self.names = names
         coefficients = beta
@@ -66,6 +85,13 @@ public struct LogisticFit: Sendable, Codable, Equatable {
         upper95 = zip(beta, se).map { $0 + Distributions.z975 * $1 }
         oddsRatios = beta.map { exp($0) }
         covariance = cov.storage
+        covarianceType = clusterCovariance == nil ? .model : .cluster
+        clusters = clusterCovariance?.clusters
+        modelCovariance = clusterCovariance == nil ? nil : inverseHessian.storage
+        let slopes = names.first == "const" ? Array(1..<k) : Array(0..<k)
+        (waldStatistic, waldDF) = (Self.waldStatistic(beta: beta, covariance: cov, indices: slopes), slopes.count)
+        waldPValue = waldStatistic.isFinite
+            ? Distributions.chiSquareSurvival(waldStatistic, degreesOfFreedom: Double(waldDF)) : .nan
         self.logLikelihood = logLikelihood
         self.nullLogLikelihood = nullLogLikelihood
         deviance = -2 * logLikelihood
@@ -84,9 +110,21 @@ public struct LogisticFit: Sendable, Codable, Equatable {
         self.warnings = warnings
     }
 
+    /// β_Iᵀ V_II⁻¹ β_I over `indices` (Cholesky solve); NaN when V_II is not positive definite.
+    static func waldStatistic(beta: [Double], covariance v: Matrix, indices: [Int]) -> Double {
+        guard !indices.isEmpty else { return .nan }
+        var sub = Matrix(rows: indices.count, cols: indices.count)
+        for (a, i) in indices.enumerated() { for (b, j) in indices.enumerated() { sub[a, b] = v[i, j] } }
+        let b = indices.map { beta[$0] }
+        guard let chol = try? Cholesky(sub), let solved = try? chol.solve(b) else { return .nan }
+        return zip(b, solved).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+
     enum CodingKeys: String, CodingKey {
         case names, coefficients, standardErrors = "standard_errors", zValues = "z_values", pValues = "p_values"
         case lower95 = "lower_95", upper95 = "upper_95", oddsRatios = "odds_ratios", covariance
+        case covarianceType = "covariance_type", clusters, modelCovariance = "model_covariance"
+        case waldStatistic = "wald_statistic", waldDF = "wald_df", waldPValue = "wald_p_value"
         case logLikelihood = "log_likelihood", nullLogLikelihood = "null_log_likelihood", deviance
         case nullDeviance = "null_deviance", aic, bic, mcFaddenR2 = "mcfadden_r2"
         case likelihoodRatio = "likelihood_ratio", likelihoodRatioDF = "likelihood_ratio_df"

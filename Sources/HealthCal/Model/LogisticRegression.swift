@@ -45,18 +45,20 @@ public enum LogisticRegression {
     /// one at `start`, lets the first steps skip the Hessian (see `minimizeByNewton`).
     /// `knownRanges`, the per-class ranges of columns the caller found while writing them,
     /// spares those columns the checks' pass over the design (see `columnRanges`).
+    /// `clusters`, one code per row, makes the inference cluster-robust (`ClusterCovariance`).
     public static func fit(
         _ design: Design, y: [Double], weights: [Double]? = nil,
         options: LogisticOptions = LogisticOptions(), outcomeName: String = "outcome", start warmStart: [Double]? = nil,
-        approximateHessian: Matrix? = nil, finalHessian: FinalHessian = .exact
+        approximateHessian: Matrix? = nil, finalHessian: FinalHessian = .exact, clusters: ClusterCodes? = nil
     ) throws(FitError) -> LogisticFit {
         try fit(design, y: y, weights: weights, options: options, outcomeName: outcomeName, start: warmStart,
-                approximateHessian: approximateHessian, finalHessian: finalHessian, knownRanges: nil)
+                approximateHessian: approximateHessian, finalHessian: finalHessian, knownRanges: nil, clusters: clusters)
     }
 
     static func fit(
         _ design: Design, y: [Double], weights: [Double]?, options: LogisticOptions, outcomeName: String,
-        start warmStart: [Double]?, approximateHessian: Matrix?, finalHessian: FinalHessian, knownRanges: [ColumnRange?]?
+        start warmStart: [Double]?, approximateHessian: Matrix?, finalHessian: FinalHessian, knownRanges: [ColumnRange?]?,
+        clusters: ClusterCodes? = nil
     ) throws(FitError) -> LogisticFit {
         let n = design.rowCount, p = design.columnCount
         guard y.count == n else { throw .shape("\(y.count) outcomes for \(n) rows") }
@@ -65,6 +67,7 @@ public enum LogisticRegression {
         let w = weights ?? [Double](repeating: 1, count: n)
         guard w.count == n else { throw .shape("\(w.count) weights for \(n) rows") }
         guard n > 0, p > 0 else { throw .shape("no rows or no columns to fit") }
+        if let clusters, clusters.codes.count != n { throw .shape("\(clusters.codes.count) cluster codes for \(n) rows") }
 
         try checkOutcomes(y: y, weights: w, outcomeName: outcomeName)
         let ranges = try columnRanges(design, y: y, known: knownRanges)
@@ -134,11 +137,22 @@ public enum LogisticRegression {
         }
         let nullLL = nullLogLikelihood(y: y, weights: w, hasIntercept: design.hasIntercept)
         do {
+            var robust: (matrix: Matrix, clusters: Int)? = nil
+            if let clusters {
+                // Scores at the solution: w_i (y_i − p_i), p_i = sigmoid(x_iβ) (η recomputed: the
+                // objective's last evaluation may have been a rejected step).
+                let eta = try design.x.multiply(outcome.beta)
+                let residual = (0..<n).map { w[$0] * (y[$0] - 1 / (1 + exp(-eta[$0]))) }
+                let bread = try Cholesky(outcome.hessian).inverse()
+                robust = (try ClusterCovariance.sandwich(x: design.x, residual: residual, clusters: clusters,
+                                                          bread: bread, observations: sumW), clusters.count)
+            }
             return try LogisticFit(
                 names: design.names, beta: outcome.beta, hessian: outcome.hessian,
                 logLikelihood: -objective.negativeLogLikelihood, nullLogLikelihood: nullLL,
                 rows: n, observations: sumW, ridge: options.ridge,
-                iterations: outcome.iterations, converged: outcome.converged, warnings: warnings)
+                iterations: outcome.iterations, converged: outcome.converged, warnings: warnings,
+                clusterCovariance: robust)
         } catch {
             throw .numerical("the Hessian at the solution cannot be inverted: \(error)")
         }

@@ -34,7 +34,7 @@ enum FoldStart {
         let p = design.columnCount, n = design.rowCount, shared = previous.sharedRows
         guard shared > 0, shared < n, previous.model.fit.names == design.names,
               let (beta, back) = encoding.carried(previous.model.fit.coefficients, from: previous.model.encoding),
-              let covariance = try? Matrix(rows: p, cols: p, columnMajor: previous.model.fit.covariance),
+              let covariance = try? Matrix(rows: p, cols: p, columnMajor: previous.model.fit.hessianInverse),
               let oldHessian = try? Cholesky(covariance).inverse()
         else { return nil }
         // The added rows' gradient and Hessian at the carried weights.

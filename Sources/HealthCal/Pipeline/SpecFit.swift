@@ -1,5 +1,6 @@
 /// One pooled fit of a panel as its spec says: encodings fitted on the given rows, the design
-/// built, the logistic regression fitted with the spec's ridge penalty.
+/// built, the logistic regression fitted with the spec's ridge penalty and covariance
+/// (`Panel.covarianceType`: cluster-robust on the customer id by default for a panel).
 public struct SpecFit: Sendable {
     public var encoding: FittedEncoding
     public var fit: LogisticFit
@@ -44,9 +45,11 @@ public struct SpecFit: Sendable {
         // Steps on the predicted start's Hessian save the Hessian passes, not the one at the optimum:
         // only for fits whose standard errors nobody reads.
         let approximate = finalHessian == .beforeLastStep ? predicted?.hessian : nil
+        // Only fits whose standard errors are read get the sandwich (its pass over the design).
+        let clusters = finalHessian == .exact ? panel.clusterCodes(rows: rows) : nil
         let fit = try LogisticRegression.fit(design, y: y, weights: w, options: options, outcomeName: spec.data.outcome,
                                                start: start, approximateHessian: approximate, finalHessian: finalHessian,
-                                               knownRanges: ranges)
+                                               knownRanges: ranges, clusters: clusters)
         return SpecFit(encoding: encoding, fit: fit)
     }
 }
