@@ -129,7 +129,10 @@ public enum FeatureEncoder {
         // A run of rows with nothing to report or transform one by one: summed eight lanes at a time.
         let simple = straight && !keep && !log1p && impute != .error
         var sums = PresentSums()
-        var present = [Double](unsafeUninitializedCapacity: keep ? rows.count : 0) { buffer, initialized in
+        // At least one element: with capacity 0 the initializer stores the count into the
+        // standard library's shared empty-array storage, a data race between features fitted
+        // concurrently (ThreadSanitizer, docs/sanitizers.md).
+        var present = [Double](unsafeUninitializedCapacity: max(keep ? rows.count : 0, 1)) { buffer, initialized in
             values.withUnsafeBufferPointer { vp in
                 if simple {
                     if let carried {

@@ -49,18 +49,19 @@ public struct Period: Sendable, Hashable, Comparable, CustomStringConvertible, C
         a.unit == b.unit ? a.ordinal < b.ordinal : a.unit.rawValue < b.unit.rawValue
     }
 
-    /// The canonical label: `2025Q3`, `2025-07` or `2025-07-01`.
+    /// The canonical label: `2025Q3`, `2025-07` or `2025-07-01`. The year has four digits
+    /// (`0025-07`), as `parse` requires, so every label parses back to its period.
     public var label: String {
         switch unit {
         case .quarter:
             let (y, q) = floorDivMod(ordinal, 4)
-            return "\(y)Q\(q + 1)"
+            return "\(pad4(y))Q\(q + 1)"
         case .month:
             let (y, m) = floorDivMod(ordinal, 12)
-            return "\(y)-\(pad2(m + 1))"
+            return "\(pad4(y))-\(pad2(m + 1))"
         case .day:
             let (y, m, d) = civilFromDays(ordinal)
-            return "\(y)-\(pad2(m))-\(pad2(d))"
+            return "\(pad4(y))-\(pad2(m))-\(pad2(d))"
         }
     }
 
@@ -107,6 +108,9 @@ public struct Period: Sendable, Hashable, Comparable, CustomStringConvertible, C
 }
 
 private func pad2(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+
+/// A year as four digits; years outside 0...9999 (reachable only by arithmetic) as they are.
+private func pad4(_ v: Int) -> String { (0..<1000).contains(v) ? String("000\(v)".suffix(4)) : "\(v)" }
 
 private func floorDivMod(_ a: Int, _ b: Int) -> (Int, Int) {
     let q = a >= 0 ? a / b : -((-a + b - 1) / b)

@@ -6,15 +6,18 @@ extension CSVChunk {
     /// would have produced.
     mutating func absorb(_ next: consuming CSVChunk) {
         let offset = line
-        for problem in next.problems {
+        let known = dictionaries.map(\.count)
+        let remaps = dictionaries.indices.map { dictionaries[$0].absorb(next.dictionaries[$0]) }
+        // One pass reports a value's invalid UTF-8 only where the value first appears.
+        let reportedHere = Set(next.invalidText.lazy.filter { remaps[$0.slot][Int($0.code)] < known[$0.slot] }.map(\.problem))
+        for (k, problem) in next.problems.enumerated() where !reportedHere.contains(k) {
             guard !isStopped else { break }
             var shifted = problem
             shifted.line = problem.line.map { $0 + offset }
             problems.append(shifted)
         }
         for (slot, column) in columns.codes.enumerated() {
-            let remap = dictionaries[slot].absorb(next.dictionaries[slot])
-            remap.withUnsafeBufferPointer { map in
+            remaps[slot].withUnsafeBufferPointer { map in
                 for r in next.firstRow..<(next.firstRow + next.rowCount) where column[r] >= 0 {
                     column[r] = map[Int(column[r])]
                 }

@@ -31,6 +31,10 @@ struct CSVChunk {
     /// Problems in file order, at most `DataValidationError.limit + 1`: one more than is kept
     /// tells the final collector that there were more.
     var problems: [DataProblem] = []
+    /// The problems that report a text value's invalid UTF-8 (by index into `problems`), with the
+    /// value's column slot and code: reported once, where the value first appears, so `absorb`
+    /// drops a later chunk's report of a value this chunk already has.
+    var invalidText: [(problem: Int, slot: Int, code: Int32)] = []
     /// Reused for quoted cells whose doubled quotes must be collapsed.
     private var scratch: [UInt8] = []
     /// Whether `plainNumber` may be used: not when a missing token is itself a number (it must
@@ -224,7 +228,9 @@ struct CSVChunk {
             let found = dictionaries[slot].code(of: base + start, count: end - start)
             codeCell(slot).pointee = found.code
             if found.isNew, !found.isValidUTF8 {
+                let index = problems.count
                 add(line: line, column: column, value: Self.text(base, start, end), message: "invalid UTF-8")
+                if problems.count > index { invalidText.append((index, slot, found.code)) }
             }
         }
     }
