@@ -20,6 +20,7 @@ struct Healthcal: ParsableCommand {
         subcommands: [
             SampleDataCommand.self, InitCommand.self, FitCommand.self, BacktestCommand.self, EvaluateCommand.self,
             FlagsCommand.self, ScoreCommand.self, ExportCommand.self, DiffCommand.self, RecalibrateCommand.self,
+            DriftCommand.self,
         ]
     )
 
