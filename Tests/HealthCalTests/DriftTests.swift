@@ -83,4 +83,19 @@ import TestSupport
         #expect(drift.majorShifts.allSatisfy { $0.hasPrefix("active_user_share") || $0.hasPrefix("score") } && drift.majorShifts.count >= 2,
                 "\(drift.majorShifts)")
     }
+
+    /// The report's heat table: escaped names, the tint and the marker per reading, and the
+    /// sentence names the metrics past 0.25.
+    @Test func heatTableIsEscapedAndMarked() {
+        let reference = StabilityReference(categorical: ["a", "a", "b", "b"])
+        let cells = [DriftCell(period: "2025Q1", counts: [2, 2, 0, 0], reference: reference),
+                     DriftCell(period: "2025Q2", counts: [0, 0, 4, 0], reference: reference)]
+        let report = DriftReport(referencePeriods: ["2024Q1", "2024Q4"], referenceRows: 4,
+                                 variables: [DriftVariable(name: "<b>plan</b>", kind: "metric", periods: cells)])
+        let html = DriftText.heatTable(report).html()
+        #expect(html.contains("&lt;b&gt;plan&lt;/b&gt;") && !html.contains("<b>plan"))
+        #expect(html.contains("class=\"num heat-0\">0.000<") && html.contains("heat-2") && html.contains("▲▲"))
+        #expect(report.majorShifts.count == 1 && report.majorShifts[0].hasPrefix("<b>plan</b> (2025Q2)"))
+        #expect(DriftText.sentence(report).contains("past a population stability index of 0.25"))
+    }
 }

@@ -206,6 +206,7 @@ public enum Recalibration {
             + [("report", "report.html"), ("summary", "summary.md")]
         inputs.bands = bandDigest(flags, scored: scored)
         inputs.flags = flagDigest(flags)
+        inputs.drift = drift
         try outputs.write(LeadershipReport.html(inputs, ranking: ranking), to: "report.html")
         try outputs.write(LeadershipReport.markdown(inputs), to: "summary.md")
         files["report"] = path("report.html")
