@@ -22,6 +22,7 @@ struct Healthcal: ParsableCommand {
             SampleDataCommand.self, InitCommand.self, FitCommand.self, BacktestCommand.self, EvaluateCommand.self,
             FlagsCommand.self, ScoreCommand.self, ExportCommand.self, DiffCommand.self, RecalibrateCommand.self,
             LoadCommand.self,
+            DriftCommand.self,
         ]
     )
 

@@ -89,4 +89,28 @@ struct SpecSuggestionTests {
         #expect(spec.data.segment == "plan: tier #1", "a two-level text column named like a tier")
         #expect(spec.features.map(\.name) == ["yes", "2024", "say \"hi\"", "back\\slash"])
     }
+
+    /// A level or a missing indicator whose rows all share one outcome separates: the suggestion
+    /// switches to Firth and names the groups; without such a group it keeps ridge: 0.
+    @Test func separatingGroupsSuggestFirth() throws {
+        var csv = "customer_id,plan,spend,churned\n"
+        for k in 0..<40 {
+            let plan = k < 3 ? "legacy" : (k % 2 == 0 ? "basic" : "pro")
+            let spend = k >= 3 && k < 7 ? "" : "\(10 + k % 9)"
+            // legacy rows (k < 3) all churn; the missing-spend rows (3...6) all stay.
+            let churned = k < 3 ? 1 : (k >= 3 && k < 7 ? 0 : (k % 3 == 0 ? 1 : 0))
+            csv += "c\(k),\(plan),\(spend),\(churned)\n"
+        }
+        let s = try Self.suggest(makeTable(csv))
+        #expect(s.spec.model.firth && s.spec.model.ridge == 0)
+        #expect(s.text.contains("#   plan = legacy: 3 rows, all 1 (churned)"), "\(s.text)")
+        #expect(s.text.contains("#   spend missing: 4 rows, all 0 (did not churn)"), "\(s.text)")
+
+        // The same table with one legacy stayer and one missing-spend churner: nothing separates.
+        let mixed = csv.replacingOccurrences(of: "c0,legacy,10,1", with: "c0,legacy,10,0")
+            .replacingOccurrences(of: "c3,pro,,0", with: "c3,pro,,1")
+        let m = try Self.suggest(makeTable(mixed))
+        #expect(!m.spec.model.firth, "\(m.text)")
+        #expect(m.text.contains("  ridge: 0"))
+    }
 }

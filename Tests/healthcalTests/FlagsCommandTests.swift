@@ -55,8 +55,11 @@ import Testing
 
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/flags.json"))) as? [String: Any]
         // No gate in this spec, so no "gate" key (nil optionals are omitted).
-        #expect(Set(json?.keys.map { $0 } ?? []) == ["bands", "flags", "notes", "options", "reference_period", "summary"])
+        #expect(Set(json?.keys.map { $0 } ?? []) == ["backtest_cuts", "bands", "flags", "notes", "options", "reference_period", "summary"])
         #expect(json?["reference_period"] as? String == "2025Q2")
+        // Each scored period's backtest cut points, from the previous scored period (the first: its own).
+        let cuts = json?["backtest_cuts"] as? [String: [String: Any]]
+        #expect(cuts?["2025Q2"]?["from"] as? String == "2025Q1")
         let summary = json?["summary"] as? [String: Any]
         #expect(summary?["flag_counts"] is [String: Any])
         #expect(summary?["band_table"] is [Any])

@@ -74,7 +74,7 @@ import Testing
         #expect(r.stdout == snapshot)
     }
 
-    @Test(arguments: ["sample-data", "init", "fit", "backtest", "evaluate", "flags", "score", "export", "diff", "recalibrate"])
+    @Test(arguments: ["sample-data", "init", "fit", "backtest", "evaluate", "flags", "score", "export", "diff", "recalibrate", "drift"])
     func everySubcommandTeachesWithAnExample(_ name: String) throws {
         let r = try CLI.run([name, "--help"])
         #expect(r.status == 0)

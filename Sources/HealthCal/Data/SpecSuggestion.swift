@@ -87,6 +87,7 @@ public enum SpecSuggestion {
         out.append("features:")
         var skipped: [String] = []
         var featureCount = 0
+        var featureProfiles: [ColumnProfile] = []
         for p in profiles where !used.contains(p.index) {
             if p.present == 0 {
                 skipped.append("\(p.name): every cell is missing")
@@ -123,15 +124,31 @@ public enum SpecSuggestion {
             }
             out += lines
             featureCount += 1
+            featureProfiles.append(p)
         }
         if featureCount == 0 { out.append("  []  # CHECK: no column is left to use as a feature") }
         if !skipped.isEmpty {
             out.append("# Not suggested as features:")
             out += skipped.map { "#   \(comment($0))" }
         }
+        out.append("model:")
+        let hints = outcome.map { SeparationHints.find(table: table, outcome: $0, features: featureProfiles) } ?? []
+        if hints.isEmpty {
+            out.append("  ridge: 0                   # raise (e.g. 1) if the fit reports separation or collinearity")
+        } else {
+            // A rare group with one outcome (often a missing indicator) separates: without a
+            // penalty the first backtest fold that holds it stops. Firth keeps the weights finite
+            // and interpretable, so the suggested spec runs unedited.
+            out.append("  firth: true                # CHECK: these groups predict the outcome exactly (separation):")
+            out += hints.prefix(5).map { "  #   \(comment($0))" }
+            if hints.count > 5 { out.append("  #   ... and \(hints.count - 5) more") }
+            out += [
+                "  # Plain maximum likelihood has no finite weights there, so a fit or backtest fold would stop",
+                "  # with a separation error. Firth's penalized likelihood keeps them finite and nearly unbiased,",
+                "  # with profile intervals. It does not combine with ridge; to use ridge instead, drop firth.",
+            ]
+        }
         out += [
-            "model:",
-            "  ridge: 0                   # raise (e.g. 1) if the fit reports separation or collinearity",
             "backtest:",
             "  horizon: 1                 # the outcome of a period is known one period later",
             "calibration:",

@@ -38,10 +38,13 @@ public struct WeightFile: Sendable, Equatable, Codable {
     /// Band thresholds (probabilities), per segment, and the gate; absent when not derived.
     public var bands: BandAssignment?
     public var metadata: Metadata
+    /// The training window's reference bins for `healthcal drift` (population stability); absent
+    /// in files written before it, which then cannot be used for drift.
+    public var drift: DriftReference? = nil
 
     enum CodingKeys: String, CodingKey {
         case format, version, encoding, model, segmentColumn = "segment_column", segments, calibration,
-             calibrationFolded = "calibration_folded", healthScore = "health_score", bands, metadata
+             calibrationFolded = "calibration_folded", healthScore = "health_score", bands, metadata, drift
     }
 
     /// One linear model on the encoded columns.
@@ -147,11 +150,15 @@ public enum WeightFileError: Error, Sendable, Equatable, CustomStringConvertible
     case wrongFormat(path: String, found: String?)
     case unsupportedVersion(path: String, found: Int?)
     case missingKey(path: String, key: String)
+    /// A file written before weight files stored drift references, used for `healthcal drift`.
+    case noDriftReference(path: String)
     case badValue(path: String, key: String, reason: String)
     case invalid(String)
 
     public var description: String {
         switch self {
+        case let .noDriftReference(path):
+            "\(path) has no drift reference (no \"drift\" key): it was written before weight files stored the training window's bins; re-run `healthcal recalibrate` on the training panel to write a weight file that has them"
         case let .unreadable(path, reason): "cannot read weight file \(path): \(reason)"
         case let .notJSON(path, reason): "\(path) is not a JSON weight file: \(reason)"
         case let .wrongFormat(path, found):

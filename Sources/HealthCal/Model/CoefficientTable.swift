@@ -6,7 +6,8 @@ public enum CoefficientTable {
     public static func render(_ fit: LogisticFit, outcome: String, title: String = "Logistic regression") -> String {
         let nameWidth = max(12, (fit.names.map(\.count).max() ?? 0) + 2)
         var lines: [String] = []
-        let penalty = fit.ridge > 0 ? "ridge λ = \(formatNumber(fit.ridge))" : "none (maximum likelihood)"
+        let penalty = fit.firthPenalizedLogLikelihood.map { "Firth (Jeffreys prior), penalized log-likelihood \(fixed($0, 4))" }
+            ?? (fit.ridge > 0 ? "ridge λ = \(formatNumber(fit.ridge))" : "none (maximum likelihood)")
         let header: [(String, String)] = [
             ("Outcome:", outcome), ("Rows:", "\(fit.rows)"),
             ("Observations (weighted):", formatNumber(fit.observations)),
@@ -25,7 +26,8 @@ public enum CoefficientTable {
         lines.append(rule)
         for (k, v) in header { lines.append(pad(k, 26) + v) }
         lines.append(String(repeating: "-", count: nameWidth + 78))
-        lines.append(pad("", nameWidth) + ["coef", "std err", "z", "P>|z|", "[0.025", "0.975]", "odds ratio"]
+        let firth = fit.firthPenalizedLogLikelihood != nil
+        lines.append(pad("", nameWidth) + ["coef", "std err", "z", firth ? "P>chi2" : "P>|z|", "[0.025", "0.975]", "odds ratio"]
             .map { leftPad($0, 11) }.joined())
         for j in fit.names.indices {
             let cells = [fixed(fit.coefficients[j], 4), fixed(fit.standardErrors[j], 4), fixed(fit.zValues[j], 3),
@@ -36,6 +38,9 @@ public enum CoefficientTable {
         lines.append(rule)
         if fit.ridge > 0 {
             lines.append("Note: under a ridge penalty, standard errors come from the penalized Hessian; z, p-values and intervals are approximate.")
+        }
+        if firth {
+            lines.append("Note: Firth fit: std err from the inverse information; P>chi2 are penalized likelihood-ratio tests and the intervals profile penalized-likelihood ones (as R's logistf); the LR test is penalized.")
         }
         for w in fit.warnings { lines.append("Warning: \(w)") }
         return lines.joined(separator: "\n") + "\n"

@@ -138,10 +138,13 @@ public enum Backtest {
                 // Earlier folds' row lists are done with: on a million rows they add up to tens of
                 // MB, held while the largest designs are.
                 if k > 0 { plan[k - 1].train = []; plan[k - 1].test = [] }
-                // A fold's standard errors are never reported: its last step may skip the Hessian.
+                // A fold's standard errors are never reported: its last step may skip the Hessian
+                // (the first fold's is kept to predict the next fold's start; a Firth fit skips its
+                // profile intervals, 2p + 1 refits each, for every fold).
+                let exact = previous == nil && !panel.spec.model.firth
                 segmented = try SegmentedFit.run(panel: panel, rows: fold.train, ridge: ridge, warmStart: models.last?.fit,
                                                  previous: previous, storage: storage,
-                                                 finalHessian: previous == nil ? .exact : .beforeLastStep)
+                                                 finalHessian: exact ? .exact : .beforeLastStep)
             } catch {
                 throw BacktestFailure(fold: fold.label, underlying: "\(error)")
             }

@@ -77,9 +77,12 @@ public enum Recalibration {
         public var segmentFits: [String: LogisticFit]?
         public var flags: FlagSummary
         public var referencePeriod: String?
+        /// Population stability of the score and every metric in each scored period against
+        /// the first fold's training window (nil for a snapshot, which has no periods).
+        public var drift: DriftReport?
 
         enum CodingKeys: String, CodingKey {
-            case backtest, fit, segmentFits = "segment_fits", flags, referencePeriod = "reference_period"
+            case backtest, fit, segmentFits = "segment_fits", flags, referencePeriod = "reference_period", drift
         }
     }
 
@@ -121,6 +124,9 @@ public enum Recalibration {
             fitNotes.append("model.per_segment is set but the panel has no segment column: one pooled model")
         }
 
+        say("drift")
+        let (driftReference, drift) = try driftFigures(panel: panel, segmented: segmented, run: run)
+
         say("bands and flags")
         // A database source was hashed as it streamed; a file is hashed here on the other core.
         let inputHash: BackgroundFileHash? = loaded.inputSHA256 == nil ? BackgroundFileHash(path: options.dataPath) : nil
@@ -140,6 +146,7 @@ public enum Recalibration {
                     panel: panel, segmented: segmented, calibration: run.finalCalibration, bands: scored.weightFileBands,
                     inputSHA256: try streamed ?? inputSHA256(inputHash, path: dataPath), metrics: headline)
                 file.metadata.source = source.recorded
+                file.drift = driftReference
                 return try WeightFileExports(file)
             }
         }
@@ -205,7 +212,7 @@ public enum Recalibration {
         files["flag summary"] = path("flags/summary.json")
         let metrics = Metrics(backtest: backtest, fit: final.fit,
                               segmentFits: perSegment ? segmented.segments.mapValues(\.fit) : nil,
-                              flags: flags.summary, referencePeriod: flags.referencePeriod)
+                              flags: flags.summary, referencePeriod: flags.referencePeriod, drift: drift)
         try outputs.write(try JSONOutput.string(metrics), to: "metrics.json")
         files["metrics"] = path("metrics.json")
 
@@ -214,6 +221,7 @@ public enum Recalibration {
             + [("report", "report.html"), ("summary", "summary.md")]
         inputs.bands = bandDigest(flags, scored: scored)
         inputs.flags = flagDigest(flags)
+        inputs.drift = drift
         try outputs.write(LeadershipReport.html(inputs, ranking: ranking), to: "report.html")
         try outputs.write(LeadershipReport.markdown(inputs), to: "summary.md")
         files["report"] = path("report.html")
@@ -225,6 +233,23 @@ public enum Recalibration {
                       brier: m.brier, meanPredicted: m.meanPredicted, churnRate: m.churnRate,
                       championAUC: comparison?.champion.auc, flagCounts: flags.summary.flagCounts, files: files,
                       notes: notes)
+    }
+
+    /// The weight file's drift reference (every row: the final model's training window) and the
+    /// per-period drift of the scored periods against the first fold's training window (the
+    /// periods before the first scored one, which no scored period belongs to). The score is the
+    /// final model's calibrated probability on both sides, so the score's PSI measures the
+    /// population, not a change of model.
+    static func driftFigures(panel: Panel, segmented: SegmentedFit, run: BacktestRun) throws -> (DriftReference, DriftReport?) {
+        let all = Array(0..<panel.rowCount)
+        let score = run.finalCalibration.apply(logits: try segmented.linearPredictor(panel: panel, rows: all))
+        let reference = DriftComputation.reference(panel: panel, rows: all, score: score)
+        guard !panel.isSnapshot, let first = run.folds.first.flatMap({ f in panel.periods.firstIndex { $0.label == f.test } }),
+              first > 0 else { return (reference, nil) }
+        let window = panel.rowsByPeriod[..<first].flatMap { $0 }
+        let before = DriftComputation.reference(panel: panel, rows: window, score: score)
+        let scored = run.folds.compactMap { f in panel.periods.firstIndex { $0.label == f.test }.map { (f.test, panel.rowsByPeriod[$0]) } }
+        return (reference, DriftComputation.report(panel: panel, reference: before, periods: scored, score: score))
     }
 
     /// What a run writes into its folder: anything else already there is kept.

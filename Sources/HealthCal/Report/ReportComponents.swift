@@ -100,6 +100,9 @@ public struct ReportTable: Sendable, Equatable {
     public enum Cell: Sendable, Equatable {
         case text(String)
         case sparkline(Sparkline)
+        /// A heat-table cell: text on a tint of level 0 (none) to 2 (strongest); the text carries
+        /// the level too (a marker), so it survives grayscale.
+        case heat(String, level: Int)
     }
 
     public struct Row: Sendable, Equatable {
@@ -142,11 +145,15 @@ public struct ReportTable: Sendable, Equatable {
                 let numeric = i < columns.count && columns[i].alignment == .numeric
                 let tag = i == 0 ? "th scope=\"row\"" : "td"
                 let content: String
+                var classes: [String] = numeric ? ["num"] : []
                 switch cell {
                 case .text(let text): content = HTML.escape(text)
                 case .sparkline(let chart): content = chart.svg()
+                case .heat(let text, let level):
+                    content = HTML.escape(text)
+                    classes.append("heat-\(min(2, max(0, level)))")
                 }
-                out += "<\(tag)\(numeric ? " class=\"num\"" : "")>\(content)</\(i == 0 ? "th" : "td")>"
+                out += "<\(tag)\(classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\"")>\(content)</\(i == 0 ? "th" : "td")>"
             }
             out += "</tr>\n"
         }

@@ -45,6 +45,8 @@ enum ReportStyle {
     table.hc-table tr.hl-attention > :first-child { border-left: 4px solid var(--worse); font-weight: 700; }
     table.hc-table tr.hl-positive > :first-child { border-left: 4px double var(--better); font-weight: 700; }
     table.hc-table svg.hc-chart { display: inline-block; vertical-align: middle; }
+    table.hc-table td.heat-1 { background: #fdf3d7; }
+    table.hc-table td.heat-2 { background: #f6c9c2; font-weight: 700; }
     thead { display: table-header-group; }
     footer.hc-foot { margin-top: 40px; padding-top: 10px; border-top: 1px solid var(--rule); color: var(--muted); font-size: 13px; }
     @media print {

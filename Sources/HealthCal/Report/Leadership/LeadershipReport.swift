@@ -35,6 +35,13 @@ public enum LeadershipReport {
                                                        layers: facts.bandShareSeries))]),
             ], startsOnNewPage: true))
         }
+        if let drift = r.drift {
+            sections.append(ReportSection(title: "Has the customer base shifted?", blocks: [
+                .paragraph(DriftText.sentence(drift)),
+                .table(DriftText.heatTable(drift)),
+                .note(PopulationStability.convention + ". " + DriftText.rule(drift)),
+            ]))
+        }
         if let champion = facts.championTable {
             sections.append(ReportSection(title: "New weights vs the ones in production", blocks: [
                 .paragraph(facts.championSentence), .table(champion),
@@ -67,6 +74,10 @@ public enum LeadershipReport {
             md.paragraph(facts.championSentence)
             md.table(headers: champion.columns.map(\.title), rows: champion.rows.map { $0.texts }, numericColumns: Set(1..<champion.columns.count))
         }
+        if let drift = r.drift {
+            md.heading("Has the customer base shifted?")
+            md.paragraph(DriftText.sentence(drift))
+        }
         if let flags = r.flags {
             md.heading("Where the score was wrong")
             for line in facts.flagSentences(flags) { md.bullet(line) }
@@ -79,6 +90,11 @@ public enum LeadershipReport {
 
 extension ReportTable.Row {
     var texts: [String] {
-        cells.map { if case .text(let t) = $0 { t } else { "" } }
+        cells.map {
+            switch $0 {
+            case .text(let t), .heat(let t, _): t
+            case .sparkline: ""
+            }
+        }
     }
 }

@@ -20,6 +20,8 @@ public struct ReportInputs: Sendable {
     public var calibration: CalibrationMap
     public var bands: BandDigest?
     public var flags: FlagDigest?
+    /// Population stability per scored period (recalibrate on a panel with periods).
+    public var drift: DriftReport? = nil
     /// (what, path) of every file written, for the "where things are" list.
     public var outputs: [(String, String)]
 

@@ -1,0 +1,98 @@
+/// The reference distribution of one variable (a metric or the score) for the population
+/// stability index: its bins and the share of the reference window's rows in each.
+///
+/// Numeric values (numeric and boolean metrics, the score): decile bins of the reference
+/// window. The cut points are the reference values' quantiles at 0.1, ..., 0.9 (numpy's linear
+/// method), duplicates dropped, so a variable with heavy ties (a boolean, a count that is mostly
+/// 0) gets fewer, wider bins rather than empty ones. Bin k holds edges[k−1] < x ≤ edges[k]
+/// (a value equal to a cut point goes to the lower bin; the first bin is open below, the last
+/// above). Categorical values: one bin per reference level, then one for levels the reference
+/// never saw. Missing values (NaN, an empty categorical cell) always have their own last bin.
+public struct StabilityReference: Sendable, Codable, Equatable {
+    /// Numeric: the distinct interior cut points, ascending (at most 9).
+    public var edges: [Double]?
+    /// Categorical: the reference levels, in order of first occurrence.
+    public var levels: [String]?
+    /// Share of reference rows per bin: the value bins, ("other" for a categorical), then missing.
+    public var shares: [Double]
+    /// Rows in the reference window.
+    public var rows: Int
+
+    public var binCount: Int { shares.count }
+
+    /// Decile bins of numeric `values` (NaN = missing).
+    public init(numeric values: [Double]) {
+        let present = values.filter { !$0.isNaN }.sorted()
+        var edges: [Double] = []
+        if !present.isEmpty {
+            for q in 1...9 {
+                let e = OrderStatistics.quantile(sorted: present, Double(q) / 10)
+                if edges.last.map({ e > $0 }) ?? true { edges.append(e) }
+            }
+            // A cut at the maximum would leave the top bin empty by construction.
+            if let last = edges.last, let top = present.last, last >= top { edges.removeLast() }
+        }
+        self.edges = edges
+        levels = nil
+        rows = values.count
+        shares = []
+        shares = Self.shares(of: counts(numeric: values), rows: values.count)
+    }
+
+    /// One bin per level of categorical `values` (nil = missing), plus "other" and missing.
+    public init(categorical values: [String?]) {
+        var seen: [String] = []
+        var known = Set<String>()
+        for v in values { if let v, known.insert(v).inserted { seen.append(v) } }
+        levels = seen
+        edges = nil
+        rows = values.count
+        shares = []
+        shares = Self.shares(of: counts(categorical: values), rows: values.count)
+    }
+
+    static func shares(of counts: [Int], rows: Int) -> [Double] {
+        counts.map { rows > 0 ? Double($0) / Double(rows) : 0 }
+    }
+
+    /// Rows per bin of numeric values under these bins.
+    public func counts(numeric values: [Double]) -> [Int] {
+        let edges = self.edges ?? []
+        var c = [Int](repeating: 0, count: edges.count + 2)
+        for v in values {
+            if v.isNaN { c[edges.count + 1] += 1; continue }
+            // First edge ≥ v (binary search): the bin whose upper cut point it meets.
+            var lo = 0, hi = edges.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if edges[mid] >= v { hi = mid } else { lo = mid + 1 }
+            }
+            c[lo] += 1
+        }
+        return c
+    }
+
+    /// Rows per bin of categorical values under these bins.
+    public func counts(categorical values: [String?]) -> [Int] {
+        let levels = self.levels ?? []
+        var index: [String: Int] = [:]
+        for (k, l) in levels.enumerated() { index[l] = k }
+        var c = [Int](repeating: 0, count: levels.count + 2)
+        for v in values {
+            guard let v else { c[levels.count + 1] += 1; continue }
+            c[index[v] ?? levels.count] += 1
+        }
+        return c
+    }
+
+    /// A readable label per bin: "≤ 12.5", "(12.5, 20]", "> 40"; a level; "other"; "missing".
+    public var labels: [String] {
+        if let levels { return levels + ["other", "missing"] }
+        let e = edges ?? []
+        guard !e.isEmpty else { return ["all", "missing"] }
+        var out = ["<= \(formatNumber(e[0]))"]
+        for k in 1..<e.count { out.append("(\(formatNumber(e[k - 1])), \(formatNumber(e[k]))]") }
+        out.append("> \(formatNumber(e[e.count - 1]))")
+        return out + ["missing"]
+    }
+}
