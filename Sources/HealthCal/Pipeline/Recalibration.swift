@@ -104,6 +104,7 @@ public enum Recalibration {
         let final = segmented.pooled
         let perSegment = spec.model.perSegment && !panel.segmentNames.isEmpty
         var fitNotes = segmented.notes.map { "final model: " + $0 }
+        fitNotes.append("final model: standard errors and intervals are \(panel.covarianceNote)")
         if spec.model.perSegment && panel.segmentNames.isEmpty {
             fitNotes.append("model.per_segment is set but the panel has no segment column: one pooled model")
         }
