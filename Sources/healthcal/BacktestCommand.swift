@@ -29,6 +29,7 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Last quarter's weight file to compare the new weights with (the champion).") var champion: String?
     @Option(help: "A hand-made scorecard YAML to compare with (the champion).") var scorecard: String?
     @Option(help: "L2 penalty λ; overrides the spec's model.ridge.") var ridge: Double?
+    @OptionGroup var resampling: BootstrapOption
     @OptionGroup var output: FormatOption
 
     func run() throws {
@@ -37,9 +38,14 @@ struct BacktestCommand: ParsableCommand {
             let source = try input.source()
             let champion = try championModel(weights: champion, scorecard: scorecard, source: source)
             let panel = try PanelLoading.load(source, spec: spec).panel
+            let bootstrap = resampling.options(default: 0)
+            try BacktestBootstrap.check(bootstrap, panel: panel, allowZero: true)
             let run = try Backtest.run(panel: panel, ridge: ridge, progress: Progress.reporter())
             let comparison = try champion?.compare(with: run, panel: panel)
-            let report = BacktestReport(run: run, champion: comparison)
+            // Without bands here, the false-healthy share is left out (recalibrate has it).
+            let championScores = try champion?.scores(panel: panel, rows: run.rows)
+            let intervals = try BacktestBootstrap.run(panel: panel, run: run, champion: championScores, healthiest: nil, options: bootstrap)
+            let report = BacktestReport(run: run, champion: comparison, bootstrap: intervals)
             switch output.format {
             case .table: emit(BacktestText.render(report))
             case .json: emit(try JSONOutput.string(report))

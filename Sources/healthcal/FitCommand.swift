@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import HealthCal
 
+extension CovarianceType: ExpressibleByArgument {}
+
 struct FitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fit",
@@ -23,6 +25,11 @@ struct FitCommand: ParsableCommand {
         --ridge adds an L2 penalty λ on the weights (not the intercept), the model
         scikit-learn fits with LogisticRegression(C = 1/λ). Use it when the fit
         reports separation or collinearity.
+
+        --covariance cluster makes the standard errors robust to a customer's rows
+        being correlated (statsmodels' cov_type="cluster" on the id column):
+          healthcal fit --data panel.csv --outcome churned --id customer_id \\
+              --covariance cluster
         """
     )
 
@@ -47,6 +54,9 @@ struct FitCommand: ParsableCommand {
     @Option(help: "L2 penalty λ on the weights (sklearn C = 1/λ); overrides the spec's model.ridge.")
     var ridge: Double?
 
+    @Option(help: "Standard errors: 'model' (inverse Hessian) or 'cluster' (robust on the customer id; needs --id on the quick path). Default: the spec's model.covariance, else cluster when a customer has several rows; on the quick path, model.")
+    var covariance: CovarianceType?
+
     @Option(help: "With --spec: also write a weight file (no calibration; bands from the in-sample scores). See `healthcal export`.")
     var weightsOut: String?
 
@@ -63,7 +73,8 @@ struct FitCommand: ParsableCommand {
                 if outcome != nil || features != nil || id != nil {
                     throw CLIError(description: "--outcome, --id and --features belong to the quick path; with --spec the spec names the columns")
                 }
-                let spec = try Spec.load(path: specPath)
+                var spec = try Spec.load(path: specPath)
+                if let covariance { spec.model.covariance = covariance }
                 let source = try input.source()
                 let loaded = try PanelLoading.load(source, spec: spec)
                 var panel = loaded.panel
@@ -105,6 +116,9 @@ struct FitCommand: ParsableCommand {
                 guard case .csv = try input.source() else {
                     throw CLIError(description: "a database --data needs --spec (the spec names the columns to pull)")
                 }
+                if covariance == .cluster && id == nil {
+                    throw CLIError(description: "--covariance cluster needs --id: the clusters are the customers named by the id column (or use --covariance model)", code: 64)
+                }
                 guard let outcome else {
                     throw CLIError(description: "give --spec, or --outcome for the quick path (healthcal fit --help)")
                 }
@@ -114,7 +128,8 @@ struct FitCommand: ParsableCommand {
                     features: features.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
                     missing: missing == .drop ? .drop : .error)
                 if quick.dropped > 0 { note("dropped \(quick.dropped) row\(quick.dropped == 1 ? "" : "s") with a missing value") }
-                let fit = try LogisticRegression.fit(quick.design, y: quick.y, options: LogisticOptions(ridge: ridge ?? 0), outcomeName: outcome)
+                let fit = try LogisticRegression.fit(quick.design, y: quick.y, options: LogisticOptions(ridge: ridge ?? 0), outcomeName: outcome,
+                                                     clusters: try quick.clusters(table: table, id: id, covariance: covariance ?? .model))
                 switch output.format {
                 case .table: emit(CoefficientTable.render(fit, outcome: outcome))
                 case .json: emit(try JSONOutput.string(FitReport(fit: fit, encoding: nil, droppedRows: quick.dropped)))

@@ -46,6 +46,7 @@ struct RecalibrateCommand: ParsableCommand {
     @Option(help: "L2 penalty λ; overrides the spec's model.ridge.") var ridge: Double?
     @Flag(help: "Replace an existing weight file in the output folder.") var force = false
     @Flag(help: "If another run is writing the same folder, wait for it instead of failing.") var wait = false
+    @OptionGroup var resampling: BootstrapOption
     @OptionGroup var output: FormatOption
 
     func run() throws {
@@ -54,7 +55,8 @@ struct RecalibrateCommand: ParsableCommand {
             let champion = try championModel(weights: champion, scorecard: scorecard, source: source)
             let folder = out ?? "reports/\(label ?? "latest")"
             let options = Recalibration.Options(specPath: spec, source: source, outDirectory: folder, label: label,
-                                                date: date, champion: champion, ridge: ridge, force: force, wait: wait)
+                                                date: date, champion: champion, ridge: ridge, force: force, wait: wait,
+                                                bootstrap: resampling.options(default: BootstrapOptions.recalibrateDefault))
             let result = try Recalibration.run(options, progress: Progress.reporter())
             switch output.format {
             case .json: emit(try JSONOutput.string(result))

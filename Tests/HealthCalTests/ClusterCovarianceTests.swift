@@ -115,3 +115,30 @@ import LinearAlgebra
         }
     }
 }
+
+/// Weight files written before `metadata.covariance` existed load and re-encode to the same bytes.
+@Suite struct WeightFileCovarianceCompatibilityTests {
+    @Test func exampleWeightFileRoundTripsByteForByte() throws {
+        let path = SamplePanelConformanceTests.root.appendingPathComponent("reports/example/weights.json").path
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let file = try WeightFile.load(path: path)
+        #expect(file.metadata.covariance == nil)
+        #expect(file.metadata.spec.model.covariance == nil)
+        #expect(try file.data() == bytes)
+    }
+
+    @Test func newFilesRecordTheCovariance() throws {
+        let panel = try ClusterCovarianceTests.samplePanel(covariance: nil)
+        let fit = try SpecFit.run(panel: panel)
+        let file = try WeightFile.make(panel: panel, fit: fit, calibration: .identity, bands: nil, inputSHA256: String(repeating: "0", count: 64))
+        #expect(file.metadata.covariance == WeightFile.CovarianceRecord(type: .cluster, clusterColumn: "customer_id", clusters: 2000))
+        let text = String(decoding: try file.data(), as: UTF8.self)
+        #expect(text.contains("\"cluster_column\" : \"customer_id\""))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hc-cov-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("w.json")
+        try file.data().write(to: out)
+        #expect(try WeightFile.load(path: out.path).metadata.covariance?.clusters == 2000)
+    }
+}

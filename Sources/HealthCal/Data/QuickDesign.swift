@@ -112,3 +112,30 @@ extension PanelBuilder {
         }
     }
 }
+
+extension QuickDesign {
+    /// The kept rows' values of the `id` column as clusters, when `covariance` is `.cluster`
+    /// (nil for `.model`). A row without an id is a problem naming its line.
+    public func clusters(table: Table, id: String?, covariance: CovarianceType) throws(DataValidationError) -> ClusterCodes? {
+        guard covariance == .cluster else { return nil }
+        guard let id, let column = table.index(of: id) else {
+            throw DataValidationError(problems: [DataProblem(file: table.source,
+                message: "covariance cluster needs an id column naming each row's customer" + (id.map { "; \"\($0)\" is not a column" } ?? ""))])
+        }
+        let missing: Int?
+        let codes: ClusterCodes
+        switch table.columns[column] {
+        case .numeric(let v):
+            missing = rows.first { v[$0].isNaN }
+            codes = ClusterCodes(labels: rows.map { v[$0].bitPattern })
+        case .text(let t):
+            missing = rows.first { t.codes[$0] < 0 }
+            codes = ClusterCodes(labels: rows.map { t.codes[$0] })
+        }
+        if let missing {
+            throw DataValidationError(problems: [DataProblem(file: table.source, line: table.line(ofRow: missing), column: column + 1,
+                columnName: id, value: "", message: "missing id: covariance cluster needs every row's customer")])
+        }
+        return codes
+    }
+}

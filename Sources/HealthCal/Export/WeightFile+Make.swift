@@ -69,8 +69,9 @@ extension WeightFile {
             yw += w * panel.outcome[r]
         }
         let periods = periodSeen.indices.filter { periodSeen[$0] }.map { panel.periods[$0].label }
-        let metadata = Metadata(trainingPeriods: periods, rows: rows.count, churnRate: wSum > 0 ? yw / wSum : 0,
+        var metadata = Metadata(trainingPeriods: periods, rows: rows.count, churnRate: wSum > 0 ? yw / wSum : 0,
                                 inputSHA256: inputSHA256, spec: panel.spec, metrics: metrics)
+        metadata.covariance = CovarianceRecord(fit: fit.fit, idColumn: panel.spec.data.id)
         let sds = try contributionSDs(panel: panel, rows: rows, fit: fit, calibration: calibration)
         return try make(encoding: fit.encoding, coefficients: fit.fit.coefficients, calibration: calibration,
                         bands: bands, metadata: metadata, contributionSDs: sds)

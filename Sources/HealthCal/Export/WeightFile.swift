@@ -111,10 +111,13 @@ public struct WeightFile: Sendable, Equatable, Codable {
         public var metrics: [String: Double]?
         /// Where the panel was read from, for a database source (absent for a CSV file).
         public var source: DataSource?
+        /// Which covariance the pooled model's standard errors used. Optional and additive: files
+        /// written before it was added have none and load and export exactly as before.
+        public var covariance: CovarianceRecord?
 
         enum CodingKeys: String, CodingKey {
             case trainingPeriods = "training_periods", rows, churnRate = "churn_rate", inputSHA256 = "input_sha256",
-                 spec, toolVersion = "tool_version", metrics, source
+                 spec, toolVersion = "tool_version", metrics, source, covariance
         }
 
         public init(trainingPeriods: [String], rows: Int, churnRate: Double, inputSHA256: String, spec: Spec,
@@ -127,6 +130,29 @@ public struct WeightFile: Sendable, Equatable, Codable {
             self.toolVersion = toolVersion
             self.metrics = metrics
         }
+    }
+
+    /// `metadata.covariance`: `{"type": "cluster", "cluster_column": "customer_id", "clusters": 2000}`
+    /// or `{"type": "model"}`.
+    public struct CovarianceRecord: Sendable, Equatable, Codable {
+        public var type: CovarianceType
+        /// The id column the clusters are its values of (`cluster` only).
+        public var clusterColumn: String?
+        public var clusters: Int?
+
+        public init(type: CovarianceType, clusterColumn: String? = nil, clusters: Int? = nil) {
+            self.type = type
+            self.clusterColumn = clusterColumn
+            self.clusters = clusters
+        }
+
+        /// What `fit` used; `idColumn` names the clusters.
+        public init(fit: LogisticFit, idColumn: String) {
+            self.init(type: fit.covarianceType, clusterColumn: fit.covarianceType == .cluster ? idColumn : nil,
+                      clusters: fit.clusters)
+        }
+
+        enum CodingKeys: String, CodingKey { case type, clusterColumn = "cluster_column", clusters }
     }
 
     /// The model that scores a row of `segment`.

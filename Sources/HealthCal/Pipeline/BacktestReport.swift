@@ -11,9 +11,12 @@ public struct BacktestReport: Sendable, Codable {
     /// The calibration map estimated on all out-of-sample scores (goes into the weight file).
     public var finalCalibration: CalibrationMap
     public var champion: ChampionComparison?
+    /// Percentile intervals over customer resamples (`--bootstrap`); absent without one.
+    public var bootstrap: BootstrapReport?
     public var notes: [String]
 
-    public init(run: BacktestRun, champion: ChampionComparison?) {
+    public init(run: BacktestRun, champion: ChampionComparison?, bootstrap: BootstrapReport? = nil) {
+        self.bootstrap = bootstrap
         folds = run.folds
         pooledRaw = run.pooled
         pooledCalibrated = run.pooledCalibrated
@@ -26,6 +29,6 @@ public struct BacktestReport: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case folds, pooledRaw = "pooled_raw", pooledCalibrated = "pooled_calibrated", perSegment = "per_segment"
-        case calibration, finalCalibration = "final_calibration", champion, notes
+        case calibration, finalCalibration = "final_calibration", champion, bootstrap, notes
     }
 }

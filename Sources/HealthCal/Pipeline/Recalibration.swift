@@ -24,15 +24,20 @@ public enum Recalibration {
         public var force: Bool
         /// Wait for another run writing the same folder to finish, instead of failing at once.
         public var wait: Bool
+        /// The cluster bootstrap of the out-of-sample figures (`--bootstrap`, `--seed`).
+        public var bootstrap: BootstrapOptions
 
         public init(specPath: String, dataPath: String, outDirectory: String, label: String? = nil, date: String? = nil,
-                    champion: ChampionModel? = nil, ridge: Double? = nil, force: Bool = false, wait: Bool = false) {
+                    champion: ChampionModel? = nil, ridge: Double? = nil, force: Bool = false, wait: Bool = false,
+                    bootstrap: BootstrapOptions = BootstrapOptions(count: BootstrapOptions.recalibrateDefault)) {
             self.init(specPath: specPath, source: .csv(path: dataPath), outDirectory: outDirectory, label: label,
-                      date: date, champion: champion, ridge: ridge, force: force, wait: wait)
+                      date: date, champion: champion, ridge: ridge, force: force, wait: wait, bootstrap: bootstrap)
         }
 
         public init(specPath: String, source: PanelSource, outDirectory: String, label: String? = nil, date: String? = nil,
-                    champion: ChampionModel? = nil, ridge: Double? = nil, force: Bool = false, wait: Bool = false) {
+                    champion: ChampionModel? = nil, ridge: Double? = nil, force: Bool = false, wait: Bool = false,
+                    bootstrap: BootstrapOptions = BootstrapOptions(count: BootstrapOptions.recalibrateDefault)) {
+            self.bootstrap = bootstrap
             self.specPath = specPath
             self.source = source
             self.outDirectory = outDirectory
@@ -101,6 +106,7 @@ public enum Recalibration {
         let panel = loaded.panel
         let label = options.label ?? panel.periods.last?.label ?? "snapshot"
         say("read \(panel.rowCount) rows, \(panel.customerIDs.count) customers, \(panel.periods.count) periods")
+        try BacktestBootstrap.check(options.bootstrap, panel: panel, allowZero: true)
 
         say("backtest")
         // The final weights are fitted as soon as the folds are, in their design memory (already
@@ -115,11 +121,12 @@ public enum Recalibration {
         }
         let comparison = try options.champion?.compare(with: run, panel: panel)
         let championScores = try options.champion?.scores(panel: panel, rows: run.rows)
-        let backtest = BacktestReport(run: run, champion: comparison)
+        var draft = BacktestReport(run: run, champion: comparison)
         guard let segmented = fitted else { throw FitError.numerical("the final fit did not run") }
         let final = segmented.pooled
         let perSegment = spec.model.perSegment && !panel.segmentNames.isEmpty
         var fitNotes = segmented.notes.map { "final model: " + $0 }
+        fitNotes.append("final model: standard errors and intervals are \(panel.covarianceNote)")
         if spec.model.perSegment && panel.segmentNames.isEmpty {
             fitNotes.append("model.per_segment is set but the panel has no segment column: one pooled model")
         }
@@ -131,6 +138,16 @@ public enum Recalibration {
         // A database source was hashed as it streamed; a file is hashed here on the other core.
         let inputHash: BackgroundFileHash? = loaded.inputSHA256 == nil ? BackgroundFileHash(path: options.dataPath) : nil
         let scored = try ScoredPanel.make(panel: panel, run: run)
+        if options.bootstrap.count > 0 || options.bootstrap.resampleFile != nil {
+            say("bootstrap: resampling customers")
+            var positionOfRow = [Int](repeating: -1, count: panel.rowCount)
+            for (k, r) in run.rows.enumerated() { positionOfRow[r] = k }
+            var healthiest = [Bool](repeating: false, count: run.rows.count)
+            for i in scored.row.indices where scored.isHealthiest(i) { healthiest[positionOfRow[scored.row[i]]] = true }
+            draft.bootstrap = try BacktestBootstrap.run(panel: panel, run: run, champion: championScores,
+                                                        healthiest: healthiest, options: options.bootstrap)
+        }
+        let backtest = draft
         // Neither the weight file (with its exports) nor the report's ranking figures need the
         // flags: both are prepared on the other core while the flags are found.
         let m = run.pooledCalibrated

@@ -51,8 +51,8 @@ public enum LeadershipReport {
             sections.append(ReportSection(title: "Where the score was wrong", blocks: facts.flagBlocks(flags), startsOnNewPage: true))
         }
         sections.append(ReportSection(title: "The model", blocks: [
-            .paragraph("Weights in log-odds of churn with 95% intervals: a positive weight raises churn risk. Features are on the scale the spec encodes them (see the weight file)."),
-            .figure(ReportFigure(ForestPlot(title: "Weights with 95% intervals", rows: facts.forestRows))),
+            .paragraph("Weights in log-odds of churn with 95% intervals: a positive weight raises churn risk. Features are on the scale the spec encodes them (see the weight file). " + facts.intervalSentence),
+            .figure(ReportFigure(ForestPlot(title: facts.forestTitle, rows: facts.forestRows))),
             .table(facts.fitTable),
         ], startsOnNewPage: true))
         sections.append(ReportSection(title: "Files", blocks: [.table(ReportTable(

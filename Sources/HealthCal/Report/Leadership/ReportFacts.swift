@@ -231,6 +231,20 @@ struct ReportFacts {
         }
     }
 
+    /// What the intervals assume: a panel's rows of one customer are not independent.
+    var intervalSentence: String {
+        switch r.fit.covarianceType {
+        case .cluster:
+            "The intervals are cluster-robust: a customer's quarters are treated as one correlated group (\(r.fit.clusters.map(String.init) ?? "?") customers), not as independent rows."
+        case .model:
+            "The intervals are model-based: every row is treated as an independent observation."
+        }
+    }
+
+    var forestTitle: String {
+        "Weights with 95% intervals" + (r.fit.covarianceType == .cluster ? " (cluster-robust by customer)" : "")
+    }
+
     var fitTable: ReportTable {
         let f = r.fit
         return ReportTable(caption: "Fit on all rows", columns: [.init("Statistic"), .init("Value", alignment: .numeric)], rows: [
@@ -239,6 +253,8 @@ struct ReportFacts {
             ReportTable.Row(["McFadden R²", T.num(f.mcFaddenR2, 4)]),
             ReportTable.Row(["AIC / BIC", "\(T.num(f.aic, 1)) / \(T.num(f.bic, 1))"]),
             ReportTable.Row(["Ridge penalty λ", T.num(f.ridge, 3)]),
+            ReportTable.Row(["Standard errors", CoefficientTable.covarianceLabel(f)]),
+            ReportTable.Row(["Wald test, all weights 0", "χ² \(T.num(f.waldStatistic, 1)) on \(f.waldDF) df"]),
             ReportTable.Row(["Newton iterations", "\(f.iterations)\(f.converged ? "" : " (not converged)")"]),
         ])
     }
