@@ -13,6 +13,7 @@ let usage = """
            hcbench encode FILE  read, validate and encode a gen_panel.py panel, stage by stage
            hcbench fit FILE     read, encode and fit a gen_panel.py panel; BLAS-only replay
            hcbench hash FILE    SHA-256 of a file in chunks, as recalibrate fingerprints its input
+           hcbench pull --spec S (FILE | URL --table T)  read and validate a panel from a CSV or PostgreSQL
     """
 
 guard arguments.count >= 2 else {
@@ -35,6 +36,8 @@ case "fit":
     exit(FitBench.run(Array(arguments.dropFirst(2))))
 case "hash":
     exit(HashBench.run(Array(arguments.dropFirst(2))))
+case "pull":
+    exit(PullBench.run(Array(arguments.dropFirst(2))))
 default:
     print("unknown stage \"\(arguments[1])\"\n" + usage)
     exit(2)
