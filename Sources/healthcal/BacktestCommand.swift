@@ -58,8 +58,9 @@ func championModel(weights: String?, scorecard: String?, data: String) throws ->
 }
 
 func loadScorecard(_ path: String) throws -> Scorecard {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-        throw CLIError(description: "cannot read the scorecard \(path)")
+    let text: String
+    do { text = try InputFile.text(path) } catch {
+        throw CLIError(description: "cannot read the scorecard: \(error)")
     }
     do { return try Scorecard.parse(yaml: text) } catch {
         throw CLIError(description: "\(path): \(error)")

@@ -40,10 +40,8 @@ extension Spec {
     /// Reads, checks and validates the spec at `path`.
     public static func load(path: String) throws(SpecError) -> Spec {
         let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw SpecError(file: path, issues: [SpecIssue(key: "", message: "cannot read the spec: \(error.localizedDescription)")])
+        do { text = try InputFile.text(path) } catch {
+            throw SpecError(file: path, issues: [SpecIssue(key: "", message: error.reason)])
         }
         return try parse(yaml: text, file: path)
     }
