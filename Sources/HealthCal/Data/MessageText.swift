@@ -17,3 +17,17 @@ extension String {
         return String(prefix(Self.messageQuoteLimit)).debugEscaped + "… (\(total) characters)"
     }
 }
+
+extension Sequence<String> {
+    /// Names listed in a message: each `shownInMessage`, joined with ", ", at most `limit` of
+    /// them followed by "... (N in all)".
+    public func shownInMessage(limit: Int = 30) -> String {
+        var shown: [String] = []
+        var total = 0
+        for name in self {
+            if total < limit { shown.append(name.shownInMessage) }
+            total += 1
+        }
+        return shown.joined(separator: ", ") + (total > limit ? ", ... (\(total) in all)" : "")
+    }
+}
