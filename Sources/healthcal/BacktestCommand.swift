@@ -28,7 +28,7 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "The panel CSV.") var data: String
     @Option(help: "Last quarter's weight file to compare the new weights with (the champion).") var champion: String?
     @Option(help: "A hand-made scorecard YAML to compare with (the champion).") var scorecard: String?
-    @Option(help: "L2 penalty λ; overrides the spec's model.ridge.") var ridge: Double?
+    @Option(parsing: .unconditional, help: "L2 penalty λ; overrides the spec's model.ridge.") var ridge: Double?
     @OptionGroup var output: FormatOption
 
     func run() throws {

@@ -44,7 +44,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Quick path: what to do with rows that have a missing value: 'error' names them, 'drop' drops them.")
     var missing: MissingChoice = .error
 
-    @Option(help: "L2 penalty λ on the weights (sklearn C = 1/λ); overrides the spec's model.ridge.")
+    @Option(parsing: .unconditional, help: "L2 penalty λ on the weights (sklearn C = 1/λ); overrides the spec's model.ridge.")
     var ridge: Double?
 
     @Option(help: "With --spec: also write a weight file (no calibration; bands from the in-sample scores). See `healthcal export`.")

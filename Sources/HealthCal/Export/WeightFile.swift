@@ -109,6 +109,12 @@ public struct WeightFile: Sendable, Equatable, Codable {
         return (nil, model, encoding)
     }
 
+    /// The most features any of the file's models explains a score with: how many contributions
+    /// a scored row can list (`score --top` is capped at it).
+    public var featureCount: Int {
+        ([encoding] + (segments ?? [:]).values.compactMap(\.encoding)).map(\.features.count).max() ?? 0
+    }
+
     /// The file's bytes: sorted keys, pretty-printed, trailing newline.
     public func data() throws(WeightFileError) -> Data {
         do { return Data(try JSONOutput.string(self).utf8) } catch {
