@@ -28,7 +28,7 @@ struct BacktestCommand: ParsableCommand {
     @OptionGroup var input: PanelSourceOptions
     @Option(help: "Last quarter's weight file to compare the new weights with (the champion).") var champion: String?
     @Option(help: "A hand-made scorecard YAML to compare with (the champion).") var scorecard: String?
-    @Option(help: "L2 penalty λ; overrides the spec's model.ridge.") var ridge: Double?
+    @Option(parsing: .unconditional, help: "L2 penalty λ; overrides the spec's model.ridge.") var ridge: Double?
     @OptionGroup var resampling: BootstrapOption
     @OptionGroup var output: FormatOption
 
@@ -65,8 +65,9 @@ func championModel(weights: String?, scorecard: String?, source: PanelSource) th
 }
 
 func loadScorecard(_ path: String) throws -> Scorecard {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-        throw CLIError(description: "cannot read the scorecard \(path)")
+    let text: String
+    do { text = try InputFile.text(path) } catch {
+        throw CLIError(description: "cannot read the scorecard: \(error)")
     }
     do { return try Scorecard.parse(yaml: text) } catch {
         throw CLIError(description: "\(path): \(error)")

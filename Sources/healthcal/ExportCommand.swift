@@ -48,13 +48,14 @@ struct ExportCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "SQL: add the band column (when the weight file has bands).")
     var bands = true
 
-    @Option(help: "Scorecard: points to double the odds.")
+    // Unconditional: "--base-points -100" is a value, not a missing one followed by an option.
+    @Option(parsing: .unconditional, help: "Scorecard: points to double the odds.")
     var pdo: Double = 20
 
-    @Option(help: "Scorecard: points at the base odds.")
+    @Option(parsing: .unconditional, help: "Scorecard: points at the base odds.")
     var basePoints: Double = 600
 
-    @Option(help: "Scorecard: the base odds of staying (x:1).")
+    @Option(parsing: .unconditional, help: "Scorecard: the base odds of staying (x:1).")
     var baseOdds: Double = 50
 
     @Flag(help: "Replace --out if it exists.")

@@ -51,7 +51,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Quick path: what to do with rows that have a missing value: 'error' names them, 'drop' drops them.")
     var missing: MissingChoice = .error
 
-    @Option(help: "L2 penalty λ on the weights (sklearn C = 1/λ); overrides the spec's model.ridge.")
+    @Option(parsing: .unconditional, help: "L2 penalty λ on the weights (sklearn C = 1/λ); overrides the spec's model.ridge.")
     var ridge: Double?
 
     @Option(help: "Standard errors: 'model' (inverse Hessian) or 'cluster' (robust on the customer id; needs --id on the quick path). Default: the spec's model.covariance, else cluster when a customer has several rows; on the quick path, model.")

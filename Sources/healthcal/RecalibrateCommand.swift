@@ -43,7 +43,7 @@ struct RecalibrateCommand: ParsableCommand {
     @Option(help: "A hand-made scorecard YAML to compare the new weights with (the champion).") var scorecard: String?
     @Option(help: "A label for the run (default: the latest period, e.g. 2025Q2).") var label: String?
     @Option(help: "A date line for the report, e.g. 2025-10-02 (default: none, so reruns give identical files).") var date: String?
-    @Option(help: "L2 penalty λ; overrides the spec's model.ridge.") var ridge: Double?
+    @Option(parsing: .unconditional, help: "L2 penalty λ; overrides the spec's model.ridge.") var ridge: Double?
     @Flag(help: "Replace an existing weight file in the output folder.") var force = false
     @Flag(help: "If another run is writing the same folder, wait for it instead of failing.") var wait = false
     @OptionGroup var resampling: BootstrapOption

@@ -21,8 +21,9 @@ struct SampleDataCommand: ParsableCommand {
     )
 
     @Option(help: "Random seed.") var seed: UInt64 = 42
-    @Option(help: "Number of customers.") var customers: Int = 2000
-    @Option(help: "Number of quarters (2 to 400).") var periods: Int = 10
+    // Unconditional: a negative count is refused by its range check, not read as a missing value.
+    @Option(parsing: .unconditional, help: "Number of customers (1 to 10000000).") var customers: Int = 2000
+    @Option(parsing: .unconditional, help: "Number of quarters (2 to 400).") var periods: Int = 10
     @Option(help: "Output folder.") var out: String
     @Flag(help: "Replace existing files in the folder.") var force = false
 

@@ -36,7 +36,10 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "Output format: csv or json.")
     var format: ScoreFormat = .csv
 
-    @Option(help: "How many top contributions to list per row.")
+    // Unconditional: "--top -1" takes -1 as the value (and is refused as negative) instead of
+    // reading it as a missing value followed by an unknown option.
+    @Option(parsing: .unconditional,
+            help: "How many top contributions to list per row (0 or more; at most the number of features, larger values are capped).")
     var top: Int = 3
 
     @Flag(help: "Replace --out if it exists.")
@@ -44,10 +47,18 @@ struct ScoreCommand: ParsableCommand {
 
     enum ScoreFormat: String, ExpressibleByArgument, CaseIterable { case csv, json }
 
+    func validate() throws {
+        guard top >= 0 else { throw ValidationError("--top must be 0 or more, not \(top)") }
+    }
+
     func run() throws {
         try reportingErrors {
-            guard top >= 0 else { throw CLIError(description: "--top must be 0 or more") }
             let file = try WeightFile.load(path: weights)
+            // Work and output grow with the columns listed, so list no more than there are features.
+            let top = min(self.top, file.featureCount)
+            if top < self.top {
+                note("note: --top \(self.top) is more than the \(top) features of the weight file; listing \(top)")
+            }
             let scorer = Scorer(file)
             let read = try PanelLoading.table(try input.source(), spec: file.metadata.spec, outcome: false)
             let rows = try read.locating { try scorer.score(table: $0) }

@@ -10,7 +10,7 @@ public struct DataProblem: Sendable, Equatable, CustomStringConvertible {
     public var column: Int?
     /// The column's name, when known.
     public var columnName: String?
-    /// The offending value as it appears in the file (truncated for display by `description`).
+    /// The offending value as it appears in the file (shortened for display by `description`).
     public var value: String?
     /// What was expected, or what is wrong, in words: "expected a number".
     public var message: String
@@ -26,15 +26,12 @@ public struct DataProblem: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        var s = file
+        var s = file.shownInMessage
         if let line { s += ":\(line)" }
         if let column { s += ":\(column)" }
-        if let columnName { s += " (column \"\(columnName)\")" }
+        if let columnName { s += " (column \"\(columnName.shownInMessage)\")" }
         s += ": "
-        if let value {
-            let shown = value.count > 60 ? String(value.prefix(57)) + "..." : value
-            s += "\"\(shown.debugEscaped)\" — "
-        }
+        if let value { s += "\"\(value.shownInMessage)\" — " }
         return s + message
     }
 }

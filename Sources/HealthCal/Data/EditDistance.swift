@@ -1,6 +1,8 @@
 /// Edit distances for "did you mean" suggestions on misspelt spec keys, enum values and column
 /// names. A typo such as "standardise" or "churnd" is one or two edits away from the real name.
 enum EditDistance {
+    static let maxSuggestedLength = 200
+
     /// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions), on Unicode
     /// scalars, case-insensitive: "Churned" and "churned" are 0 apart, "lgoins" and "logins" 1.
     static func distance(_ a: String, _ b: String) -> Int {
@@ -24,14 +26,20 @@ enum EditDistance {
     /// The candidate closest to `name`, when it is plausibly what was meant: at most
     /// max(2, length / 2) edits away, or one name contains the other ("logins" / "logins_30d").
     /// Ties go to the candidate listed first.
+    /// Names longer than `maxSuggestedLength` get no distance (it costs length × length time
+    /// and memory: a 10 MB header name took a minute and a gigabyte), only the containment test.
     static func closest(to name: String, in candidates: [String]) -> String? {
         var best: (String, Int)?
         let lower = name.lowercased()
+        let nameCount = name.count
         for c in candidates where c != name {
-            let dist = distance(name, c)
             let cl = c.lowercased()
             let contains = !lower.isEmpty && !cl.isEmpty && (cl.contains(lower) || lower.contains(cl))
-            let limit = max(2, max(name.count, c.count) / 2)
+            let count = c.count
+            let limit = max(2, max(nameCount, count) / 2)
+            // The distance is at least the difference in length.
+            let dist = abs(nameCount - count) > limit || max(nameCount, count) > maxSuggestedLength
+                ? Int.max : distance(name, c)
             guard dist <= limit || contains else { continue }
             if let b = best, b.1 <= dist { continue }
             best = (c, dist)
@@ -41,6 +49,6 @@ enum EditDistance {
 
     /// "; did you mean 'x'?" or the empty string.
     static func suggestion(for name: String, in candidates: [String], quote: String = "'") -> String {
-        closest(to: name, in: candidates).map { "; did you mean \(quote)\($0)\(quote)?" } ?? ""
+        closest(to: name, in: candidates).map { "; did you mean \(quote)\($0.shownInMessage)\(quote)?" } ?? ""
     }
 }

@@ -83,7 +83,7 @@ public enum FeatureEncoder {
                                              message: "the panel holds this feature with another type than the spec's \(fs.type.rawValue)"))
                 }
             } else {
-                problems.add(DataProblem(file: panel.source, columnName: fs.name, message: "the panel has no feature \"\(fs.name)\""))
+                problems.add(DataProblem(file: panel.source, columnName: fs.name, message: "the panel has no feature \"\(fs.name.shownInMessage)\""))
             }
             return (fitted, problems.problems)
         }
@@ -276,7 +276,7 @@ public enum FeatureEncoder {
         if let ref = fs.reference, countOf[ref] == nil, ref != otherLevel {
             let known = countOf.keys.sorted(by: scalarOrder)
             problems.add(DataProblem(file: panel.source, columnName: fs.name, value: ref,
-                                     message: "the reference level is not among the training levels (\(known.joined(separator: ", ")))"
+                                     message: "the reference level is not among the training levels (\(known.shownInMessage()))"
                                         + EditDistance.suggestion(for: ref, in: known, quote: "\"")))
             return nil
         }

@@ -92,14 +92,14 @@ extension FittedEncoding {
             guard let raw = panelFeatures.first(where: { $0.name == f.name }) else {
                 raws.append(nil)
                 unusable.append(DataProblem(file: source, columnName: f.name,
-                                            message: "the panel has no feature \"\(f.name)\", which the encoding was fitted with"))
+                                            message: "the panel has no feature \"\(f.name.shownInMessage)\", which the encoding was fitted with"))
                 continue
             }
             let isText: Bool = if case .text = raw.values { true } else { false }
             guard isText == (f.type == .categorical) else {
                 raws.append(nil)
                 unusable.append(DataProblem(file: source, columnName: f.name,
-                                            message: "the encoding was fitted with \(f.name) as \(f.type.rawValue), but the panel reads it as \(raw.spec.type.rawValue)"))
+                                            message: "the encoding was fitted with \(f.name.shownInMessage) as \(f.type.rawValue), but the panel reads it as \(raw.spec.type.rawValue)"))
                 continue
             }
             raws.append(raw)

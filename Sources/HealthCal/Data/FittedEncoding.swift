@@ -59,7 +59,7 @@ public struct EncodingProblem: Error, Sendable, Equatable, CustomStringConvertib
     public var feature: String
     public var value: String
     public var message: String
-    public var description: String { "feature \"\(feature)\": \"\(value)\" — \(message)" }
+    public var description: String { "feature \"\(feature.shownInMessage)\": \"\(value.shownInMessage)\" — \(message)" }
 }
 
 /// The fitted encoding of every feature: turns raw panel rows into design rows, identically for
@@ -169,7 +169,7 @@ extension FittedFeature {
         }
         if unseen == .error {
             throw EncodingProblem(feature: name, value: label,
-                                  message: "level not seen in the training rows (unseen: error); known levels: \((levels + [reference ?? ""]).joined(separator: ", "))")
+                                  message: "level not seen in the training rows (unseen: error); known levels: \((levels + [reference ?? ""]).shownInMessage())")
         }
         return nil
     }

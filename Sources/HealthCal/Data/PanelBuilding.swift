@@ -40,7 +40,7 @@ struct PanelBuilder {
             guard let other = first[level] else { first[level] = level; continue }
             // The first row holding this spelling (a scan, on this error path only).
             let row = text.codes.firstIndex(of: Int32(code))
-            problem(row: row, column: column, name, value: level, "this value and \"\(other)\" differ only in Unicode normalization (\(Self.codePoints(level)) vs \(Self.codePoints(other))); spell them alike")
+            problem(row: row, column: column, name, value: level, "this value and \"\(other.shownInMessage)\" differ only in Unicode normalization (\(Self.codePoints(level)) vs \(Self.codePoints(other))); spell them alike")
         }
     }
 
@@ -54,13 +54,12 @@ struct PanelBuilder {
     mutating func resolve(_ name: String, role: String) -> Int? {
         if let i = table.names.firstIndex(where: { $0.utf8.elementsEqual(name.utf8) }) { return i }
         if let i = table.index(of: name) {
-            problem(name, "\(role) names column \"\(name)\" (\(Self.codePoints(name))), which the file's header spells with other code points (\(Self.codePoints(table.names[i]))); the SQL and PMML exports name columns code point for code point, so write the name as the header does")
+            problem(name, "\(role) names column \"\(name.shownInMessage)\" (\(Self.codePoints(String(name.prefix(String.messageQuoteLimit))))), which the file's header spells with other code points (\(Self.codePoints(String(table.names[i].prefix(String.messageQuoteLimit))))); the SQL and PMML exports name columns code point for code point, so write the name as the header does")
             return nil
         }
         let near = EditDistance.closest(to: name, in: table.names)
-        let hint = near.map { "; did you mean \"\($0)\"?" } ?? ""
-        let list = table.names.count > 30 ? table.names.prefix(30).joined(separator: ", ") + ", ..." : table.names.joined(separator: ", ")
-        problem(name, "\(role) names column \"\(name)\", which is not in the file\(hint) (columns: \(list))")
+        let hint = near.map { "; did you mean \"\($0.shownInMessage)\"?" } ?? ""
+        problem(name, "\(role) names column \"\(name.shownInMessage)\", which is not in the file\(hint) (columns: \(table.names.shownInMessage()))")
         return nil
     }
 
@@ -230,7 +229,7 @@ struct PanelBuilder {
                 if first.unit != p.unit {
                     let firstValue = t.value(at: first.row) ?? ""
                     problem(row: r, column: col, name, value: t.levels[c],
-                            "this period is a \(p.unit.format.rawValue) but line \(table.line(ofRow: first.row)) (\"\(firstValue)\") is a \(first.unit.format.rawValue); a panel uses one period format")
+                            "this period is a \(p.unit.format.rawValue) but line \(table.line(ofRow: first.row)) (\"\(firstValue.shownInMessage)\") is a \(first.unit.format.rawValue); a panel uses one period format")
                     continue
                 }
             } else {
@@ -273,15 +272,15 @@ struct PanelBuilder {
     mutating func checkBandReferences(periods: [Period], segmentNames: [String]) {
         let b = spec.bands
         for name in b.perSegment.keys.sorted() where !segmentNames.contains(name) {
-            let hint = EditDistance.closest(to: name, in: segmentNames).map { "; did you mean \"\($0)\"?" } ?? ""
-            let known = spec.data.segment == nil ? "the spec names no data.segment column" : "segments: \(segmentNames.joined(separator: ", "))"
+            let hint = EditDistance.closest(to: name, in: segmentNames).map { "; did you mean \"\($0.shownInMessage)\"?" } ?? ""
+            let known = spec.data.segment == nil ? "the spec names no data.segment column" : "segments: \(segmentNames.shownInMessage())"
             problem(spec.data.segment, value: name, "bands.per_segment names a segment that is not in the data\(hint) (\(known))")
         }
         if b.referencePeriod != "latest", !periods.isEmpty {
             let labels = periods.map(\.label)
             let wanted = Period.parse(b.referencePeriod)
             if wanted.map({ !periods.contains($0) }) ?? true {
-                let hint = EditDistance.closest(to: b.referencePeriod, in: labels).map { "; did you mean \"\($0)\"?" } ?? ""
+                let hint = EditDistance.closest(to: b.referencePeriod, in: labels).map { "; did you mean \"\($0.shownInMessage)\"?" } ?? ""
                 problem(spec.data.period, value: b.referencePeriod,
                         "bands.reference_period is not a period of the panel\(hint) (periods \(labels.first ?? "") to \(labels.last ?? ""))")
             }
@@ -313,7 +312,7 @@ struct PanelBuilder {
                 if first == nil { firstRowMap[key] = r }
             }
             if let first {
-                let who = "customer \"\(ids.value(at: r) ?? "")\""
+                let who = "customer \"\((ids.value(at: r) ?? "").shownInMessage)\""
                 let what = periods.isEmpty ? "\(who) appears twice in a snapshot panel" : "\(who) has two rows for \(periods[p].label)"
                 problem(row: r, column: table.index(of: spec.data.id), spec.data.id, value: ids.value(at: r),
                         "\(what): lines \(table.line(ofRow: first)) and \(table.line(ofRow: r))")
@@ -334,7 +333,7 @@ struct PanelBuilder {
             guard k >= 0, periodOfRow[r] > periodOfRow[k] else { continue }
             let pCol = spec.data.period.flatMap { table.index(of: $0) }
             problem(row: r, column: pCol, spec.data.period, value: periods[Int(periodOfRow[r])].label,
-                    "customer \"\(ids.levels[c])\" churned in \(periods[Int(periodOfRow[k])].label) (line \(table.line(ofRow: k))) but has a row for a later period; a customer has no rows after the period in which it churned")
+                    "customer \"\(ids.levels[c].shownInMessage)\" churned in \(periods[Int(periodOfRow[k])].label) (line \(table.line(ofRow: k))) but has a row for a later period; a customer has no rows after the period in which it churned")
         }
     }
 
@@ -346,7 +345,7 @@ struct PanelBuilder {
         let ones = outcome.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
         if ones == 0 || ones == outcome.count {
             let v = ones == 0 ? 0 : 1
-            problem(name, "every row has \(name) = \(v): a churn model needs both churners and non-churners")
+            problem(name, "every row has \(name.shownInMessage) = \(v): a churn model needs both churners and non-churners")
         }
     }
 }

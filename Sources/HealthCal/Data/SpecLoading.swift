@@ -40,10 +40,8 @@ extension Spec {
     /// Reads, checks and validates the spec at `path`.
     public static func load(path: String) throws(SpecError) -> Spec {
         let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw SpecError(file: path, issues: [SpecIssue(key: "", message: "cannot read the spec: \(error.localizedDescription)")])
+        do { text = try InputFile.text(path) } catch {
+            throw SpecError(file: path, issues: [SpecIssue(key: "", message: error.reason)])
         }
         return try parse(yaml: text, file: path)
     }
@@ -97,19 +95,19 @@ extension Spec {
             let owner = path(ctx.codingPath)
             let full = owner.isEmpty ? key.stringValue : "\(owner).\(key.stringValue)"
             return SpecIssue(line: SpecSchema.line(of: owner, in: root), key: full,
-                             message: "missing required key '\(key.stringValue)'\(owner.isEmpty ? "" : " in \(owner)")")
+                             message: "missing required key '\(key.stringValue.shownInMessage)'\(owner.isEmpty ? "" : " in \(owner)")")
         case let .typeMismatch(type, ctx):
             let p = path(ctx.codingPath)
             return SpecIssue(line: SpecSchema.line(of: p, in: root), key: p,
-                             message: "'\(p)' must be \(SpecSchema.typeName(type))")
+                             message: "'\(p.shownInMessage)' must be \(SpecSchema.typeName(type))")
         case let .valueNotFound(type, ctx):
             let p = path(ctx.codingPath)
             return SpecIssue(line: SpecSchema.line(of: p, in: root), key: p,
-                             message: "'\(p)' has no value; expected \(SpecSchema.typeName(type))")
+                             message: "'\(p.shownInMessage)' has no value; expected \(SpecSchema.typeName(type))")
         case let .dataCorrupted(ctx):
             let p = path(ctx.codingPath)
             return SpecIssue(line: SpecSchema.line(of: p, in: root), key: p,
-                             message: "'\(p)': \(ctx.debugDescription)")
+                             message: "'\(p.shownInMessage)': \(ctx.debugDescription)")
         @unknown default:
             return SpecIssue(key: "", message: "cannot read the spec: \(error)")
         }
@@ -180,25 +178,25 @@ indirect enum SpecSchema: Sendable {
             let v = s.string
             if !words.contains(v) && !(words.contains("true") && ["true", "false", "yes", "no"].contains(v.lowercased())) {
                 issues.append(SpecIssue(line: node.mark?.line, key: path,
-                                        message: "unknown value '\(v)' for \(path); expected one of \(words.joined(separator: ", "))"
+                                        message: "unknown value '\(v.shownInMessage)' for \(path); expected one of \(words.joined(separator: ", "))"
                                             + EditDistance.suggestion(for: v, in: words)))
             }
         case let .list(item):
             guard case let .sequence(seq) = node else {
-                issues.append(SpecIssue(line: node.mark?.line, key: path, message: "'\(path)' must be a list"))
+                issues.append(SpecIssue(line: node.mark?.line, key: path, message: "'\(path.shownInMessage)' must be a list"))
                 return
             }
             for (i, child) in seq.enumerated() { item.check(child, path: "\(path)[\(i)]", issues: &issues) }
         case let .dict(value):
             guard case let .mapping(map) = node else {
-                issues.append(SpecIssue(line: node.mark?.line, key: path, message: "'\(path)' must be a mapping"))
+                issues.append(SpecIssue(line: node.mark?.line, key: path, message: "'\(path.shownInMessage)' must be a mapping"))
                 return
             }
             for (k, v) in map { value.check(v, path: "\(path).\(k.string ?? "?")", issues: &issues) }
         case let .map(what, fields):
             guard case let .mapping(map) = node else {
                 issues.append(SpecIssue(line: node.mark?.line, key: path,
-                                        message: "\(path.isEmpty ? "the spec" : "'\(path)'") must be a mapping of keys (\(what))"))
+                                        message: "\(path.isEmpty ? "the spec" : "'\(path.shownInMessage)'") must be a mapping of keys (\(what))"))
                 return
             }
             let names = fields.map(\.0)
@@ -210,7 +208,7 @@ indirect enum SpecSchema: Sendable {
                 } else {
                     let place = path.isEmpty ? "at the top level" : "in \(path)"
                     issues.append(SpecIssue(line: k.mark?.line, key: child,
-                                            message: "unknown key '\(key)' \(place)" + EditDistance.suggestion(for: key, in: names)
+                                            message: "unknown key '\(key.shownInMessage)' \(place)" + EditDistance.suggestion(for: key, in: names)
                                                 + (EditDistance.closest(to: key, in: names) == nil ? "; valid keys: \(names.joined(separator: ", "))" : "")))
                 }
             }

@@ -19,7 +19,7 @@ extension Spec {
         if data.id.trimmingWhitespace.isEmpty { add("data.id", "data.id must name the customer id column") }
         if data.outcome.trimmingWhitespace.isEmpty { add("data.outcome", "data.outcome must name the outcome column") }
         if data.delimiter.unicodeScalars.count != 1 {
-            add("data.delimiter", "data.delimiter must be one character, not '\(data.delimiter)'")
+            add("data.delimiter", "data.delimiter must be one character, not '\(data.delimiter.shownInMessage)'")
         }
         var roles: [(String, String)] = [("data.id", data.id), ("data.outcome", data.outcome)]
         if let p = data.period { roles.append(("data.period", p)) }
@@ -27,7 +27,7 @@ extension Spec {
         if let w = data.weight { roles.append(("data.weight", w)) }
         for i in roles.indices {
             for j in roles.indices where j > i && roles[i].1 == roles[j].1 {
-                add(roles[j].0, "\(roles[j].0) and \(roles[i].0) both name column '\(roles[j].1)'")
+                add(roles[j].0, "\(roles[j].0) and \(roles[i].0) both name column '\(roles[j].1.shownInMessage)'")
             }
         }
 
@@ -37,10 +37,10 @@ extension Spec {
         for (i, f) in features.enumerated() {
             let at = "features[\(i)]"
             if f.name.trimmingWhitespace.isEmpty { add("\(at).name", "\(at).name must name a column") }
-            if let j = seen[f.name] { add("\(at).name", "feature '\(f.name)' is listed twice (features[\(j)] and \(at))") }
+            if let j = seen[f.name] { add("\(at).name", "feature '\(f.name.shownInMessage)' is listed twice (features[\(j)] and \(at))") }
             seen[f.name] = seen[f.name] ?? i
             if let role = roles.first(where: { $0.1 == f.name }) {
-                add("\(at).name", "feature '\(f.name)' is also \(role.0); a feature cannot be the id, period, outcome, segment or weight")
+                add("\(at).name", "feature '\(f.name.shownInMessage)' is also \(role.0); a feature cannot be the id, period, outcome, segment or weight")
             }
             validateFeature(f, at: at, add: add)
         }
@@ -76,7 +76,7 @@ extension Spec {
         let allowed = FeatureSpec.keys(for: f.type)
         for key in given where !allowed.contains(key) {
             let owners = FeatureSpec.Kind.allCases.filter { FeatureSpec.keys(for: $0).contains(key) }.map(\.rawValue)
-            add("\(at).\(key)", "key '\(key)' in \(at) ('\(f.name)') applies to \(owners.joined(separator: " and ")) features, not \(f.type.rawValue)")
+            add("\(at).\(key)", "key '\(key.shownInMessage)' in \(at) ('\(f.name.shownInMessage)') applies to \(owners.joined(separator: " and ")) features, not \(f.type.rawValue)")
         }
         if let clip = f.clip {
             if clip.count != 2 || clip.contains(where: \.isNaN) {
@@ -97,7 +97,7 @@ extension Spec {
                 add("\(at).impute_value", "\(at) has impute: constant but no impute_value")
             }
             if impute == .mode, f.type != .boolean {
-                add("\(at).impute", "impute: mode is for boolean features; use median, mean, zero, constant or error for '\(f.name)'")
+                add("\(at).impute", "impute: mode is for boolean features; use median, mean, zero, constant or error for '\(f.name.shownInMessage)'")
             }
         }
         if f.imputeValue != nil, f.impute != .constant {
@@ -138,7 +138,7 @@ extension Spec {
         }
         let ref = bands.referencePeriod
         if ref != "latest", Period.parse(ref) == nil {
-            add("bands.reference_period", "bands.reference_period must be 'latest' or a period such as 2025Q3, 2025-07 or 2025-07-01, not '\(ref)'")
+            add("bands.reference_period", "bands.reference_period must be 'latest' or a period such as 2025Q3, 2025-07 or 2025-07-01, not '\(ref.shownInMessage)'")
         }
         if let gate = bands.gate {
             if gate.column.trimmingWhitespace.isEmpty { add("bands.gate.column", "bands.gate.column must name a column") }
@@ -167,6 +167,6 @@ extension Spec {
 
     private func checkUniqueNames(_ names: [String], key: String, add: (String, String) -> Void) {
         var seen = Set<String>()
-        for n in names where !seen.insert(n).inserted { add(key, "band name '\(n)' appears twice in \(key)") }
+        for n in names where !seen.insert(n).inserted { add(key, "band name '\(n.shownInMessage)' appears twice in \(key)") }
     }
 }

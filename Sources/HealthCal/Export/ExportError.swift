@@ -8,7 +8,7 @@ public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .unsupported(format, reason): "cannot export to \(format): \(reason)"
-        case let .badName(format, name, reason): "cannot export to \(format): the name \"\(name.debugEscaped)\" \(reason)"
+        case let .badName(format, name, reason): "cannot export to \(format): the name \"\(name.shownInMessage)\" \(reason)"
         }
     }
 }

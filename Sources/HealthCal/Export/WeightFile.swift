@@ -161,6 +161,12 @@ public struct WeightFile: Sendable, Equatable, Codable {
         return (nil, model, encoding)
     }
 
+    /// The most features any of the file's models explains a score with: how many contributions
+    /// a scored row can list (`score --top` is capped at it).
+    public var featureCount: Int {
+        ([encoding] + (segments ?? [:]).values.compactMap(\.encoding)).map(\.features.count).max() ?? 0
+    }
+
     /// The file's bytes: sorted keys, pretty-printed, trailing newline.
     public func data() throws(WeightFileError) -> Data {
         do { return Data(try JSONOutput.string(self).utf8) } catch {
@@ -184,15 +190,15 @@ public enum WeightFileError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String {
         switch self {
         case let .noDriftReference(path):
-            "\(path) has no drift reference (no \"drift\" key): it was written before weight files stored the training window's bins; re-run `healthcal recalibrate` on the training panel to write a weight file that has them"
-        case let .unreadable(path, reason): "cannot read weight file \(path): \(reason)"
-        case let .notJSON(path, reason): "\(path) is not a JSON weight file: \(reason)"
+            "\(path.shownInMessage) has no drift reference (no \"drift\" key): it was written before weight files stored the training window's bins; re-run `healthcal recalibrate` on the training panel to write a weight file that has them"
+        case let .unreadable(_, reason): "cannot read the weight file: \(reason)"
+        case let .notJSON(path, reason): "\(path.shownInMessage) is not a JSON weight file: \(reason)"
         case let .wrongFormat(path, found):
-            "\(path) is not a healthcal weight file: \"format\" is \(found.map { "\"\($0)\"" } ?? "missing"); expected \"\(WeightFile.formatName)\""
+            "\(path.shownInMessage) is not a healthcal weight file: \"format\" is \(found.map { "\"\($0.shownInMessage)\"" } ?? "missing"); expected \"\(WeightFile.formatName)\""
         case let .unsupportedVersion(path, found):
-            "\(path): weight file version \(found.map(String.init) ?? "missing") is not supported by healthcal \(HealthCalVersion.current) (reads version \(WeightFile.currentVersion))"
-        case let .missingKey(path, key): "\(path): the weight file has no \"\(key)\""
-        case let .badValue(path, key, reason): "\(path): \"\(key)\": \(reason)"
+            "\(path.shownInMessage): weight file version \(found.map(String.init) ?? "missing") is not supported by healthcal \(HealthCalVersion.current) (reads version \(WeightFile.currentVersion))"
+        case let .missingKey(path, key): "\(path.shownInMessage): the weight file has no \"\(key.shownInMessage)\""
+        case let .badValue(path, key, reason): "\(path.shownInMessage): \"\(key.shownInMessage)\": \(reason)"
         case let .invalid(message): message
         }
     }

@@ -27,22 +27,22 @@ public enum FitError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .oneClass(let outcome, let value):
-            return "outcome '\(outcome)' is \(value) in every row: a churn model needs both churners and non-churners"
+            return "outcome '\(outcome.shownInMessage)' is \(value) in every row: a churn model needs both churners and non-churners"
         case .constantColumn(let name, let value):
-            return "column '\(name)' is constant (every row is \(formatNumber(value))): it carries no information beside the intercept; drop it"
+            return "column '\(name.shownInMessage)' is constant (every row is \(formatNumber(value))): it carries no information beside the intercept; drop it"
         case .collinear(let columns, let relations):
-            let list = columns.map { "'\($0)'" }.joined(separator: ", ")
+            let list = columns.map { "'\($0.shownInMessage)'" }.joined(separator: ", ")
             let how = relations.isEmpty ? "" : " (" + relations.joined(separator: "; ") + ")"
             return "collinear columns: \(list) \(columns.count == 1 ? "is a linear combination" : "are linear combinations") of other columns\(how); drop \(columns.count == 1 ? "it" : "them") or add a ridge penalty (--ridge)"
         case .separation(let columns, let rows):
-            let list = columns.map { "'\($0)'" }.joined(separator: ", ")
+            let list = columns.map { "'\($0.shownInMessage)'" }.joined(separator: ", ")
             return "perfect or quasi-complete separation: \(list.isEmpty ? "a combination of columns" : list) predict\(columns.count == 1 ? "s" : "") the outcome exactly for \(rows) row\(rows == 1 ? "" : "s"), so the maximum-likelihood weights are infinite; set `firth: true` under `model:` in the spec (Firth's penalized likelihood: finite, nearly unbiased weights with profile intervals) or add a ridge penalty (for example --ridge 1) to get finite weights"
         case .firthWithRidge(let ridge):
             return "model.firth and a ridge penalty (\(formatNumber(ridge))) cannot be combined: Firth's penalty already keeps the weights finite under separation, and stacking an L2 prior on it would make its intervals and tests mean neither; set ridge to 0 or firth to false"
         case .nonFinite(let column, let row, let value):
-            return "column '\(column)' has the non-finite value \(value) in row \(row + 1)"
+            return "column '\(column.shownInMessage)' has the non-finite value \(value) in row \(row + 1)"
         case .invalidValue(let column, let row, let value, let expected):
-            return "column '\(column)' has \(formatNumber(value)) in row \(row + 1); expected \(expected)"
+            return "column '\(column.shownInMessage)' has \(formatNumber(value)) in row \(row + 1); expected \(expected)"
         case .shape(let what):
             return "inconsistent fit input: \(what)"
         case .numerical(let what):

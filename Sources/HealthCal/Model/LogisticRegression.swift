@@ -317,9 +317,9 @@ public enum LogisticRegression {
         for dep in dependent {
             guard let chol, let coef = try? chol.solve(independent.map { hessian[$0, dep] }) else { continue }
             let terms = zip(coef, independent).filter { abs($0.0) > 1e-8 }.map { c, i in
-                "\(formatNumber((c * 1e8).rounded() / 1e8))·'\(names[i])'"
+                "\(formatNumber((c * 1e8).rounded() / 1e8))·'\(names[i].shownInMessage)'"
             }
-            relations.append("'\(names[dep])' = " + (terms.isEmpty ? "0" : terms.joined(separator: " + ")))
+            relations.append("'\(names[dep].shownInMessage)' = " + (terms.isEmpty ? "0" : terms.joined(separator: " + ")))
         }
         return .collinear(columns: dependent.map { names[$0] }, relations: relations)
     }

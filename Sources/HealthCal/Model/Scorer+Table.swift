@@ -27,7 +27,7 @@ extension Scorer {
         func column(_ name: String, role: String) -> Int? {
             if let i = table.index(of: name) { return i }
             problems.add(DataProblem(file: table.source, columnName: name,
-                                     message: "\(role) \"\(name)\" is not in the file (columns: \(table.names.joined(separator: ", ")))"))
+                                     message: "\(role) \"\(name.shownInMessage)\" is not in the file (columns: \(table.names.shownInMessage()))"))
             return nil
         }
         let idCol = column(spec.data.id, role: "the id column")

@@ -13,7 +13,7 @@ public struct EvaluationColumns: Sendable {
             if let j = table.index(of: name) { return j }
             let hint = EditDistance.suggestion(for: name, in: table.names, quote: "\"")
             problems.add(DataProblem(file: table.source, columnName: name,
-                                     message: "no column \"\(name)\" in the file\(hint) (columns: \(table.names.joined(separator: ", ")))"))
+                                     message: "no column \"\(name.shownInMessage)\" in the file\(hint) (columns: \(table.names.shownInMessage()))"))
             return nil
         }
         let sj = column(score), oj = column(outcome)
@@ -49,7 +49,7 @@ public struct EvaluationColumns: Sendable {
         try problems.throwIfAny()
         if !y.contains(1) || !y.contains(0) {
             throw DataValidationError(problems: [DataProblem(file: table.source, columnName: outcome,
-                message: "every row has \(outcome) = \(y.first.map { Int($0) } ?? 0): judging a score needs both churners and non-churners")])
+                message: "every row has \(outcome.shownInMessage) = \(y.first.map { Int($0) } ?? 0): judging a score needs both churners and non-churners")])
         }
         return EvaluationColumns(score: s, outcome: y, weight: w, period: periods)
     }

@@ -139,27 +139,11 @@ public enum CSVReader {
     }
 
     /// The whole file in memory, for what cannot be mapped (a pipe such as /dev/stdin, a
-    /// special file); a problem naming the path when it cannot be read.
+    /// special file); a problem naming the path when it cannot be read (`InputFile`).
     static func readFile(_ path: String) throws(DataValidationError) -> [UInt8] {
-        func failure(_ what: String) -> DataValidationError {
-            let reason = String(cString: strerror(errno))
-            return DataValidationError(problems: [DataProblem(file: path, message: "\(what): \(reason)")])
+        do { return try InputFile.read(path) } catch {
+            throw DataValidationError(problems: [DataProblem(file: path, message: error.reason)])
         }
-        let fd = open(path, O_RDONLY)
-        if fd < 0 { throw failure("cannot open the file") }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var block = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = block.withUnsafeMutableBytes { b in systemRead(fd, b.baseAddress, b.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw failure("cannot read the file")
-            }
-            if n == 0 { break }
-            bytes.append(contentsOf: block[0..<n])
-        }
-        return bytes
     }
 }
 

@@ -18,6 +18,10 @@ public enum SampleData {
         return SamplePanel(csv: csv, spec: specYAML(summary), truthJSON: truthJSON(summary), summary: summary)
     }
 
+    /// Ten million customers make a panel of several GB already; more only fills the disk (a
+    /// mistyped --customers 1000000000000 ran without end).
+    public static let maxCustomers = 10_000_000
+
     /// The column order of the panel CSV.
     public static let columns = [
         "customer_id", "period", "segment", "plan", "seats", "logins_30d", "active_user_share", "feature_adoption",
@@ -28,7 +32,9 @@ public enum SampleData {
     /// so that a writer never holds the whole file.
     static func simulate(seed: UInt64, customers: Int, periods: Int,
                          emit: (String) throws -> Void) throws(SampleDataError) -> SampleSummary {
-        guard customers >= 1 else { throw .invalid("customers must be at least 1, not \(customers)") }
+        guard (1...maxCustomers).contains(customers) else {
+            throw .invalid("customers must be between 1 and \(maxCustomers), not \(customers)")
+        }
         guard (2...400).contains(periods) else { throw .invalid("periods must be between 2 and 400, not \(periods)") }
         let idWidth = max(6, String(customers).count)
         let initial = customers == 1 ? 1 : min(customers - 1, max(1, Int((Double(customers) * SampleModel.initialShare).rounded())))

@@ -51,7 +51,7 @@ public struct Scorecard: Sendable, Codable, Equatable {
         intercept = try c.decodeIfPresent(Double.self, forKey: .intercept)
         let d = try c.decodeIfPresent(String.self, forKey: .direction) ?? "risk"
         guard let dir = Direction(rawValue: d.lowercased()) else {
-            throw ScorecardError.invalid("direction is '\(d)'; expected risk (higher points = more churn risk) or health (higher points = healthier)")
+            throw ScorecardError.invalid("direction is '\(d.shownInMessage)'; expected risk (higher points = more churn risk) or health (higher points = healthier)")
         }
         direction = dir
         weights = try c.decode([String: Double].self, forKey: .weights)
@@ -71,14 +71,14 @@ public struct Scorecard: Sendable, Codable, Equatable {
             }
             let known = CodingKeys.allCases.map(\.rawValue)
             for key in mapping.keys.compactMap(\.string) where !known.contains(key) {
-                throw ScorecardError.invalid("unknown key '\(key)'\(EditDistance.suggestion(for: key, in: known)) "
+                throw ScorecardError.invalid("unknown key '\(key.shownInMessage)'\(EditDistance.suggestion(for: key, in: known)) "
                     + "(a scorecard has \(known.joined(separator: ", ")))")
             }
             card = try YAMLDecoder().decode(Scorecard.self, from: node)
         } catch let e as ScorecardError {
             throw e
         } catch let DecodingError.keyNotFound(key, _) {
-            throw .invalid("missing key '\(key.stringValue)' (a scorecard needs at least `scorecard: v1` and `weights:`)")
+            throw .invalid("missing key '\(key.stringValue.shownInMessage)' (a scorecard needs at least `scorecard: v1` and `weights:`)")
         } catch let DecodingError.typeMismatch(_, ctx), let DecodingError.valueNotFound(_, ctx) {
             let path = ctx.codingPath.map(\.stringValue)
             let numeric = ["weights", "missing", "intercept"].contains(path.first ?? "")
@@ -95,17 +95,17 @@ public struct Scorecard: Sendable, Codable, Equatable {
     /// Checks the version, that there is at least one finite weight, and that `missing` only
     /// names weighted metrics.
     public func validate() throws(ScorecardError) {
-        guard scorecard == "v1" else { throw .invalid("scorecard version is '\(scorecard)'; only v1 is supported") }
+        guard scorecard == "v1" else { throw .invalid("scorecard version is '\(scorecard.shownInMessage)'; only v1 is supported") }
         guard !weights.isEmpty else { throw .invalid("weights is empty; give at least one metric: points per unit") }
         for (k, v) in weights.sorted(by: { $0.key < $1.key }) where !v.isFinite {
-            throw .invalid("weight of '\(k)' is \(v); expected a finite number")
+            throw .invalid("weight of '\(k.shownInMessage)' is \(v); expected a finite number")
         }
         if let intercept, !intercept.isFinite { throw .invalid("intercept is \(intercept); expected a finite number") }
         for (k, v) in missing.sorted(by: { $0.key < $1.key }) {
             guard weights[k] != nil else {
-                throw .invalid("missing names '\(k)', which has no weight\(EditDistance.suggestion(for: k, in: weights.keys.sorted()))")
+                throw .invalid("missing names '\(k.shownInMessage)', which has no weight\(EditDistance.suggestion(for: k, in: weights.keys.sorted()))")
             }
-            guard v.isFinite else { throw .invalid("missing value of '\(k)' is \(v); expected a finite number") }
+            guard v.isFinite else { throw .invalid("missing value of '\(k.shownInMessage)' is \(v); expected a finite number") }
         }
     }
 
@@ -123,11 +123,11 @@ public struct Scorecard: Sendable, Codable, Equatable {
         var points = [Double](repeating: 0, count: n)
         for name in names {
             guard let column = rawColumns[name], let weight = weights[name] else { continue }
-            guard column.count == n else { throw .invalid("column '\(name)' has \(column.count) rows but '\(names[0])' has \(n)") }
+            guard column.count == n else { throw .invalid("column '\(name.shownInMessage)' has \(column.count) rows but '\(names[0].shownInMessage)' has \(n)") }
             let fill = missing[name] ?? 0
             for i in 0..<n {
                 let v = column[i].isNaN ? fill : column[i]
-                guard v.isFinite else { throw .invalid("'\(name)' at row \(i) is \(v); expected a finite number or a missing cell") }
+                guard v.isFinite else { throw .invalid("'\(name.shownInMessage)' at row \(i) is \(v); expected a finite number or a missing cell") }
                 points[i] += weight * v
             }
         }
@@ -153,8 +153,8 @@ public enum ScorecardError: Error, Sendable, Equatable, CustomStringConvertible 
         case .invalid(let m):
             return "scorecard: \(m)"
         case let .unknownMetric(name, suggestion, available):
-            return "scorecard: metric '\(name)' is not a column of the data"
-                + (suggestion.map { "; did you mean '\($0)'?" } ?? "")
+            return "scorecard: metric '\(name.shownInMessage)' is not a column of the data"
+                + (suggestion.map { "; did you mean '\($0.shownInMessage)'?" } ?? "")
                 + " Available columns: \(available.joined(separator: ", "))"
         }
     }
