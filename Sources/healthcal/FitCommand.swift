@@ -141,7 +141,8 @@ extension FitCommand {
             throw CLIError(description: "--in-database fits the pooled model only; model.per_segment is not pushed down yet")
         }
         let outcome = try InDatabaseFit.run(url: url, relation: relation, spec: spec, ridge: ridge)
-        note(String(format: "in database: %d rows; passes: %d with Hessian, %d gradient-only, %d value-only; %.2f s in passes, %.2f s for statistics",
+        let place = outcome.shards > 0 ? " (passes on \(outcome.shards) shards)" : ""
+        note("in database\(place): " + String(format: "%d rows; passes: %d with Hessian, %d gradient-only, %d value-only; %.2f s in passes, %.2f s for statistics",
                     outcome.rows, outcome.hessianPasses, outcome.gradientPasses, outcome.valuePasses, outcome.passSeconds, outcome.statisticsSeconds))
         switch output.format {
         case .table: emit(CoefficientTable.render(outcome.fit.fit, outcome: spec.data.outcome))

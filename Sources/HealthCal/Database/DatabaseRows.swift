@@ -33,6 +33,18 @@ struct DatabaseRows {
         parameters = periods
     }
 
+    /// The same rows' predicate on another relation (a shard's table).
+    func on(_ other: PostgresRelation) -> DatabaseRows {
+        DatabaseRows(relation: other, spec: spec, predicate: predicate, parameters: parameters)
+    }
+
+    private init(relation: PostgresRelation, spec: Spec, predicate: String, parameters: [String?]) {
+        self.relation = relation
+        self.spec = spec
+        self.predicate = predicate
+        self.parameters = parameters
+    }
+
     /// `FROM <relation> WHERE <predicate>`.
     var fromWhere: String { "FROM \(relation.fromClause) WHERE \(predicate)" }
 

@@ -24,6 +24,8 @@ public enum InDatabaseFit {
         public var passSeconds: Double
         /// Queries for the encodings' statistics, the checks and the contribution means, in seconds.
         public var statisticsSeconds: Double
+        /// Shards the passes ran on (0: the rows' own server).
+        public var shards: Int
     }
 
     /// Fits the spec on `relation` (only the rows of `periods` when given, e.g. a backtest
@@ -38,12 +40,14 @@ public enum InDatabaseFit {
         try conn.execute("SET LOCAL jit = off")
         _ = try PostgresPanelReader.selectList(conn, relation: relation, spec: spec)
         let rows = periods.map { DatabaseRows(relation: relation, spec: spec, periods: $0) } ?? DatabaseRows(relation: relation, spec: spec)
-        let outcome = try run(rows, conn, ridge: ridge ?? spec.model.ridge)
+        let shards = try ShardedPasses.detect(conn, url: url, rows: rows)
+        let outcome = try run(rows, conn, ridge: ridge ?? spec.model.ridge, shards: shards)
+        try shards?.commit()
         try conn.execute("COMMIT")
         return outcome
     }
 
-    static func run(_ rows: DatabaseRows, _ conn: PostgresConnection, ridge: Double) throws -> Outcome {
+    static func run(_ rows: DatabaseRows, _ conn: PostgresConnection, ridge: Double, shards: ShardedPasses? = nil) throws -> Outcome {
         let spec = rows.spec
         let started = Date()
         try checkOutcomesAndWeights(rows, conn)
@@ -97,7 +101,7 @@ public enum InDatabaseFit {
         var start = [Double](repeating: 0, count: p)
         start[0] = log(rate / (1 - rate))
         var objective = InDatabaseObjective(conn: conn, rows: rows, columns: columns, ridge: ridge,
-                                            penalized: (0..<p).map { $0 != 0 })
+                                            penalized: (0..<p).map { $0 != 0 }, shards: shards)
         var settings = NewtonSettings()
         settings.maxIterations = spec.model.maxIterations
         let result: NewtonOutcome
@@ -135,7 +139,8 @@ public enum InDatabaseFit {
         }
         return Outcome(fit: SpecFit(encoding: encoding, fit: fit), rows: n, valuePasses: objective.passes.value,
                        gradientPasses: objective.passes.gradient, hessianPasses: objective.passes.hessian,
-                       passSeconds: objective.seconds, statisticsSeconds: statisticsSeconds)
+                       passSeconds: objective.seconds, statisticsSeconds: statisticsSeconds,
+                       shards: shards?.parts.count ?? 0)
     }
 
     /// Every outcome is 0/1 (as the CSV reader spells it) and every weight finite and > 0; the

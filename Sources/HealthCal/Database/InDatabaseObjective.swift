@@ -20,6 +20,8 @@ struct InDatabaseObjective: NewtonObjective {
     let columns: [String]
     let ridge: Double
     let penalized: [Bool]
+    /// When the rows are a partitioned table over shards: the passes run on each shard.
+    var shards: ShardedPasses? = nil
     /// Passes run, by kind: value only, value and gradient, value, gradient and Hessian.
     private(set) var passes = (value: 0, gradient: 0, hessian: 0)
     /// Seconds spent in the queries.
@@ -44,18 +46,20 @@ struct InDatabaseObjective: NewtonObjective {
     enum Derivatives { case none, gradient, hessian }
 
     /// The rows with their design columns ("hc_y", "hc_w", "hc_x1"...), fenced.
-    var designRows: String {
+    var designRows: String { designRows(rows) }
+
+    func designRows(_ rows: DatabaseRows) -> String {
         var select = ["\(rows.outcome) AS \"hc_y\"", "\(rows.weight) AS \"hc_w\""]
         for (j, c) in columns.enumerated() { select.append("CAST(\(c) AS DOUBLE PRECISION) AS \"hc_x\(j + 1)\"") }
         return "SELECT \(select.joined(separator: ",\n    ")) \(rows.fromWhere) OFFSET 0"
     }
 
     /// The rows with η at `beta` (bound as parameters after the rows' own), μ and the row's loss.
-    var scoredRows: String {
+    func scoredRows(_ rows: DatabaseRows) -> String {
         let p = parameterCount
         var eta = "\(rows.parameter(0))::double precision"
         for j in 1..<p { eta += " + \(rows.parameter(j))::double precision * \"hc_x\(j)\"" }
-        let linear = "SELECT \"hc_d\".*, \(eta) AS \"hc_eta\" FROM (\(designRows)) AS \"hc_d\" OFFSET 0"
+        let linear = "SELECT \"hc_d\".*, \(eta) AS \"hc_eta\" FROM (\(designRows(rows))) AS \"hc_d\" OFFSET 0"
         let mu = """
         CASE WHEN "hc_eta" > 500 THEN 1.0 WHEN "hc_eta" < -500 THEN 0.0 \
         WHEN "hc_eta" >= 0 THEN 1.0 / (1.0 + EXP(-"hc_eta")) ELSE EXP("hc_eta") / (1.0 + EXP("hc_eta")) END
@@ -68,7 +72,7 @@ struct InDatabaseObjective: NewtonObjective {
     }
 
     /// The pass's SQL: one row of sums.
-    func passQuery(_ kind: Derivatives) -> String {
+    func passQuery(_ kind: Derivatives, _ rows: DatabaseRows) -> String {
         let p = parameterCount
         func x(_ j: Int) -> String { j == 0 ? "" : " * \"hc_x\(j)\"" }
         var sums = ["count(\"hc_eta\")", "count(*)", "sum(\"hc_loss\")"]
@@ -78,7 +82,7 @@ struct InDatabaseObjective: NewtonObjective {
         if kind == .hessian {
             for j in 0..<p { for k in j..<p { sums.append("sum(\"hc_h\"\(x(j))\(x(k)))") } }
         }
-        let weights = "SELECT \"hc_s\".*, \"hc_w\" * (\"hc_mu\" - \"hc_y\") AS \"hc_r\", \"hc_w\" * \"hc_mu\" * (1.0 - \"hc_mu\") AS \"hc_h\" FROM (\(scoredRows)) AS \"hc_s\""
+        let weights = "SELECT \"hc_s\".*, \"hc_w\" * (\"hc_mu\" - \"hc_y\") AS \"hc_r\", \"hc_w\" * \"hc_mu\" * (1.0 - \"hc_mu\") AS \"hc_h\" FROM (\(scoredRows(rows))) AS \"hc_s\" OFFSET 0"
         return "SELECT \(sums.joined(separator: ", ")) FROM (\(weights)) AS \"hc_pass\""
     }
 
@@ -86,15 +90,21 @@ struct InDatabaseObjective: NewtonObjective {
         let p = parameterCount
         guard beta.count == p else { throw FitError.shape("\(beta.count) coefficients for \(p) columns") }
         let started = Date()
-        let got = try conn.query(passQuery(kind), rows.parameters + beta.map { exactNumber($0) })
+        let betas = beta.map { exactNumber($0) }
+        let values: [Double]
+        if let shards {
+            values = try shards.sum({ passQuery(kind, $0) }, extra: betas)
+        } else {
+            let got = try conn.query(passQuery(kind, rows), rows.parameters + betas)
+            guard let row = got.first else { throw FitError.numerical("the pass query returned no row") }
+            values = row.map { $0.flatMap { Double($0) } ?? .nan }
+        }
         seconds += Date().timeIntervalSince(started)
         switch kind {
         case .none: passes.value += 1
         case .gradient: passes.gradient += 1
         case .hessian: passes.hessian += 1
         }
-        guard let row = got.first else { throw FitError.numerical("the pass query returned no row") }
-        let values = row.map { $0.flatMap { Double($0) } ?? .nan }
         guard values.count >= 3 else { throw FitError.numerical("the pass query returned \(values.count) values") }
         if values[0] != values[1] {
             // Some row's η is NULL: a design cell the encoding cannot encode (normally reported earlier).
