@@ -75,7 +75,11 @@ struct FitCommand: ParsableCommand {
                 }
                 var spec = try Spec.load(path: specPath)
                 if let covariance { spec.model.covariance = covariance }
-                let source = try input.source()
+                let source = try input.source(pushedDown: true)
+                if input.inDatabase {
+                    try runInDatabase(source, spec: spec)
+                    return
+                }
                 let loaded = try PanelLoading.load(source, spec: spec)
                 var panel = loaded.panel
                 let segmented: SegmentedFit
@@ -135,6 +139,29 @@ struct FitCommand: ParsableCommand {
                 case .json: emit(try JSONOutput.string(FitReport(fit: fit, encoding: nil, droppedRows: quick.dropped)))
                 }
             }
+        }
+    }
+}
+
+extension FitCommand {
+    /// `--in-database`: the pooled fit pushed down into PostgreSQL (`InDatabaseFit`).
+    func runInDatabase(_ source: PanelSource, spec: Spec) throws {
+        guard case .postgres(let url, let relation) = source else {
+            throw CLIError(description: "--in-database needs a database --data (postgresql://...) with --table or --query")
+        }
+        if weightsOut != nil {
+            throw CLIError(description: "--in-database does not write --weights-out yet (its in-sample bands need scored rows); fit without --in-database, or use the printed weights")
+        }
+        if spec.model.perSegment {
+            throw CLIError(description: "--in-database fits the pooled model only; model.per_segment is not pushed down yet")
+        }
+        let outcome = try InDatabaseFit.run(url: url, relation: relation, spec: spec, ridge: ridge)
+        let place = outcome.shards > 0 ? " (passes on \(outcome.shards) shards)" : ""
+        note("in database\(place): " + String(format: "%d rows; passes: %d with Hessian, %d gradient-only, %d value-only; %.2f s in passes, %.2f s for statistics",
+                    outcome.rows, outcome.hessianPasses, outcome.gradientPasses, outcome.valuePasses, outcome.passSeconds, outcome.statisticsSeconds))
+        switch output.format {
+        case .table: emit(CoefficientTable.render(outcome.fit.fit, outcome: spec.data.outcome))
+        case .json: emit(try JSONOutput.string(FitReport(fit: outcome.fit.fit, encoding: outcome.fit.encoding, droppedRows: 0)))
         }
     }
 }

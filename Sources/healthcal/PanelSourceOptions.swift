@@ -16,7 +16,23 @@ struct PanelSourceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("With a database --data: a read-only SELECT returning the spec's columns.", valueName: "sql"))
     var query: String?
 
-    func source() throws -> PanelSource {
-        try PanelSource(data: data, table: table, query: query)
+    @Flag(help: ArgumentHelp(
+        "With a database --data: fit where the data lives. Encodings and every Newton pass are aggregate queries; no feature column leaves the database.",
+        discussion: "See docs/scale.md for what runs in the database and what it costs."))
+    var inDatabase = false
+
+    /// The source; `pushedDown` is true for a command that runs `--in-database` (only `fit`
+    /// so far: the others refuse the flag rather than ignore it).
+    func source(pushedDown: Bool = false) throws -> PanelSource {
+        let source = try PanelSource(data: data, table: table, query: query)
+        if inDatabase {
+            guard pushedDown else {
+                throw CLIError(description: "--in-database is only implemented for `healthcal fit` so far; drop it to pull the rows (see docs/scale.md)")
+            }
+            guard case .postgres = source else {
+                throw CLIError(description: "--in-database needs a database --data (postgresql://...) with --table or --query; \(data) is a file")
+            }
+        }
+        return source
     }
 }

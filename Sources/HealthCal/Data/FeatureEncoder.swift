@@ -269,13 +269,21 @@ public enum FeatureEncoder {
         // Merge duplicate spellings (a reader should not produce them, but be safe).
         var countOf: [String: Int] = [:]
         for (c, level) in column.levels.enumerated() where counts[c] > 0 { countOf[level, default: 0] += counts[c] }
+        return categorical(fs, countOf: countOf, missingCount: missingCount, source: panel.source, problems: &problems)
+    }
+
+    /// A categorical feature's encoding from its training rows' level counts (`countOf`, present
+    /// levels only) and missing cells: pooling, reference and level order. Shared by the panel
+    /// path and the in-database fit, whose counts come from a GROUP BY.
+    static func categorical(_ fs: FeatureSpec, countOf: [String: Int], missingCount: Int, source: String,
+                            problems: inout ProblemCollector) -> FittedFeature? {
         guard !countOf.isEmpty else {
-            problems.add(DataProblem(file: panel.source, columnName: fs.name, message: "every training row is missing this feature; nothing to fit"))
+            problems.add(DataProblem(file: source, columnName: fs.name, message: "every training row is missing this feature; nothing to fit"))
             return nil
         }
         if let ref = fs.reference, countOf[ref] == nil, ref != otherLevel {
             let known = countOf.keys.sorted(by: scalarOrder)
-            problems.add(DataProblem(file: panel.source, columnName: fs.name, value: ref,
+            problems.add(DataProblem(file: source, columnName: fs.name, value: ref,
                                      message: "the reference level is not among the training levels (\(known.shownInMessage()))"
                                         + EditDistance.suggestion(for: ref, in: known, quote: "\"")))
             return nil

@@ -22,6 +22,29 @@ enum OrderStatistics {
         return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma
     }
 
+    /// numpy's default quantile of `n` values given by their order statistics (`at(k)`, the
+    /// k-th smallest, 0-based), reading at most two of them: for values that live elsewhere
+    /// (the in-database fit fetches each with ORDER BY ... OFFSET k LIMIT 1). The same
+    /// arithmetic as `quantile(sorted:_:)`, so the same bits from the same two values.
+    static func quantile(count n: Int, _ q: Double, at: (Int) throws -> Double) rethrows -> Double {
+        precondition(n > 0, "quantile of no values")
+        let virtualIndex = Double(n - 1) * q
+        let previous = floor(virtualIndex)
+        let gamma = virtualIndex - previous
+        if virtualIndex < 0 { return try at(0) }
+        if virtualIndex >= Double(n - 1) { return try at(n - 1) }
+        let lo = Int(previous)
+        let a = try at(lo), b = try at(lo + 1)
+        let diff = b - a
+        return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma
+    }
+
+    /// numpy's median of `n` values given by their order statistics (see `quantile(count:_:at:)`).
+    static func median(count n: Int, at: (Int) throws -> Double) rethrows -> Double {
+        precondition(n > 0, "median of no values")
+        return n % 2 == 1 ? try at(n / 2) : (try at(n / 2 - 1) + at(n / 2)) / 2
+    }
+
     /// The median as numpy computes it: the middle value, or the mean of the two middle values.
     static func median(sorted x: [Double]) -> Double {
         let n = x.count

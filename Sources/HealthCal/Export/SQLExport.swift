@@ -80,37 +80,8 @@ public enum SQLExport {
         return "(" + terms.joined(separator: "\n        + ") + ")"
     }
 
-    /// One SQL expression per design column of the feature (docs/encodings.md, step by step).
-    static func columnExpressions(_ f: FittedFeature) -> [String] {
-        let c = identifier(f.name)
-        switch f.type {
-        case .numeric, .boolean:
-            var t: String
-            if f.type == .boolean {
-                let text = "LOWER(TRIM(CAST(\(c) AS TEXT)))"
-                t = "(CASE WHEN \(text) IN ('1', '1.0', 'true', 'yes') THEN 1.0 WHEN \(text) IN ('0', '0.0', 'false', 'no') THEN 0.0 ELSE NULL END)"
-            } else {
-                t = "CAST(\(c) AS DOUBLE PRECISION)"
-            }
-            if f.transform == .log1p { t = "(CASE WHEN \(t) > -1 THEN LN(1.0 + \(t)) ELSE NULL END)" }
-            if let lower = f.lower { t = "(CASE WHEN \(t) < \(number(lower)) THEN \(number(lower)) ELSE \(t) END)" }
-            if let upper = f.upper { t = "(CASE WHEN \(t) > \(number(upper)) THEN \(number(upper)) ELSE \(t) END)" }
-            var v = "(CASE WHEN \(c) IS NULL THEN \(f.imputeValue.map(number) ?? "NULL") ELSE \(t) END)"
-            if let center = f.center, let scale = f.scale { v = "((\(v) - \(number(center))) / \(number(scale)))" }
-            var out = [v]
-            if f.missingIndicator == true { out.append("(CASE WHEN \(c) IS NULL THEN 1.0 ELSE 0.0 END)") }
-            return out
-        case .categorical:
-            let missing = "(\(c) IS NULL OR TRIM(\(c)) = '')"
-            var out = (f.levels ?? []).map { "(CASE WHEN \(c) = \(literal($0)) THEN 1.0 ELSE 0.0 END)" }
-            if f.hasOther == true {
-                let pooled = (f.pooled ?? []).map(literal)
-                out.append(pooled.isEmpty ? "0.0" : "(CASE WHEN \(c) IN (\(pooled.joined(separator: ", "))) THEN 1.0 ELSE 0.0 END)")
-            }
-            if f.hasMissingLevel == true { out.append("(CASE WHEN \(missing) THEN 1.0 ELSE 0.0 END)") }
-            return out
-        }
-    }
+    /// One SQL expression per design column of the feature (`SQLEncoding`, shared with the in-database fit).
+    static func columnExpressions(_ f: FittedFeature) -> [String] { SQLEncoding.columns(f) }
 
     /// The isotonic table as a CASE: constant beyond the ends, linear in between, with the same
     /// slope arithmetic as `IsotonicFit.predict`.
@@ -151,19 +122,12 @@ public enum SQLExport {
         return "(" + parts.joined(separator: "\n        ") + ")"
     }
 
-    /// A double-quoted identifier; embedded double quotes are doubled.
-    public static func identifier(_ name: String) -> String {
-        "\"" + doubling("\"", in: name) + "\""
-    }
+    /// A double-quoted identifier (`SQLEncoding.identifier`).
+    public static func identifier(_ name: String) -> String { SQLEncoding.identifier(name) }
 
-    /// A single-quoted text literal; embedded single quotes are doubled.
-    public static func literal(_ text: String) -> String {
-        "'" + doubling("'", in: text) + "'"
-    }
+    /// A single-quoted text literal (`SQLEncoding.literal`).
+    public static func literal(_ text: String) -> String { SQLEncoding.literal(text) }
 
-    /// A number, exact, in parentheses when negative (so `- -1` never becomes a `--` comment).
-    static func number(_ v: Double) -> String {
-        let s = exactNumber(v)
-        return v < 0 || s.hasPrefix("-") ? "(\(s))" : s
-    }
+    /// An exact number (`SQLEncoding.number`).
+    static func number(_ v: Double) -> String { SQLEncoding.number(v) }
 }

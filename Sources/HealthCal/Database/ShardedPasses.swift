@@ -1,0 +1,100 @@
+import Dispatch
+
+/// The shards behind a partitioned table on a `scripts/pg-cluster` coordinator, for Newton
+/// passes that run on every shard at once with only each shard's partial sums coming back.
+///
+/// Why not through the coordinator: postgres_fdw pushes an aggregate down only when it sits
+/// directly on a foreign table; the pass's fenced subqueries (η and μ once per row) are not
+/// shippable, so over the partitioned parent every row would travel to the coordinator. The
+/// flat alternative that postgres_fdw would ship (one aggregate per foreign partition under a
+/// UNION ALL) has to repeat η and μ inside each of the p(p+1)/2 sums. So each pass connects to
+/// each shard's server (host, port and database from its foreign server, the coordinator's
+/// credentials, as `healthcal load --shard-by` does) and runs the same fenced query on the
+/// shard's own table; the partial sums (counts, sums) add up to the whole table's.
+struct ShardedPasses {
+    /// One shard: its connection (in a read-only transaction) and its rows.
+    struct Part {
+        let conn: PostgresConnection
+        let rows: DatabaseRows
+    }
+    let parts: [Part]
+
+    /// The partitions of `relation` when it is a partitioned table whose partitions are all
+    /// foreign tables; nil otherwise (a plain table or view: passes run where it is).
+    static func detect(_ conn: PostgresConnection, url: PostgresURL, rows: DatabaseRows) throws -> ShardedPasses? {
+        guard case .table(let name) = rows.relation else { return nil }
+        let parent = PostgresRelation.qualified(name)
+        let partitioned = try conn.query("SELECT count(*) FROM pg_partitioned_table WHERE partrelid = to_regclass($1)", [parent])
+        guard partitioned.first?.first == "1" else { return nil }
+        let found = try conn.query("""
+            SELECT (SELECT count(*) FROM pg_inherits WHERE inhparent = to_regclass($1)),
+                   (SELECT option_value FROM pg_options_to_table(s.srvoptions) WHERE option_name = 'host'),
+                   (SELECT option_value FROM pg_options_to_table(s.srvoptions) WHERE option_name = 'port'),
+                   (SELECT option_value FROM pg_options_to_table(s.srvoptions) WHERE option_name = 'dbname'),
+                   (SELECT option_value FROM pg_options_to_table(ft.ftoptions) WHERE option_name = 'schema_name'),
+                   (SELECT option_value FROM pg_options_to_table(ft.ftoptions) WHERE option_name = 'table_name'),
+                   c.relname
+              FROM pg_inherits i
+              JOIN pg_class c ON c.oid = i.inhrelid
+              JOIN pg_foreign_table ft ON ft.ftrelid = c.oid
+              JOIN pg_foreign_server s ON s.oid = ft.ftserver
+             WHERE i.inhparent = to_regclass($1)
+             ORDER BY c.relname
+            """, [parent])
+        // Every partition must be foreign (a local one would be left out of the sums).
+        guard let first = found.first, let total = first[0].flatMap({ Int($0) }), total == found.count else { return nil }
+        var parts: [Part] = []
+        for row in found where row.count == 7 {
+            var u = url
+            u.host = (row[1] ?? nil) ?? url.host
+            u.port = ((row[2] ?? nil).flatMap { Int($0) }) ?? 5432
+            u.database = (row[3] ?? nil) ?? url.database
+            let table = ((row[5] ?? nil) ?? (row[6] ?? nil)) ?? ""
+            let remote = (row[4] ?? nil).map { "\($0).\(table)" } ?? table
+            let shard = try PostgresConnection(u)
+            try shard.execute("SET extra_float_digits = 1")
+            try shard.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try shard.execute("SET LOCAL jit = off")
+            parts.append(Part(conn: shard, rows: rows.on(.table(remote))))
+        }
+        return ShardedPasses(parts: parts)
+    }
+
+    /// Runs `sql(part.rows)` with the part's parameters plus `extra` on every shard at once and
+    /// adds the one-row results column by column.
+    func sum(_ sql: (DatabaseRows) -> String, extra: [String?]) throws -> [Double] {
+        let results = Results(count: parts.count)
+        let work = parts.map { (sql($0.rows), $0.rows.parameters + extra) }
+        let box = Box(parts)
+        DispatchQueue.concurrentPerform(iterations: parts.count) { k in
+            do {
+                let row = try box.parts[k].conn.query(work[k].0, work[k].1).first ?? []
+                results.set(k, .success(row.map { $0.flatMap { Double($0) } ?? 0 }))
+            } catch {
+                results.set(k, .failure(error))
+            }
+        }
+        var total: [Double] = []
+        for r in results.values {
+            let values = try (r ?? .failure(DatabaseError(.query, "a shard returned nothing"))).get()
+            if total.isEmpty { total = values } else { for j in total.indices where j < values.count { total[j] += values[j] } }
+        }
+        return total
+    }
+
+    func commit() throws {
+        for part in parts { try part.conn.execute("COMMIT") }
+    }
+
+    /// Each shard's connection is used by one iteration only.
+    private final class Box: @unchecked Sendable {
+        let parts: [Part]
+        init(_ parts: [Part]) { self.parts = parts }
+    }
+
+    private final class Results: @unchecked Sendable {
+        var values: [Result<[Double], Error>?]
+        init(count: Int) { values = Array(repeating: nil, count: count) }
+        func set(_ k: Int, _ r: Result<[Double], Error>) { values[k] = r }
+    }
+}

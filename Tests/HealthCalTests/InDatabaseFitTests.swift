@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import HealthCal
+
+/// The pushed-down fit (`--in-database`) against the in-memory fit of the same rows read from
+/// CSV: the sample panel (notebooks-data) is loaded with `PostgresTableLoad` (what `healthcal
+/// load` runs) into the servers of HEALTHCAL_TEST_PG_URL (one server) and
+/// HEALTHCAL_TEST_PG_CLUSTER_URL (a 2-shard scripts/pg-cluster coordinator, hash-partitioned by
+/// customer). Without those variables the database tests are skipped (reported as skipped).
+@Suite("In-database fit")
+struct InDatabaseFitTests {
+    static let clusterURL = ProcessInfo.processInfo.environment["HEALTHCAL_TEST_PG_CLUSTER_URL"]
+    static let notebooksData = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("notebooks-data")
+
+    /// The in-memory fit of the CSV and the pushed-down fit of the same rows loaded into `url`.
+    static func bothFits(url text: String, shardBy: String? = nil, ridge: Double? = nil,
+                         edit: (inout Spec) -> Void = { _ in }) throws -> (SpecFit, InDatabaseFit.Outcome) {
+        var spec = try Spec.load(path: notebooksData.appendingPathComponent("spec.yaml").path)
+        edit(&spec)
+        let csv = notebooksData.appendingPathComponent("panel.csv").path
+        let url = try PostgresURL(text)
+        let table = "hc_pushdown_\(UUID().uuidString.prefix(8).lowercased())"
+        _ = try PostgresTableLoad.run(csv: csv, spec: spec, to: url, options: .init(table: table, shardBy: shardBy, force: true))
+        defer { if let conn = try? PostgresConnection(url) { try? conn.execute("DROP TABLE IF EXISTS \(PostgresConnection.identifier(table)) CASCADE") } }
+        let panel = try PanelLoading.load(path: csv, spec: spec)
+        let memory = try SpecFit.run(panel: panel, ridge: ridge)
+        let pushed = try InDatabaseFit.run(url: url, relation: .table(table), spec: spec, ridge: ridge)
+        return (memory, pushed)
+    }
+
+    static func expectSameFit(_ memory: SpecFit, _ pushed: InDatabaseFit.Outcome) {
+        // The encodings: bounds, imputed values, levels and column order exactly; centers,
+        // scales and contribution means are sums in another order (a few ulps).
+        #expect(pushed.fit.encoding.names == memory.encoding.names)
+        for (a, b) in zip(pushed.fit.encoding.features, memory.encoding.features) {
+            #expect(a.levels == b.levels && a.reference == b.reference && a.pooled == b.pooled)
+            #expect(a.lower == b.lower && a.upper == b.upper && a.missingIndicator == b.missingIndicator)
+            // Quantiles and medians to the bit (order statistics); a mean is a sum of ~20,000 terms in
+            // another order (and LN(1 + x) for log1p): bounded by n·ε ≈ 4e-12, typically far less.
+            if a.impute == .mean {
+                #expect(maxScaledError([a.imputeValue ?? .nan], [b.imputeValue ?? .nan]) < 1e-12)
+            } else {
+                #expect(a.imputeValue == b.imputeValue)
+            }
+            #expect(maxScaledError([a.center ?? 0, a.scale ?? 0], [b.center ?? 0, b.scale ?? 0]) < 1e-12)
+        }
+        #expect(maxScaledError(pushed.fit.encoding.contributionMeans, memory.encoding.contributionMeans) < 1e-12)
+        // Issue 16's bar: coefficients and standard errors within 1e-9.
+        #expect(maxAbsoluteError(pushed.fit.fit.coefficients, memory.fit.coefficients) < 1e-9)
+        #expect(maxAbsoluteError(pushed.fit.fit.standardErrors, memory.fit.standardErrors) < 1e-9)
+        #expect(abs(pushed.fit.fit.logLikelihood - memory.fit.logLikelihood) < 1e-9 * abs(memory.fit.logLikelihood))
+        #expect(pushed.fit.fit.rows == memory.fit.rows)
+    }
+
+    @Test(.enabled(if: testPostgresURL != nil, "needs HEALTHCAL_TEST_PG_URL (a PostgreSQL server; .ci/run starts one)"))
+    func samplePanelMatchesTheCSVFitOnOneServer() throws {
+        let (memory, pushed) = try Self.bothFits(url: testPostgresURL ?? "")
+        Self.expectSameFit(memory, pushed)
+        // One exact Hessian at the start and at the optimum at least; most steps gradient-only.
+        #expect(pushed.hessianPasses >= 2)
+    }
+
+    @Test(.enabled(if: testPostgresURL != nil, "needs HEALTHCAL_TEST_PG_URL"))
+    func standardizedWinsorizedMedianEncodingsMatch() throws {
+        // Every statistic the encoder fits: winsorize quantiles, medians, means, SDs, modes.
+        let (memory, pushed) = try Self.bothFits(url: testPostgresURL ?? "", ridge: 0.5) { spec in
+            for k in spec.features.indices where spec.features[k].type == .numeric {
+                spec.features[k].standardize = true
+                spec.features[k].impute = k % 2 == 0 ? .median : .mean
+                spec.features[k].imputeValue = nil
+                spec.features[k].winsorize = [0.013, 0.987]
+            }
+        }
+        Self.expectSameFit(memory, pushed)
+        #expect(memory.encoding.features.contains { $0.impute == .median && $0.lower != nil && $0.upper != nil })
+    }
+
+    @Test(.enabled(if: clusterURL != nil, "needs HEALTHCAL_TEST_PG_CLUSTER_URL (a 2-shard scripts/pg-cluster coordinator)"))
+    func samplePanelMatchesTheCSVFitOnTwoShards() throws {
+        let (memory, pushed) = try Self.bothFits(url: Self.clusterURL ?? "", shardBy: "customer_id")
+        Self.expectSameFit(memory, pushed)
+        #expect(pushed.shards == 2)   // the passes ran on the shards, not through the coordinator
+    }
+}
