@@ -83,5 +83,14 @@ import LinearAlgebra
         }
         #expect(FitError.firthWithRidge(1).description.contains("cannot be combined"))
         #expect(FitError.separation(columns: ["x"], perfectlyPredictedRows: 3).description.contains("firth: true"))
+        // In a spec it is a validation error naming both keys.
+        let yaml = "version: 1\ndata: {id: id, outcome: churned}\nfeatures: [{name: x, type: numeric}]\nmodel: {firth: true, ridge: 1}\n"
+        do {
+            _ = try Spec.parse(yaml: yaml, file: "spec.yaml")
+            Issue.record("firth with ridge parsed")
+        } catch {
+            #expect("\(error)".contains("model.firth and model.ridge"), "\(error)")
+        }
+        #expect(try Spec.parse(yaml: yaml.replacingOccurrences(of: "ridge: 1", with: "ridge: 0"), file: "spec.yaml").model.firth)
     }
 }

@@ -117,6 +117,28 @@ struct SegmentedFitTests {
     }
 
     /// Churner counts are row-weighted: 60 churner rows of weight 0.25 are 15 churners.
+    /// With `model.firth` a segment that separates gets its own finite Firth model instead of
+    /// falling back to the pooled one; its weights equal a Firth fit on its own rows.
+    @Test func firthFitsASeparatedSegment() throws {
+        let gen = SegmentPanel(segments: [
+            .init(name: "ent", rowsPerPeriod: 150, intercept: -0.5),
+            .init(name: "split", rowsPerPeriod: 100, separated: true),
+        ])
+        var spec = gen.spec()
+        spec.model.firth = true
+        let panel = try Panel.make(table: gen.table(), spec: spec)
+        let fit = try SegmentedFit.run(panel: panel)
+        #expect(fit.fallbacks.isEmpty, "\(fit.fallbacks)")
+        let split = try #require(fit.segments["split"])
+        #expect(split.fit.firthPenalizedLogLikelihood != nil && split.fit.coefficients.allSatisfy(\.isFinite))
+        let rows = (0..<panel.rowCount).filter { panel.segment(ofRow: $0) == "split" }
+        let own = try SpecFit.run(panel: panel, rows: rows)
+        #expect(split.fit.coefficients == own.fit.coefficients)
+        // x1 separates: its weight is large but finite, and its profile interval is closed.
+        let j = try #require(split.fit.names.firstIndex(of: "x1"))
+        #expect(split.fit.coefficients[j] > 3 && split.fit.upper95[j].isFinite, "\(split.fit.coefficients[j]) \(split.fit.upper95[j])")
+    }
+
     @Test func weightedChurnersCount() throws {
         let gen = SegmentPanel(segments: [
             .init(name: "ent", rowsPerPeriod: 150, intercept: -0.5),

@@ -93,6 +93,12 @@ enum WritePhaseCheckpoint {
 
     static func reached() {
         guard let stopAt else { return }
-        if counter.next() == stopAt { raise(SIGSTOP) }
+        if counter.next() == stopAt {
+            raise(SIGSTOP)
+            // The test sends its signal while we are stopped; the handler runs on a dispatch
+            // queue after SIGCONT. Pause so it runs before this thread can finish the run and
+            // exit 0 (on a loaded machine the race was lost at the last checkpoints).
+            usleep(500_000)
+        }
     }
 }

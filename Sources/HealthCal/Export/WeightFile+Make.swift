@@ -165,6 +165,11 @@ extension WeightFile {
         }
         let eta = try segmented.linearPredictor(panel: panel, rows: referenceRows)
         let bands = try BandAssignment(options: spec.bands, referenceProbabilities: eta.map(CalibrationMap.sigmoid))
-        return try make(panel: panel, segmented: segmented, calibration: .identity, bands: bands, inputSHA256: inputSHA256)
+        var file = try make(panel: panel, segmented: segmented, calibration: .identity, bands: bands, inputSHA256: inputSHA256)
+        // The training window's reference bins for `healthcal drift` (uncalibrated: no backtest here).
+        let all = Array(0..<panel.rowCount)
+        let score = try segmented.linearPredictor(panel: panel, rows: all).map(CalibrationMap.sigmoid)
+        file.drift = DriftComputation.reference(panel: panel, rows: all, score: score)
+        return file
     }
 }
