@@ -14,6 +14,7 @@ let usage = """
            hcbench fit FILE     read, encode and fit a gen_panel.py panel; BLAS-only replay
            hcbench hash FILE    SHA-256 of a file in chunks, as recalibrate fingerprints its input
            hcbench pull --spec S (FILE | URL --table T)  read and validate a panel from a CSV or PostgreSQL
+           hcbench load --spec S FILE URL --table T [--shard-by C]  healthcal load --force, timed
     """
 
 guard arguments.count >= 2 else {
@@ -38,6 +39,8 @@ case "hash":
     exit(HashBench.run(Array(arguments.dropFirst(2))))
 case "pull":
     exit(PullBench.run(Array(arguments.dropFirst(2))))
+case "load":
+    exit(LoadBench.run(Array(arguments.dropFirst(2))))
 default:
     print("unknown stage \"\(arguments[1])\"\n" + usage)
     exit(2)
