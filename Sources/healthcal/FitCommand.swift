@@ -76,7 +76,7 @@ struct FitCommand: ParsableCommand {
                 for line in segmented.notes { note(line) }
                 if let weightsOut {
                     // Hashed in chunks: the training file is never held whole beside the panel.
-                    guard let digest = SHA256.hex(contentsOf: data) else {
+                    guard let digest = Fingerprint.sha256(contentsOf: data) else {
                         throw CLIError(description: "\(data): cannot read the file again to record its SHA-256 in the weight file")
                     }
                     let file = try WeightFile.makeInSample(panel: panel, segmented: segmented, inputSHA256: digest)

@@ -104,7 +104,7 @@ public enum Recalibration {
         }
 
         say("bands and flags")
-        let inputHash = BackgroundFileHash(path: options.dataPath)
+        let inputHash = BackgroundValue { [dataPath = options.dataPath] in Fingerprint.sha256(contentsOf: dataPath) }
         let scored = try ScoredPanel.make(panel: panel, run: run)
         // Neither the weight file (with its exports) nor the report's ranking figures need the
         // flags: both are prepared on the other core while the flags are found.
@@ -239,8 +239,8 @@ public enum Recalibration {
 
     /// The training file's fingerprint, hashed in chunks (not read whole into memory) on a
     /// second thread while the flags are found.
-    static func inputSHA256(_ hash: BackgroundFileHash, path: String) throws -> String {
-        guard let hex = hash.hex else {
+    static func inputSHA256(_ hash: BackgroundValue<String?>, path: String) throws -> String {
+        guard let hex = hash.value else {
             throw DataValidationError(problems: [DataProblem(file: path, message: "cannot read the file")])
         }
         return hex
