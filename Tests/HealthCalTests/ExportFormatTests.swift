@@ -178,17 +178,17 @@ struct ExportFormatTests {
     }
 
     @Test func csvCellsAreSpreadsheetSafe() {
-        #expect(CSVCell.text("=SUM(A1)") == "'=SUM(A1)")
-        #expect(CSVCell.text("+1") == "'+1")
-        #expect(CSVCell.text("-cmd") == "'-cmd")
-        #expect(CSVCell.text("@x") == "'@x")
-        #expect(CSVCell.text("\tx") == "'\tx")
-        #expect(CSVCell.text("\rx") == "\"'\rx\"")
-        #expect(CSVCell.text("a,b") == "\"a,b\"")
-        #expect(CSVCell.text("say \"hi\"") == "\"say \"\"hi\"\"\"")
-        #expect(CSVCell.text("=a,\"b\"\nc") == "\"'=a,\"\"b\"\"\nc\"")
-        #expect(CSVCell.number(-0.5) == "-0.5")   // numbers are numbers, not formulas
-        #expect(CSVCell.number(.nan) == "")
+        #expect(CSVWriter.field(.text("=SUM(A1)")) == "'=SUM(A1)")
+        #expect(CSVWriter.field(.text("+1")) == "'+1")
+        #expect(CSVWriter.field(.text("-cmd")) == "'-cmd")
+        #expect(CSVWriter.field(.text("@x")) == "'@x")
+        #expect(CSVWriter.field(.text("\tx")) == "'\tx")
+        #expect(CSVWriter.field(.text("\rx")) == "\"'\rx\"")
+        #expect(CSVWriter.field(.text("a,b")) == "\"a,b\"")
+        #expect(CSVWriter.field(.text("say \"hi\"")) == "\"say \"\"hi\"\"\"")
+        #expect(CSVWriter.field(.text("=a,\"b\"\nc")) == "\"'=a,\"\"b\"\"\nc\"")
+        #expect(CSVWriter.field(.number(-0.5)) == "-0.5")   // numbers are numbers, not formulas
+        #expect(CSVWriter.field(.number(.nan)) == "")
     }
 
     @Test func weightsCSVParsesBackWithHostileNames() throws {
@@ -198,7 +198,7 @@ struct ExportFormatTests {
         #expect(rows.count == file.model.columns.count + 2)
         #expect(rows.allSatisfy { $0.count == WeightsCSVExport.header.count })
         for (row, column) in zip(rows.dropFirst(2), file.model.columns) {
-            #expect(row[1] == CSVCell.text(column).unquotedForTest)
+            #expect(row[1] == CSVWriter.field(.text(column)).unquotedForTest)
         }
         #expect(rows.dropFirst(2).map { Double($0[2]) } == file.model.weights.map { Optional($0) })
     }

@@ -73,8 +73,8 @@ struct OutputFastPathTests {
             csv.row(cells)
             for t in texts { csv.appendText(utf8: Array(t.utf8)) }
             csv.endRow()
-            let expected = cells.map { CSVWriter.field($0, separator: separator) }.joined(separator: String(separator)) + "\r\n"
-                + texts.map { CSVWriter.field(.text($0), separator: separator) }.joined(separator: String(separator)) + "\r\n"
+            let expected = cells.map { CSVWriter.field($0, separator: separator) }.joined(separator: String(separator)) + "\n"
+                + texts.map { CSVWriter.field(.text($0), separator: separator) }.joined(separator: String(separator)) + "\n"
             #expect(csv.text == expected)
         }
         for v in numbers {
