@@ -216,6 +216,32 @@ struct ExportFormatTests {
         }
     }
 
+    /// Every CSV the tool writes follows one rule (docs/exports.md, "CSV files"): each of them,
+    /// written by its own export, is byte for byte what `CSVWriter` writes for its parsed cells
+    /// (numbers re-typed as numbers), so none has its own line end, quoting or number format.
+    @Test func everyCSVFollowsTheOneWritersRule() throws {
+        let fixture = ExportFixture()
+        let (file, _) = try fixture.weightFile()
+        let scored = try Scorer(file).score(table: fixture.scoringTable())
+        let outputs = ["weights.csv": WeightsCSVExport.csv(file), "scorecard.csv": try ScorecardExport.csv(file),
+                       "scores": ScoreOutput.csv(scored, top: 2)]
+        for (name, text) in outputs {
+            #expect(!text.contains("\r"), "\(name) has a CR")
+            #expect(text.hasSuffix("\n") && !text.hasSuffix("\n\n"), "\(name)")
+            var again = CSVWriter()
+            for row in parseCSV(text) {
+                // Full precision everywhere here: a number is its shortest form ("1", not "1.0").
+                for cell in row { if let v = Double(cell), v.isFinite { #expect(CSVWriter.field(.number(v)) == cell, "\(name): \(cell)") } }
+                again.row(row.map { cell -> CSVWriter.Cell in
+                    if cell.isEmpty { return .empty }
+                    if let v = Double(cell), v.isFinite, CSVWriter.field(.number(v)) == cell { return .number(v) }
+                    return .text(cell.hasPrefix("'") ? String(cell.dropFirst()) : cell)
+                })
+            }
+            #expect(again.text == text, "\(name)")
+        }
+    }
+
     /// Points reproduce the model: base + Σ per-unit × transformed value + level/missing points
     /// = offset − factor · η for every scored row (1e-9 relative to the ~600-point scale).
     @Test func scorecardPointsReproduceTheScore() throws {
