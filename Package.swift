@@ -13,9 +13,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // SHA-256 of the training file (the weight file's input_sha256).
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
-        // The C the package touches: a module map over cblas.h and lapacke.h...
+        // The C the package touches: a module map over cblas.h and lapacke.h.
         .systemLibrary(
             name: "CLapack",
             path: "Sources/CLapack",
@@ -28,8 +30,6 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
-        // ...and SHA-256 with the CPU's SHA instructions (fingerprints of large input files).
-        .target(name: "CSHA256"),
         // ...and the atomic renames (renameat2) that put a run's output folder in place.
         .target(name: "CSystem"),
         // Matrices and the BLAS/LAPACK calls; knows nothing about churn.
@@ -37,7 +37,8 @@ let package = Package(
         // The domain: data, model, evaluation, export, report.
         .target(
             name: "HealthCal",
-            dependencies: ["LinearAlgebra", "CSHA256", "CSystem", "CLibpq", .product(name: "Yams", package: "Yams")]
+            dependencies: ["LinearAlgebra", "CSystem", "CLibpq", .product(name: "Yams", package: "Yams"),
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The command-line tool: parses, calls HealthCal, prints.
         .executableTarget(

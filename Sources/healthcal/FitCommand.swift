@@ -94,7 +94,7 @@ struct FitCommand: ParsableCommand {
                 if let weightsOut {
                     // Hashed in chunks: the training file is never held whole beside the panel
                     // (a database source was hashed as it streamed).
-                    guard let digest = loaded.inputSHA256 ?? SHA256.hex(contentsOf: data) else {
+                    guard let digest = loaded.inputSHA256 ?? Fingerprint.sha256(contentsOf: data) else {
                         throw CLIError(description: "\(data): cannot read the file again to record its SHA-256 in the weight file")
                     }
                     var file = try WeightFile.makeInSample(panel: panel, segmented: segmented, inputSHA256: digest)

@@ -4,7 +4,7 @@ import Testing
 
 /// `CSVWriter.isShortestNumeral`, which lets flags.csv copy a raw value instead of parsing and
 /// formatting it again: every spelling it accepts must be what `.number` writes for its value,
-/// and `FlagReport.appendValue` must write what `valueCell` does for any text.
+/// and `CSVWriter.appendValue` must write what `valueCell` does for any text.
 @Suite struct CSVNumeralTests {
     static func accepts(_ s: String) -> Bool {
         var s = s
@@ -51,9 +51,9 @@ import Testing
     @Test func appendValueIsValueCell() {
         for text in Self.edges() + Self.generated() + ["pro", "=x", "-x", "a\"b"] {
             var fast = CSVWriter(), reference = CSVWriter()
-            FlagReport.appendValue(text, to: &fast)
+            fast.appendValue(text)
             fast.append(.text("after"))
-            reference.append(FlagReport.valueCell(text))
+            reference.append(CSVWriter.valueCell(text))
             reference.append(.text("after"))
             #expect(fast.bytes == reference.bytes, "\(text)")
         }

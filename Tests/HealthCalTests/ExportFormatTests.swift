@@ -178,17 +178,17 @@ struct ExportFormatTests {
     }
 
     @Test func csvCellsAreSpreadsheetSafe() {
-        #expect(CSVCell.text("=SUM(A1)") == "'=SUM(A1)")
-        #expect(CSVCell.text("+1") == "'+1")
-        #expect(CSVCell.text("-cmd") == "'-cmd")
-        #expect(CSVCell.text("@x") == "'@x")
-        #expect(CSVCell.text("\tx") == "'\tx")
-        #expect(CSVCell.text("\rx") == "\"'\rx\"")
-        #expect(CSVCell.text("a,b") == "\"a,b\"")
-        #expect(CSVCell.text("say \"hi\"") == "\"say \"\"hi\"\"\"")
-        #expect(CSVCell.text("=a,\"b\"\nc") == "\"'=a,\"\"b\"\"\nc\"")
-        #expect(CSVCell.number(-0.5) == "-0.5")   // numbers are numbers, not formulas
-        #expect(CSVCell.number(.nan) == "")
+        #expect(CSVWriter.field(.text("=SUM(A1)")) == "'=SUM(A1)")
+        #expect(CSVWriter.field(.text("+1")) == "'+1")
+        #expect(CSVWriter.field(.text("-cmd")) == "'-cmd")
+        #expect(CSVWriter.field(.text("@x")) == "'@x")
+        #expect(CSVWriter.field(.text("\tx")) == "'\tx")
+        #expect(CSVWriter.field(.text("\rx")) == "\"'\rx\"")
+        #expect(CSVWriter.field(.text("a,b")) == "\"a,b\"")
+        #expect(CSVWriter.field(.text("say \"hi\"")) == "\"say \"\"hi\"\"\"")
+        #expect(CSVWriter.field(.text("=a,\"b\"\nc")) == "\"'=a,\"\"b\"\"\nc\"")
+        #expect(CSVWriter.field(.number(-0.5)) == "-0.5")   // numbers are numbers, not formulas
+        #expect(CSVWriter.field(.number(.nan)) == "")
     }
 
     @Test func weightsCSVParsesBackWithHostileNames() throws {
@@ -198,7 +198,7 @@ struct ExportFormatTests {
         #expect(rows.count == file.model.columns.count + 2)
         #expect(rows.allSatisfy { $0.count == WeightsCSVExport.header.count })
         for (row, column) in zip(rows.dropFirst(2), file.model.columns) {
-            #expect(row[1] == CSVCell.text(column).unquotedForTest)
+            #expect(row[1] == CSVWriter.field(.text(column)).unquotedForTest)
         }
         #expect(rows.dropFirst(2).map { Double($0[2]) } == file.model.weights.map { Optional($0) })
     }
@@ -213,6 +213,32 @@ struct ExportFormatTests {
         for (row, s) in zip(rows.dropFirst(), scored) {
             #expect(row[0] == "'" + s.id)   // the hostile ids start with "="
             #expect(Double(row[3]) == s.score.churnProbability)
+        }
+    }
+
+    /// Every CSV the tool writes follows one rule (docs/exports.md, "CSV files"): each of them,
+    /// written by its own export, is byte for byte what `CSVWriter` writes for its parsed cells
+    /// (numbers re-typed as numbers), so none has its own line end, quoting or number format.
+    @Test func everyCSVFollowsTheOneWritersRule() throws {
+        let fixture = ExportFixture()
+        let (file, _) = try fixture.weightFile()
+        let scored = try Scorer(file).score(table: fixture.scoringTable())
+        let outputs = ["weights.csv": WeightsCSVExport.csv(file), "scorecard.csv": try ScorecardExport.csv(file),
+                       "scores": ScoreOutput.csv(scored, top: 2)]
+        for (name, text) in outputs {
+            #expect(!text.contains("\r"), "\(name) has a CR")
+            #expect(text.hasSuffix("\n") && !text.hasSuffix("\n\n"), "\(name)")
+            var again = CSVWriter()
+            for row in parseCSV(text) {
+                // Full precision everywhere here: a number is its shortest form ("1", not "1.0").
+                for cell in row { if let v = Double(cell), v.isFinite { #expect(CSVWriter.field(.number(v)) == cell, "\(name): \(cell)") } }
+                again.row(row.map { cell -> CSVWriter.Cell in
+                    if cell.isEmpty { return .empty }
+                    if let v = Double(cell), v.isFinite, CSVWriter.field(.number(v)) == cell { return .number(v) }
+                    return .text(cell.hasPrefix("'") ? String(cell.dropFirst()) : cell)
+                })
+            }
+            #expect(again.text == text, "\(name)")
         }
     }
 

@@ -106,7 +106,7 @@ import Testing
         #expect(report.summary.falseHealthyShareOfChurners.overall == Share(count: 1, of: 1))
         #expect(report.summary.falseHealthyShareOfChurners.byPeriod["2024Q2"] == Share(count: 1, of: 1))
         let csv = report.bandsCSV()
-        #expect(csv.contains("2024Q2,default,1,take notice,5,0,0.0000,yes\r\n"))
+        #expect(csv.contains("2024Q2,default,1,take notice,5,0,0.0000,yes\n"))
     }
 
     /// A snapshot (no period column): quantile bands from all scored rows, only false-healthy

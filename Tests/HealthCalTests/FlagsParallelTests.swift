@@ -152,7 +152,7 @@ import Testing
             for list in [f.topContributions, f.healthiestContributions] where n > 0 {
                 for k in 0..<n {
                     cells += k < list.count
-                        ? [.text(list[k].feature), .number(list[k].contribution, decimals: 4), FlagReport.valueCell(list[k].value)]
+                        ? [.text(list[k].feature), .number(list[k].contribution, decimals: 4), CSVWriter.valueCell(list[k].value)]
                         : [.empty, .empty, .empty]
                 }
             }

@@ -5,18 +5,6 @@ import TestSupport
 
 @Suite("Weight file")
 struct WeightFileTests {
-    /// NIST FIPS 180-4 examples (csrc.nist.gov, "SHA256.pdf"): "abc", the empty message and the
-    /// two-block 448-bit message.
-    @Test func sha256MatchesNISTVectors() {
-        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256.hex([UInt8]()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
-                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        // One million 'a' (NIST long-message vector): exercises many blocks.
-        #expect(SHA256.hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000))
-                == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
-    }
-
     @Test func roundTripsAndReserializesByteForByte() throws {
         let (file, _) = try ExportFixture().weightFile(segments: true)
         let bytes = try file.data()
@@ -50,7 +38,7 @@ struct WeightFileTests {
         #expect(file.metadata.trainingPeriods == ["2025Q1", "2025Q2", "2025Q3"])
         #expect(file.metadata.rows == panel.rowCount)
         #expect(abs(file.metadata.churnRate - panel.outcome.reduce(0, +) / Double(panel.rowCount)) <= 1e-15)
-        #expect(file.metadata.inputSHA256 == SHA256.hex(Array("training bytes".utf8)))
+        #expect(file.metadata.inputSHA256 == Fingerprint.sha256(Array("training bytes".utf8)))
         #expect(file.metadata.toolVersion == HealthCalVersion.current)
         #expect(file.metadata.spec == panel.spec)
         #expect(file.metadata.metrics?["auc"] == 0.75)

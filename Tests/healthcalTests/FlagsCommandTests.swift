@@ -47,11 +47,11 @@ import Testing
         try command.run()
 
         let flagsCSV = try String(contentsOfFile: out + "/flags.csv", encoding: .utf8)
-        #expect(flagsCSV.hasPrefix("kind,customer,segment,periods,start_period,end_period,score,band,previous_score,drop,streak_length,failed_gate,trajectory,top_1_feature,top_1_contribution,top_1_value,healthiest_1_feature,healthiest_1_contribution,healthiest_1_value,subscore_engagement\r\n"))
+        #expect(flagsCSV.hasPrefix("kind,customer,segment,periods,start_period,end_period,score,band,previous_score,drop,streak_length,failed_gate,trajectory,top_1_feature,top_1_contribution,top_1_value,healthiest_1_feature,healthiest_1_contribution,healthiest_1_value,subscore_engagement\n"))
         #expect(!flagsCSV.contains("\n=") && !flagsCSV.contains(",=HYPERLINK"))
         let bandsCSV = try String(contentsOfFile: out + "/bands.csv", encoding: .utf8)
-        #expect(bandsCSV.hasPrefix("period,scheme,band_index,band,customers,churners,churn_rate,out_of_order\r\n"))
-        #expect(bandsCSV.contains("\r\nall,default,0,requires attention,"))
+        #expect(bandsCSV.hasPrefix("period,scheme,band_index,band,customers,churners,churn_rate,out_of_order\n"))
+        #expect(bandsCSV.contains("\nall,default,0,requires attention,"))
 
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/flags.json"))) as? [String: Any]
         // No gate in this spec, so no "gate" key (nil optionals are omitted).

@@ -22,7 +22,7 @@ enum HashBench {
         var digest = ""
         for _ in 0..<repeats {
             let wall = ReadBench.wallSeconds(), cpu = cpuSeconds()
-            guard let hex = SHA256.hex(contentsOf: path) else {
+            guard let hex = Fingerprint.sha256(contentsOf: path) else {
                 print("cannot read \(path)")
                 return 1
             }

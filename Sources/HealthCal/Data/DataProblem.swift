@@ -26,7 +26,9 @@ public struct DataProblem: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        var s = file.shownInMessage
+        // The place (a path the user typed, or `table "t"`) as it is: cut at 60 characters it
+        // would stop naming the file; bounded all the same.
+        var s = file.utf8.count <= 1024 ? file : String(file.prefix(1024)) + "…"
         if let line { s += ":\(line)" }
         if let column { s += ":\(column)" }
         if let columnName { s += " (column \"\(columnName.shownInMessage)\")" }

@@ -40,13 +40,13 @@ enum PostgresPanelReader {
         try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         let select = try select(conn)
         var bytes: [UInt8] = []
-        var hasher = SHA256.Hasher()
+        var hasher = Fingerprint.Hasher()
         try conn.copyOut("COPY (SELECT \(select) FROM \(relation.fromClause)) TO STDOUT (FORMAT csv, HEADER)") { chunk in
             hasher.update(chunk)
             bytes.append(contentsOf: chunk)
         }
         try conn.execute("COMMIT")
-        return Pulled(bytes: bytes, sha256: SHA256.hexDigits(hasher.finalize()))
+        return Pulled(bytes: bytes, sha256: hasher.finalize())
     }
 
     /// The checked select list: every spec column present, with a type its role accepts.

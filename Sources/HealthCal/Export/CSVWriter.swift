@@ -1,14 +1,18 @@
 import Foundation
 
-/// Writes CSV that spreadsheets open safely: RFC 4180 quoting, and text cells that a spreadsheet
-/// would run as a formula defused.
+/// The one CSV writer: every CSV healthcal writes (score --out, flags.csv, bands.csv,
+/// weights.csv, scorecard.csv, sample-data's panel.csv) goes through it, so all of them share
+/// one quoting and formula-escaping rule, one line ending and one number format
+/// (docs/exports.md, "CSV files").
 ///
 /// Cells are typed. A `.text` cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return
 /// is prefixed with `'` (OWASP "CSV injection"): Excel, LibreOffice and Google Sheets would
 /// otherwise evaluate `=HYPERLINK(...)` or `-1+2` from a customer id. A `.number` cell is written
 /// as the number it is, so a negative contribution stays a number a spreadsheet can sum; only
-/// real `Double`s can be written that way, never text. A cell containing a comma, a quote, CR or
-/// LF is quoted, with quotes doubled. Lines end in CRLF, as RFC 4180 says.
+/// real `Double`s can be written that way, never text. A cell containing the separator, a quote,
+/// CR or LF is quoted, with quotes doubled (RFC 4180). Every record ends in a single LF: the line
+/// end of the panels healthcal reads and of Unix tools (`cut`, `awk` and `diff` would keep a CR in
+/// the last cell); spreadsheets, pandas and R read it as they read CRLF.
 ///
 /// The file is built as UTF-8 bytes (a flags file runs to tens of MB): cells are appended in
 /// place, numbers are formatted straight into the buffer, and plain ASCII text is checked and
@@ -89,6 +93,26 @@ public struct CSVWriter: Sendable {
         bytes.append(contentsOf: numeral)
     }
 
+    /// Appends a raw metric value as it came from the input: a number stays a number (so "-3.5"
+    /// is not defused into text) in the `.number` format, copied as it is when it already has
+    /// that form (the usual case: no parsing and formatting again); anything else, such as a
+    /// category level, is text with the `.text` rule.
+    public mutating func appendValue(_ value: String) {
+        var value = value
+        let copied = value.withUTF8 { bytes in
+            guard Self.isShortestNumeral(bytes) else { return false }
+            appendNumeral(utf8: bytes)
+            return true
+        }
+        if !copied { append(Self.valueCell(value)) }
+    }
+
+    /// The cell `appendValue` writes for `value`.
+    public static func valueCell(_ value: String) -> Cell {
+        if let v = Double(value), v.isFinite { return .number(v) }
+        return value.isEmpty ? .empty : .text(value)
+    }
+
     /// Whether `.number(v)` of the value `s` spells writes exactly `s`: `-?(0|[1-9][0-9]*)`
     /// with an optional fraction `.[0-9]*[1-9]`, at most 15 significant digits (so the
     /// shortest representation of the parsed double has these digits), no "-0", an integer part
@@ -127,9 +151,8 @@ public struct CSVWriter: Sendable {
         s.withUTF8 { out.append(contentsOf: $0) }
     }
 
-    /// Ends the current record (CRLF).
+    /// Ends the current record (LF).
     public mutating func endRow() {
-        bytes.append(13)
         bytes.append(10)
         atRowStart = true
     }
@@ -182,7 +205,7 @@ public struct CSVWriter: Sendable {
     /// The `.text` rule, checked on Unicode scalars rather than Characters: "\r\n" is one
     /// Character, equal to neither "\r" nor "\n" (a cell holding it must still be quoted), and
     /// "=" followed by a combining mark is one Character too, but a spreadsheet still sees "="
-    /// first. `CSVCell.text` applies this same rule.
+    /// first.
     static func text(_ s: String, separator: Character) -> String {
         var s = s
         if let first = s.unicodeScalars.first, formulaTriggerScalars.contains(first) { s = "'" + s }

@@ -87,7 +87,7 @@ extension FlagReport {
                 if k < list.count {
                     csv.append(.text(list[k].feature))
                     csv.append(.number(list[k].contribution, decimals: 4))
-                    appendValue(list[k].value, to: &csv)
+                    csv.appendValue(list[k].value)
                 } else {
                     for _ in 0..<3 { csv.append(.empty) }
                 }
@@ -95,19 +95,6 @@ extension FlagReport {
         }
         for g in groups { csv.append(.optional(f.subScores[g], decimals: 4)) }
         csv.endRow()
-    }
-
-    /// `valueCell(value)` appended: a value already written as `.number` would write it (the
-    /// usual case, a number shown by `CellParsing.label`) is copied as it is, without parsing
-    /// and formatting it again.
-    static func appendValue(_ value: String, to csv: inout CSVWriter) {
-        var value = value
-        let copied = value.withUTF8 { bytes in
-            guard CSVWriter.isShortestNumeral(bytes) else { return false }
-            csv.appendNumeral(utf8: bytes)
-            return true
-        }
-        if !copied { csv.append(valueCell(value)) }
     }
 
     /// The band table: period ("all" = pooled), scheme, band, customers, churners, churn rate,
@@ -122,12 +109,5 @@ extension FlagReport {
                      .text(inverted.contains("\(r.period)\u{0}\(r.scheme)\u{0}\(r.band)") ? "yes" : "")])
         }
         return csv.text
-    }
-
-    /// A raw metric value: a number stays a number (so "-3.5" is not defused into text); a
-    /// category level is text, escaped like any other.
-    static func valueCell(_ value: String) -> CSVWriter.Cell {
-        if let v = Double(value), v.isFinite { return .number(v) }
-        return value.isEmpty ? .empty : .text(value)
     }
 }

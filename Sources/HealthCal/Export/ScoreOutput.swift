@@ -3,27 +3,32 @@ import Foundation
 /// The scorer's rows as CSV (spreadsheet-safe) or JSON.
 public enum ScoreOutput {
     /// Columns: id, period, segment, churn_probability, health_score, band, then per k in 1...top:
-    /// top_k_feature, top_k_value, top_k_log_odds.
+    /// top_k_feature, top_k_value, top_k_log_odds. Written by `CSVWriter` (docs/exports.md).
     public static func csv(_ rows: [ScoredRow], top: Int) -> String {
         var header = ["id", "period", "segment", "churn_probability", "health_score", "band"]
         for k in 0..<top { header += ["top\(k + 1)_feature", "top\(k + 1)_value", "top\(k + 1)_log_odds"] }
-        var out = CSVCell.record(header.map { CSVCell.text($0) })
+        var csv = CSVWriter()
+        csv.row(header)
         for r in rows {
-            var cells = [CSVCell.text(r.id), CSVCell.text(r.period ?? ""), CSVCell.text(r.segment ?? ""),
-                         CSVCell.number(r.score.churnProbability), CSVCell.number(r.score.healthScore), CSVCell.text(r.score.band ?? "")]
+            csv.append(.text(r.id))
+            csv.append(r.period.map { .text($0) } ?? .empty)
+            csv.append(r.segment.map { .text($0) } ?? .empty)
+            csv.append(.number(r.score.churnProbability))
+            csv.append(.number(r.score.healthScore))
+            csv.append(r.score.band.map { .text($0) } ?? .empty)
             for k in 0..<top {
                 if k < r.score.contributions.count {
                     let c = r.score.contributions[k]
-                    // A raw metric value is written as a number when it is one, so "-36" is a number, not a formula.
-                    let value = Double(c.value)?.isFinite == true ? c.value : CSVCell.text(c.value)
-                    cells += [CSVCell.text(c.feature), value, CSVCell.number(c.logOdds)]
+                    csv.append(.text(c.feature))
+                    csv.appendValue(c.value)
+                    csv.append(.number(c.logOdds))
                 } else {
-                    cells += ["", "", ""]
+                    for _ in 0..<3 { csv.append(.empty) }
                 }
             }
-            out += CSVCell.record(cells)
+            csv.endRow()
         }
-        return out
+        return csv.text
     }
 
     struct Row: Encodable {

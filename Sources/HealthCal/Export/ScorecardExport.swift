@@ -49,12 +49,12 @@ public enum ScorecardExport {
         let factor = scale.factor
         let sds = m.contributionSDs ?? [:]
         let totalVariance = enc.features.reduce(0.0) { $0 + pow(sds[$1.name] ?? 0, 2) }
-        var rows: [[String]] = []
+        var rows: [[CSVWriter.Cell]] = []
         var shift = 0.0
         var j = 0
         for f in enc.features {
-            let share = m.contributionSDs != nil && totalVariance > 0 ? CSVCell.number(pow(sds[f.name] ?? 0, 2) / totalVariance) : ""
-            let metric = CSVCell.text(f.name), group = CSVCell.text(f.group ?? "")
+            let share: CSVWriter.Cell = m.contributionSDs != nil && totalVariance > 0 ? .number(pow(sds[f.name] ?? 0, 2) / totalVariance) : .empty
+            let metric = CSVWriter.Cell.text(f.name), group = f.group.map { CSVWriter.Cell.text($0) } ?? .empty
             var perUnit = 0.0, indicator = 0.0
             for column in f.columns {
                 let w = m.weights[j]
@@ -63,31 +63,32 @@ public enum ScorecardExport {
                     perUnit = w
                     if let center = f.center, let s = f.scale { perUnit = w / s; shift += w * center / s }
                     let unit = f.type == .boolean ? "when 1 (vs 0)" : f.transform == .log1p ? "per unit of ln(1 + value)" : "per unit"
-                    rows.append([metric, group, CSVCell.text(unit), CSVCell.number(-factor * perUnit),
-                                 CSVCell.number(f.lower), CSVCell.number(f.upper), share])
+                    rows.append([metric, group, .text(unit), .number(-factor * perUnit),
+                                 .optional(f.lower), .optional(f.upper), share])
                 } else if column == "\(f.name) (missing)" {
                     indicator = w
                 } else if column == "\(f.name)=(missing)" {
-                    rows.append([metric, group, CSVCell.text("when missing"), CSVCell.number(-factor * w), "", "", share])
+                    rows.append([metric, group, .text("when missing"), .number(-factor * w), .empty, .empty, share])
                 } else {
                     let level = column.hasPrefix(f.name + "=") ? String(column.dropFirst(f.name.count + 1)) : column
-                    rows.append([metric, group, CSVCell.text("level \(level)"), CSVCell.number(-factor * w), "", "", share])
+                    rows.append([metric, group, .text("level \(level)"), .number(-factor * w), .empty, .empty, share])
                 }
             }
             // A missing numeric/boolean value scores its imputed value plus its indicator: one row.
             if f.type != .categorical, let v = f.imputeValue {
-                rows.append([metric, group, CSVCell.text("when missing (instead of per unit)"),
-                             CSVCell.number(-factor * (perUnit * v + indicator)), "", "", share])
+                rows.append([metric, group, .text("when missing (instead of per unit)"),
+                             .number(-factor * (perUnit * v + indicator)), .empty, .empty, share])
             }
             if f.type == .categorical, let ref = f.reference {
-                rows.append([metric, group, CSVCell.text("level \(ref) (reference)"), CSVCell.number(0), "", "", share])
+                rows.append([metric, group, .text("level \(ref) (reference)"), .number(0), .empty, .empty, share])
             }
         }
         let base = scale.offset - factor * (m.intercept - shift)
-        var out = CSVCell.record(header.map { CSVCell.text($0) })
-        out += CSVCell.record([CSVCell.text("(base points)"), "", CSVCell.text("pdo \(scale.pdo), \(scale.basePoints) points at odds \(scale.baseOdds):1"),
-                               CSVCell.number(base), "", "", ""])
-        for r in rows { out += CSVCell.record(r) }
-        return out
+        var csv = CSVWriter()
+        csv.row(header)
+        csv.row([.text("(base points)"), .empty, .text("pdo \(scale.pdo), \(scale.basePoints) points at odds \(scale.baseOdds):1"),
+                 .number(base), .empty, .empty, .empty])
+        for r in rows { csv.row(r) }
+        return csv.text
     }
 }

@@ -48,11 +48,11 @@ extension WeightFile {
                             bands: BandAssignment?, inputBytes: [UInt8],
                             metrics: [String: Double]? = nil) throws -> WeightFile {
         try make(panel: panel, rows: rows, fit: fit, calibration: calibration, bands: bands,
-                 inputSHA256: SHA256.hex(inputBytes), metrics: metrics)
+                 inputSHA256: Fingerprint.sha256(inputBytes), metrics: metrics)
     }
 
     /// `make(panel:rows:fit:...)` with the training file's SHA-256 (64 hex digits) computed by
-    /// the caller, e.g. by `SHA256.hex(contentsOf:)` without reading the file into memory.
+    /// the caller, e.g. by `Fingerprint.sha256(contentsOf:)` without reading the file into memory.
     public static func make(panel: Panel, rows: [Int]? = nil, fit: SpecFit, calibration: CalibrationMap,
                             bands: BandAssignment?, inputSHA256: String,
                             metrics: [String: Double]? = nil) throws -> WeightFile {
@@ -85,7 +85,7 @@ extension WeightFile {
                             bands: BandAssignment?, inputBytes: [UInt8],
                             metrics: [String: Double]? = nil) throws -> WeightFile {
         try make(panel: panel, rows: rows, segmented: segmented, calibration: calibration, bands: bands,
-                 inputSHA256: SHA256.hex(inputBytes), metrics: metrics)
+                 inputSHA256: Fingerprint.sha256(inputBytes), metrics: metrics)
     }
 
     /// `make(panel:rows:segmented:...)` with the training file's SHA-256 computed by the caller.
@@ -147,11 +147,11 @@ extension WeightFile {
     /// `makeInSample` with per-segment models (`model.per_segment`): the reference period's
     /// probabilities, which set quantile cut points, come from each row's own model.
     public static func makeInSample(panel: Panel, segmented: SegmentedFit, inputBytes: [UInt8]) throws -> WeightFile {
-        try makeInSample(panel: panel, segmented: segmented, inputSHA256: SHA256.hex(inputBytes))
+        try makeInSample(panel: panel, segmented: segmented, inputSHA256: Fingerprint.sha256(inputBytes))
     }
 
     /// `makeInSample` with the training file's digest already computed (e.g. by
-    /// `SHA256.hex(contentsOf:)`, which never holds the whole file).
+    /// `Fingerprint.sha256(contentsOf:)`, which never holds the whole file).
     public static func makeInSample(panel: Panel, segmented: SegmentedFit, inputSHA256: String) throws -> WeightFile {
         let spec = panel.spec
         var referenceRows = Array(0..<panel.rowCount)

@@ -3,27 +3,27 @@ import Foundation
 /// The weights as a CSV for spreadsheets: one row per encoded column (the intercept first), with
 /// the final weight (calibration folded in), its odds ratio e^w, the training mean of the column
 /// (`contribution_means`), the standardization center and scale of the feature, and its group.
-/// Text cells are formula-escaped (`CSVCell`).
+/// Written by `CSVWriter` (docs/exports.md), numbers at full precision.
 public enum WeightsCSVExport {
     public static let header = ["feature", "encoded_column", "weight", "odds_ratio", "mean", "center", "scale", "group"]
 
     public static func csv(_ file: WeightFile) -> String {
-        var out = CSVCell.record(header.map { CSVCell.text($0) })
+        var csv = CSVWriter()
+        csv.row(header)
         let enc = file.encoding
-        out += CSVCell.record([CSVCell.text("(intercept)"), CSVCell.text("const"), CSVCell.number(file.model.intercept),
-                               CSVCell.number(exp(file.model.intercept)), CSVCell.number(enc.contributionMeans.first), "", "", ""])
+        csv.row([.text("(intercept)"), .text("const"), .number(file.model.intercept), .number(exp(file.model.intercept)),
+                 .optional(enc.contributionMeans.first), .empty, .empty, .empty])
         var j = 0
         for f in enc.features {
             for column in f.columns {
                 let w = file.model.weights[j]
-                out += CSVCell.record([CSVCell.text(f.name), CSVCell.text(column), CSVCell.number(w), CSVCell.number(exp(w)),
-                                       CSVCell.number(enc.contributionMeans[j + 1]),
-                                       column == f.name ? CSVCell.number(f.center) : "",
-                                       column == f.name ? CSVCell.number(f.scale) : "",
-                                       CSVCell.text(f.group ?? "")])
+                csv.row([.text(f.name), .text(column), .number(w), .number(exp(w)), .optional(enc.contributionMeans[j + 1]),
+                         column == f.name ? .optional(f.center) : .empty,
+                         column == f.name ? .optional(f.scale) : .empty,
+                         f.group.map { .text($0) } ?? .empty])
                 j += 1
             }
         }
-        return out
+        return csv.text
     }
 }

@@ -136,7 +136,8 @@ public enum Recalibration {
 
         say("bands and flags")
         // A database source was hashed as it streamed; a file is hashed here on the other core.
-        let inputHash: BackgroundFileHash? = loaded.inputSHA256 == nil ? BackgroundFileHash(path: options.dataPath) : nil
+        let inputHash: BackgroundValue<String?>? = loaded.inputSHA256 == nil
+            ? BackgroundValue { [dataPath = options.dataPath] in Fingerprint.sha256(contentsOf: dataPath) } : nil
         let scored = try ScoredPanel.make(panel: panel, run: run)
         if options.bootstrap.count > 0 || options.bootstrap.resampleFile != nil {
             say("bootstrap: resampling customers")
@@ -302,8 +303,8 @@ public enum Recalibration {
 
     /// The training file's fingerprint, hashed in chunks (not read whole into memory) on a
     /// second thread while the flags are found.
-    static func inputSHA256(_ hash: BackgroundFileHash?, path: String) throws -> String {
-        guard let hex = hash?.hex else {
+    static func inputSHA256(_ hash: BackgroundValue<String?>?, path: String) throws -> String {
+        guard let hex = hash?.value else {
             throw DataValidationError(problems: [DataProblem(file: path, message: "cannot read the file")])
         }
         return hex

@@ -152,15 +152,12 @@ struct SampleRow {
         }
     }
 
-    func csvLine(id: String, period: String) -> String {
-        func cell(_ v: Int?) -> String { v.map(String.init) ?? "" }
-        let share = activeShareThousandths.map { k in
-            let frac = String(k % 1000)
-            return "\(k / 1000)." + String(repeating: "0", count: 3 - frac.count) + frac
-        } ?? ""
-        let cells = [id, period, segment, plan, String(seats), cell(logins), share, String(featureAdoption),
-                     cell(supportTickets), cell(nps), cell(paymentDelay), String(execMeetings), String(invoiceSent),
-                     churned ? "1" : "0"]
-        return cells.joined(separator: ",") + "\n"
+    /// This row as one CSV record (`SampleData.columns`' order), by the CSV writer of every output.
+    func appendCSV(id: String, period: String, to csv: inout CSVWriter) {
+        func cell(_ v: Int?) -> CSVWriter.Cell { v.map { .integer($0) } ?? .empty }
+        csv.row([.text(id), .text(period), .text(segment), .text(plan), .integer(seats), cell(logins),
+                 .optional(activeShareThousandths.map { Double($0) / 1000 }, decimals: 3), .integer(featureAdoption),
+                 cell(supportTickets), cell(nps), cell(paymentDelay), .integer(execMeetings), .integer(invoiceSent),
+                 .integer(churned ? 1 : 0)])
     }
 }

@@ -47,20 +47,22 @@ public enum SampleData {
         var active: [SampleCustomer] = []
         var nextCustomer = 0
         do {
-            try emit(columns.joined(separator: ",") + "\n")
+            var header = CSVWriter()
+            header.row(columns)
+            try emit(header.text)
             for t in 0..<periods {
                 while nextCustomer < customers, entry(nextCustomer) == t {
                     active.append(SampleCustomer(seed: seed, index: nextCustomer, entry: t, periods: periods))
                     nextCustomer += 1
                 }
-                var chunk = ""
+                var chunk = CSVWriter()
                 var stillActive: [SampleCustomer] = []
                 stillActive.reserveCapacity(active.count)
                 let label = summary.periods[t]
                 for var c in active {
                     let row = c.step(period: t)
                     let id = "C" + String(repeating: "0", count: max(0, idWidth - String(c.index + 1).count)) + String(c.index + 1)
-                    chunk += row.csvLine(id: id, period: label)
+                    row.appendCSV(id: id, period: label, to: &chunk)
                     summary.rows += 1
                     if row.churned {
                         summary.churnedRows += 1
@@ -71,7 +73,7 @@ public enum SampleData {
                     if t == c.entry, case .persistentRed = c.planted { summary.plantedPersistentRed.append(id) }
                 }
                 active = stillActive
-                try emit(chunk)
+                try emit(chunk.text)
             }
         } catch let error as SampleDataError {
             throw error

@@ -14,7 +14,8 @@ import Yams
 /// missing: {nps: 0}        # value used for a missing metric (default 0)
 /// ```
 ///
-/// Points = Σ weight·value on the raw metrics. The churn-risk score is `points` for direction
+/// Points = Σ weight·value on the raw metrics, summed as exact decimals (so points equal on paper
+/// tie). The churn-risk score is `points` for direction
 /// `risk` and `−points` for `health`. With an `intercept`, the score is a probability:
 /// p = sigmoid(intercept + risk points), the intercept being the churn log-odds of a customer whose
 /// metrics are all zero. Without one the score only ranks customers (`producesProbabilities` is
@@ -110,8 +111,13 @@ public struct Scorecard: Sendable, Codable, Equatable {
     }
 
     /// The churn-risk score of every row from raw metric columns (NaN = missing cell). Probabilities
-    /// when `producesProbabilities`, otherwise risk points (higher = riskier, rank only). Metrics
-    /// are summed in name order so the result does not depend on dictionary order.
+    /// when `producesProbabilities`, otherwise risk points (higher = riskier, rank only).
+    ///
+    /// Points are summed as the decimals they are on paper (`PaperDecimal`): weights and values
+    /// with at most 9 decimals are multiplied and added exactly, so rows whose points are equal on
+    /// paper get equal scores and tie in every ranking, as they would by hand. A row with a longer
+    /// value (or an exact sum beyond 64 bits) is summed in binary, in name order so the result
+    /// does not depend on dictionary order.
     public func score(rawColumns: [String: [Double]]) throws(ScorecardError) -> [Double] {
         try validate() // a Scorecard built in code has not been through `parse`
         let names = weights.keys.sorted()
@@ -120,16 +126,30 @@ public struct Scorecard: Sendable, Codable, Equatable {
             throw .unknownMetric(name: name, suggestion: EditDistance.closest(to: name, in: available), available: available)
         }
         let n = rawColumns[names[0]]?.count ?? 0
-        var points = [Double](repeating: 0, count: n)
+        var terms: [(column: [Double], weight: Double, paperWeight: PaperDecimal?, fill: Double)] = []
         for name in names {
             guard let column = rawColumns[name], let weight = weights[name] else { continue }
             guard column.count == n else { throw .invalid("column '\(name.shownInMessage)' has \(column.count) rows but '\(names[0].shownInMessage)' has \(n)") }
             let fill = missing[name] ?? 0
-            for i in 0..<n {
-                let v = column[i].isNaN ? fill : column[i]
-                guard v.isFinite else { throw .invalid("'\(name.shownInMessage)' at row \(i) is \(v); expected a finite number or a missing cell") }
-                points[i] += weight * v
+            for i in 0..<n where !column[i].isNaN && !column[i].isFinite {
+                throw .invalid("'\(name.shownInMessage)' at row \(i) is \(column[i]); expected a finite number or a missing cell")
             }
+            terms.append((column, weight, PaperDecimal(weight), fill))
+        }
+        var points = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            var binary = 0.0
+            var exact: PaperDecimal? = PaperDecimal(mantissa: 0, decimals: 0)
+            for t in terms {
+                let v = t.column[i].isNaN ? t.fill : t.column[i]
+                binary += t.weight * v
+                if let sum = exact, let w = t.paperWeight, let value = PaperDecimal(v), let term = w.times(value) {
+                    exact = sum.plus(term)
+                } else {
+                    exact = nil
+                }
+            }
+            points[i] = exact?.value ?? binary
         }
         let sign = direction == .risk ? 1.0 : -1.0
         guard let intercept else { return points.map { sign * $0 } }
