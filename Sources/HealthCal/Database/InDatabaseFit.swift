@@ -49,6 +49,9 @@ public enum InDatabaseFit {
 
     static func run(_ rows: DatabaseRows, _ conn: PostgresConnection, ridge: Double, shards: ShardedPasses? = nil) throws -> Outcome {
         let spec = rows.spec
+        if spec.model.firth {
+            throw FitError.shape("model.firth is not pushed down yet: fit this spec without --in-database")
+        }
         let started = Date()
         try checkOutcomesAndWeights(rows, conn)
         var encoding = try InDatabaseEncoding.fit(rows, conn)
@@ -128,12 +131,23 @@ public enum InDatabaseFit {
         }
         // The intercept-only log-likelihood: Σ w log p̂ over churners plus over the others.
         let nullLL = churned * log(rate) + stayed * log1p(-rate)
+        // The covariance the in-memory fit would use (`Panel.covarianceType`): cluster-robust on
+        // the customer id unless the spec says `model`, or each customer has one row.
+        var robust: (matrix: Matrix, clusters: Int)? = nil
+        if spec.model.covariance != .model {
+            let (meat, customers) = try objective.clusterMeat(at: result.beta)
+            if spec.model.covariance == .cluster || customers < n {
+                robust = (try ClusterCovariance.sandwich(meat: meat, clusters: customers, bread: Cholesky(result.hessian).inverse(),
+                                                         observations: churned + stayed), customers)
+            }
+        }
         let fit: LogisticFit
         do {
             fit = try LogisticFit(names: names, beta: result.beta, hessian: result.hessian,
                                   logLikelihood: -objective.negativeLogLikelihood, nullLogLikelihood: nullLL,
                                   rows: n, observations: churned + stayed, ridge: ridge,
-                                  iterations: result.iterations, converged: result.converged, warnings: warnings)
+                                  iterations: result.iterations, converged: result.converged, warnings: warnings,
+                                  clusterCovariance: robust)
         } catch {
             throw FitError.numerical("the Hessian at the solution cannot be inverted: \(error)")
         }

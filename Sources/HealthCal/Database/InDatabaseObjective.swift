@@ -22,6 +22,8 @@ struct InDatabaseObjective: NewtonObjective {
     let penalized: [Bool]
     /// When the rows are a partitioned table over shards: the passes run on each shard.
     var shards: ShardedPasses? = nil
+    /// Whether the rows carry the customer id (`"hc_id"`): only for the cluster meat's query.
+    var withCustomer = false
     /// Passes run, by kind: value only, value and gradient, value, gradient and Hessian.
     private(set) var passes = (value: 0, gradient: 0, hessian: 0)
     /// Seconds spent in the queries.
@@ -50,6 +52,7 @@ struct InDatabaseObjective: NewtonObjective {
 
     func designRows(_ rows: DatabaseRows) -> String {
         var select = ["\(rows.outcome) AS \"hc_y\"", "\(rows.weight) AS \"hc_w\""]
+        if withCustomer { select.append("CAST(\(SQLEncoding.identifier(rows.spec.data.id)) AS TEXT) AS \"hc_id\"") }
         for (j, c) in columns.enumerated() { select.append("CAST(\(c) AS DOUBLE PRECISION) AS \"hc_x\(j + 1)\"") }
         return "SELECT \(select.joined(separator: ",\n    ")) \(rows.fromWhere) OFFSET 0"
     }
@@ -84,6 +87,45 @@ struct InDatabaseObjective: NewtonObjective {
         }
         let weights = "SELECT \"hc_s\".*, \"hc_w\" * (\"hc_mu\" - \"hc_y\") AS \"hc_r\", \"hc_w\" * \"hc_mu\" * (1.0 - \"hc_mu\") AS \"hc_h\" FROM (\(scoredRows(rows))) AS \"hc_s\" OFFSET 0"
         return "SELECT \(sums.joined(separator: ", ")) FROM (\(weights)) AS \"hc_pass\""
+    }
+
+    /// The meat of the cluster-robust covariance at `beta`: M = Σ_g s_g s_gᵀ over the customers
+    /// g, s_g = Σ_{i∈g} w_i (μ_i − y_i) x_i (the sign cancels), and the number of customers, from
+    /// one query that sums each customer's scores (GROUP BY the id) and then their products (the
+    /// upper triangle). On shards each shard's customers are complete (the table is
+    /// hash-partitioned on the id, as `healthcal load --shard-by <id>` makes it), so the shards'
+    /// partial sums add up.
+    func clusterMeat(at beta: [Double]) throws -> (meat: Matrix, clusters: Int) {
+        var grouped = self
+        grouped.withCustomer = true
+        let p = parameterCount
+        func x(_ j: Int) -> String { j == 0 ? "" : " * \"hc_x\(j)\"" }
+        func query(_ rows: DatabaseRows) -> String {
+            let scores = (0..<p).map { "sum(\"hc_r\"\(x($0))) AS \"hc_s\($0)\"" }.joined(separator: ", ")
+            let residuals = "SELECT \"hc_s\".*, \"hc_w\" * (\"hc_mu\" - \"hc_y\") AS \"hc_r\" FROM (\(grouped.scoredRows(rows))) AS \"hc_s\" OFFSET 0"
+            var sums = ["count(*)"]
+            for j in 0..<p { for k in j..<p { sums.append("sum(\"hc_s\(j)\" * \"hc_s\(k)\")") } }
+            return "SELECT \(sums.joined(separator: ", ")) FROM (SELECT \(scores) FROM (\(residuals)) AS \"hc_r\" GROUP BY \"hc_id\") AS \"hc_g\""
+        }
+        let betas = beta.map { exactNumber($0) }
+        let values: [Double]
+        if let shards {
+            values = try shards.sum(query, extra: betas)
+        } else {
+            let got = try conn.query(query(rows), rows.parameters + betas)
+            values = (got.first ?? []).map { $0.flatMap { Double($0) } ?? .nan }
+        }
+        guard values.count == 1 + p * (p + 1) / 2 else { throw FitError.numerical("the cluster query returned \(values.count) values") }
+        var meat = Matrix(rows: p, cols: p)
+        var at = 1
+        for j in 0..<p {
+            for k in j..<p {
+                meat[j, k] = values[at]
+                meat[k, j] = values[at]
+                at += 1
+            }
+        }
+        return (meat, Int(values[0]))
     }
 
     private mutating func evaluate(_ beta: [Double], _ kind: Derivatives) throws -> NewtonEvaluation {

@@ -68,8 +68,14 @@ enum ClusterCovariance {
             }
         }
         let meat = sums.matrix().gram()                                 // SᵀS, dsyrk
+        return try sandwich(meat: meat, clusters: g, bread: bread, observations: observations)
+    }
+
+    /// c · B M B from the meat M = Σ_g s_g s_gᵀ, however it was summed (in memory above, or by
+    /// an aggregate query where the panel lives: `InDatabaseObjective.clusterMeat`).
+    static func sandwich(meat: Matrix, clusters g: Int, bread: Matrix, observations: Double) throws(LinearAlgebraError) -> Matrix {
         var v = try bread.multiply(meat).multiply(bread)                // B M B, dgemm
-        let k = Double(p), G = Double(g), N = observations
+        let k = Double(bread.rows), G = Double(g), N = observations
         let c = g > 1 && N > k ? G / (G - 1) * (N - 1) / (N - k) : .nan
         for i in v.storage.indices { v.storage[i] *= c }
         return v
