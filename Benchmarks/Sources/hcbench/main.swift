@@ -12,6 +12,7 @@ let usage = """
            hcbench backtest FILE  8-fold walk-forward backtest with Platt calibration
            hcbench encode FILE  read, validate and encode a gen_panel.py panel, stage by stage
            hcbench fit FILE     read, encode and fit a gen_panel.py panel; BLAS-only replay
+           hcbench bootstrap FILE [B] [--dump CSV]  backtest, then B customer resamples of the out-of-sample figures
     """
 
 guard arguments.count >= 2 else {
@@ -30,6 +31,8 @@ case "backtest":
     exit(BacktestBench.run(Array(arguments.dropFirst(2))))
 case "encode":
     exit(EncodeBench.run(Array(arguments.dropFirst(2))))
+case "bootstrap":
+    exit(BootstrapBench.run(Array(arguments.dropFirst(2))))
 case "fit":
     exit(FitBench.run(Array(arguments.dropFirst(2))))
 default:
