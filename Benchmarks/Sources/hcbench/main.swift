@@ -15,6 +15,7 @@ let usage = """
            hcbench hash FILE    SHA-256 of a file in chunks, as recalibrate fingerprints its input
            hcbench pull --spec S (FILE | URL --table T)  read and validate a panel from a CSV or PostgreSQL
            hcbench load --spec S FILE URL --table T [--shard-by C]  healthcal load --force, timed
+           hcbench bootstrap FILE [B] [--dump CSV]  backtest, then B customer resamples of the out-of-sample figures
     """
 
 guard arguments.count >= 2 else {
@@ -33,6 +34,8 @@ case "backtest":
     exit(BacktestBench.run(Array(arguments.dropFirst(2))))
 case "encode":
     exit(EncodeBench.run(Array(arguments.dropFirst(2))))
+case "bootstrap":
+    exit(BootstrapBench.run(Array(arguments.dropFirst(2))))
 case "fit":
     exit(FitBench.run(Array(arguments.dropFirst(2))))
 case "hash":

@@ -58,9 +58,14 @@ public enum ClusterBootstrap {
         let a = ResampledFigures(p: challenger.p, y: y, healthiest: challenger.healthiest)
         let c = champion.map { ResampledFigures(p: $0.p, y: y, healthiest: $0.healthiest) }
         let base = w ?? [Double](repeating: 1, count: n)
+        // Row weights and customers in each model's rank order, so a resample's weights are
+        // written in that order directly.
+        let models = [a] + (c.map { [$0] } ?? [])
+        let rankedBase = models.map { $0.ranked(base) }
+        let rankedCustomer = models.map { m in m.order.map { Int(customer[$0]) } }
         let f = BootstrapFigure.allCases.count, B = resamples.count
         // results[b][0..<f] challenger, [f..<2f] champion.
-        let width = c == nil ? f : 2 * f
+        let width = models.count * f
         let results = UnsafeMutableBufferPointer<Double>.allocate(capacity: B * width)
         results.initialize(repeating: .nan)
         defer { results.deallocate() }
@@ -70,10 +75,12 @@ public enum ClusterBootstrap {
             var weights = [Double](repeating: 0, count: n)
             for b in stride(from: t, to: B, by: workers) {
                 let m = resamples.multiplicity(b)
-                for i in 0..<n { weights[i] = base[i] * Double(m[Int(customer[i])]) }
                 let row = out.pointer + b * width
-                for (k, v) in a.figures(weights).enumerated() { row[k] = v }
-                if let c { for (k, v) in c.figures(weights).enumerated() { row[f + k] = v } }
+                for (k, model) in models.enumerated() {
+                    let bw = rankedBase[k], cu = rankedCustomer[k]
+                    for i in 0..<n { weights[i] = bw[i] * Double(m[cu[i]]) }
+                    for (j, v) in model.figures(ranked: weights).enumerated() { row[k * f + j] = v }
+                }
             }
         }
         func intervals(_ estimate: [Double], _ value: (Int, Int) -> Double) -> [String: BootstrapInterval] {
@@ -89,7 +96,7 @@ public enum ClusterBootstrap {
             }
             return d
         }
-        let estimateA = a.figures(base)
+        let estimateA = a.figures(ranked: rankedBase[0])
         var report = BootstrapReport(
             resamples: B, seed: nil, resampleFile: nil, customers: resamples.customers, rows: n,
             resampled: BootstrapReport.resampledDescription,
@@ -99,7 +106,7 @@ public enum ClusterBootstrap {
         case .file(let path): report.resampleFile = path
         }
         if let c {
-            let estimateC = c.figures(base)
+            let estimateC = c.figures(ranked: rankedBase[1])
             report.champion = intervals(estimateC) { results[$0 * width + f + $1] }
             report.championMinusChallenger = intervals(zip(estimateC, estimateA).map { $0 - $1 }) {
                 results[$0 * width + f + $1] - results[$0 * width + $1]

@@ -9,7 +9,8 @@ public enum LeadershipReport {
         let facts = ReportFacts(r)
         let ranking = ranking ?? RankingCharts(r)
         var sections: [ReportSection] = [
-            ReportSection(title: "Headlines", blocks: [.cards(facts.cards), .paragraph(facts.verdict)]),
+            ReportSection(title: "Headlines", blocks: [.cards(facts.cards), .paragraph(facts.verdict)]
+                + (facts.bootstrapTable.map { table in [.paragraph(facts.bootstrapSentence ?? ""), .table(table)] } ?? [])),
             ReportSection(title: "Does the score rank churners first?", blocks: [
                 .paragraph("Each period was scored by a model trained only on earlier periods whose outcomes were already known, so these are the results production would have had."),
                 .figures([ReportFigure(LineChart.roc(title: "ROC curve, out-of-sample", series: ranking.roc),
@@ -67,6 +68,11 @@ public enum LeadershipReport {
         var md = MarkdownSummary(title: "\(r.title): \(r.runLabel)")
         md.paragraph(facts.verdict)
         for card in facts.cards { md.bullet("\(card.label): \(card.value) — \(card.sentence)" + (card.delta.map { " (\($0.text))" } ?? "")) }
+        if let table = facts.bootstrapTable {
+            md.heading("How sure are these numbers?")
+            md.paragraph(facts.bootstrapSentence ?? "")
+            md.table(headers: table.columns.map(\.title), rows: table.rows.map { $0.texts }, numericColumns: Set(1..<table.columns.count))
+        }
         md.heading("Calibration")
         md.paragraph(facts.calibrationSentence)
         if let champion = facts.championTable {
