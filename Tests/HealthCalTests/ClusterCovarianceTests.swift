@@ -117,9 +117,11 @@ import LinearAlgebra
 }
 
 /// Weight files written before `metadata.covariance` existed load and re-encode to the same bytes.
+/// The fixture is reports/example/weights.json as the release before this change wrote it (commit
+/// 2174a4b): a quarterly user's champion is last quarter's file.
 @Suite struct WeightFileCovarianceCompatibilityTests {
-    @Test func exampleWeightFileRoundTripsByteForByte() throws {
-        let path = SamplePanelConformanceTests.root.appendingPathComponent("reports/example/weights.json").path
+    @Test func aWeightFileOfTheEarlierReleaseRoundTripsByteForByte() throws {
+        let path = try #require(Bundle.module.url(forResource: "weights-before-2026-12", withExtension: "json", subdirectory: "Fixtures")).path
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         let file = try WeightFile.load(path: path)
         #expect(file.metadata.covariance == nil)
