@@ -163,7 +163,7 @@ struct HardeningCLITests {
         let specText = try String(contentsOfFile: Self.spec, encoding: .utf8)
         for (key, line, expected) in [
             ("max_iterations", "model:\n  max_iterations: 1000000000\n", "model.max_iterations must be between 1 and 1000"),
-            ("top_features", "flags:\n  top_features: 1000000\n", "flags.top_features must be at most the number of features (4), not 1000000"),
+            ("top_features", "flags:\n  top_features: 1000000\n", "flags.top_features must be at most 100 (three columns of every flag row each), not 1000000"),
             ("folds", "backtest:\n  folds: 1000000\n", "backtest.folds must be between 2 and 100, not 1000000"),
         ] {
             let spec = dir.appendingPathComponent("\(key).yaml")

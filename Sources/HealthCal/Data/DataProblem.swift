@@ -26,7 +26,7 @@ public struct DataProblem: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        var s = file.shownInMessage
+        var s = file
         if let line { s += ":\(line)" }
         if let column { s += ":\(column)" }
         if let columnName { s += " (column \"\(columnName.shownInMessage)\")" }

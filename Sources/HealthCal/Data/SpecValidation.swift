@@ -49,7 +49,7 @@ extension Spec {
         if !(model.ridge.isFinite && model.ridge >= 0) { add("model.ridge", "model.ridge must be a finite number >= 0, not \(model.ridge)") }
         if model.minSegmentRows < 1 { add("model.min_segment_rows", "model.min_segment_rows must be at least 1") }
         // Upper bounds keep a typo from making the run endless: each iteration or fold is a pass
-        // over the data, and each listed feature a column of every flag row.
+        // over the data, and each listed feature three columns of every flag row.
         if !(1...1000).contains(model.maxIterations) {
             add("model.max_iterations", "model.max_iterations must be between 1 and 1000 (Newton's method converges in well under 50), not \(model.maxIterations)")
         }
@@ -69,8 +69,8 @@ extension Spec {
             add("flags.score_drop", "flags.score_drop is in health-score points and must be in (0, 100], not \(flags.scoreDrop)")
         }
         if flags.topFeatures < 0 { add("flags.top_features", "flags.top_features must be 0 or more") }
-        if flags.topFeatures > max(3, features.count) {
-            add("flags.top_features", "flags.top_features must be at most the number of features (\(features.count)), not \(flags.topFeatures)")
+        if flags.topFeatures > 100 {
+            add("flags.top_features", "flags.top_features must be at most 100 (three columns of every flag row each), not \(flags.topFeatures)")
         }
         return out
     }
