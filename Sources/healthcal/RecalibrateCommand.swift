@@ -41,6 +41,15 @@ struct RecalibrateCommand: ParsableCommand {
     @Flag(help: "Replace an existing weight file in the output folder.") var force = false
     @OptionGroup var output: FormatOption
 
+    /// A label or date is a line of the report and, without --out, a folder name: short text.
+    func validate() throws {
+        for (name, value) in [("--label", label), ("--date", date)] {
+            if let value, value.count > 200 || value.contains(where: \.isNewline) {
+                throw ValidationError("\(name) must be one line of at most 200 characters, not \"\(value.shownInMessage)\"")
+            }
+        }
+    }
+
     func run() throws {
         try reportingErrors {
             let champion = try championModel(weights: champion, scorecard: scorecard, data: data)

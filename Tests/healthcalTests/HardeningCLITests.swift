@@ -174,3 +174,16 @@ struct HardeningCLITests {
         }
     }
 }
+
+extension HardeningCLITests {
+    @Test func labelAndDateAreShortLines() throws {
+        let long = String(repeating: "q", count: 100_000)
+        let r = try CLI.run(["recalibrate", "--spec", Self.spec, "--data", Self.panel, "--label", long])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("--label must be one line of at most 200 characters, not \"" + String(repeating: "q", count: 60) + "… (100000 characters)\""))
+        #expect(r.stderr.utf8.count < 1_000)
+        let date = try CLI.run(["recalibrate", "--spec", Self.spec, "--data", Self.panel, "--date", "2025\n<script>"])
+        #expect(date.status == 64)
+        #expect(date.stderr.contains("--date must be one line"))
+    }
+}
