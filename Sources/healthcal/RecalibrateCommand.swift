@@ -49,6 +49,15 @@ struct RecalibrateCommand: ParsableCommand {
     @OptionGroup var resampling: BootstrapOption
     @OptionGroup var output: FormatOption
 
+    /// A label or date is a line of the report and, without --out, a folder name: short text.
+    func validate() throws {
+        for (name, value) in [("--label", label), ("--date", date)] {
+            if let value, value.count > 200 || value.contains(where: \.isNewline) {
+                throw ValidationError("\(name) must be one line of at most 200 characters, not \"\(value.shownInMessage)\"")
+            }
+        }
+    }
+
     func run() throws {
         try reportingErrors {
             let source = try input.source()

@@ -145,7 +145,7 @@ struct SampleDataTests {
     }
 
     @Test func badArgumentsAreNamedErrors() {
-        #expect(throws: SampleDataError.invalid("customers must be at least 1, not 0")) {
+        #expect(throws: SampleDataError.invalid("customers must be between 1 and 10000000, not 0")) {
             try SampleData.generate(seed: 1, customers: 0, periods: 10)
         }
         #expect(throws: SampleDataError.invalid("periods must be between 2 and 400, not 1")) {

@@ -71,5 +71,5 @@ public struct InputFileError: Error, Sendable, Equatable, CustomStringConvertibl
         }
     }
 
-    public var description: String { "\(path.shownInMessage) \(reason)" }
+    public var description: String { "\(path) \(reason)" }
 }

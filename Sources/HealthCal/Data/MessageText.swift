@@ -2,7 +2,8 @@
 ///
 /// A column name, level, key or value comes from the input and can be megabytes long (a CSV
 /// whose header is one 10 MB field); quoted in full in every message it once made 150 MB of
-/// stderr. Every message that quotes user text goes through `shownInMessage`.
+/// stderr. Every message that quotes user text goes through `shownInMessage`. File paths are
+/// not cut: the user typed them, the system bounds them (PATH_MAX), and a cut path is useless.
 extension String {
     /// How many characters of a quoted name or value a message keeps.
     public static let messageQuoteLimit = 60

@@ -51,14 +51,18 @@ extension Spec {
             add("model.firth", "model.firth and model.ridge (\(model.ridge)) cannot be combined: Firth's penalty already keeps the weights finite under separation; set ridge: 0 or firth: false")
         }
         if model.minSegmentRows < 1 { add("model.min_segment_rows", "model.min_segment_rows must be at least 1") }
-        if model.maxIterations < 1 { add("model.max_iterations", "model.max_iterations must be at least 1") }
+        // Upper bounds keep a typo from making the run endless: each iteration or fold is a pass
+        // over the data, and each listed feature three columns of every flag row.
+        if !(1...1000).contains(model.maxIterations) {
+            add("model.max_iterations", "model.max_iterations must be between 1 and 1000 (Newton's method converges in well under 50), not \(model.maxIterations)")
+        }
 
         // backtest
         if backtest.horizon < 1 { add("backtest.horizon", "backtest.horizon must be at least 1 period") }
         if backtest.minTrainPeriods < 1 { add("backtest.min_train_periods", "backtest.min_train_periods must be at least 1") }
         if backtest.windowPeriods < 1 { add("backtest.window_periods", "backtest.window_periods must be at least 1") }
         if backtest.testPeriods < 0 { add("backtest.test_periods", "backtest.test_periods must be 0 (all) or a positive count") }
-        if backtest.folds < 2 { add("backtest.folds", "backtest.folds must be at least 2") }
+        if !(2...100).contains(backtest.folds) { add("backtest.folds", "backtest.folds must be between 2 and 100, not \(backtest.folds)") }
 
         validateBands(add: add)
 
@@ -68,6 +72,9 @@ extension Spec {
             add("flags.score_drop", "flags.score_drop is in health-score points and must be in (0, 100], not \(flags.scoreDrop)")
         }
         if flags.topFeatures < 0 { add("flags.top_features", "flags.top_features must be 0 or more") }
+        if flags.topFeatures > 100 {
+            add("flags.top_features", "flags.top_features must be at most 100 (three columns of every flag row each), not \(flags.topFeatures)")
+        }
         return out
     }
 

@@ -192,13 +192,13 @@ public enum WeightFileError: Error, Sendable, Equatable, CustomStringConvertible
         case let .noDriftReference(path):
             "\(path.shownInMessage) has no drift reference (no \"drift\" key): it was written before weight files stored the training window's bins; re-run `healthcal recalibrate` on the training panel to write a weight file that has them"
         case let .unreadable(_, reason): "cannot read the weight file: \(reason)"
-        case let .notJSON(path, reason): "\(path.shownInMessage) is not a JSON weight file: \(reason)"
+        case let .notJSON(path, reason): "\(path) is not a JSON weight file: \(reason)"
         case let .wrongFormat(path, found):
-            "\(path.shownInMessage) is not a healthcal weight file: \"format\" is \(found.map { "\"\($0.shownInMessage)\"" } ?? "missing"); expected \"\(WeightFile.formatName)\""
+            "\(path) is not a healthcal weight file: \"format\" is \(found.map { "\"\($0.shownInMessage)\"" } ?? "missing"); expected \"\(WeightFile.formatName)\""
         case let .unsupportedVersion(path, found):
-            "\(path.shownInMessage): weight file version \(found.map(String.init) ?? "missing") is not supported by healthcal \(HealthCalVersion.current) (reads version \(WeightFile.currentVersion))"
-        case let .missingKey(path, key): "\(path.shownInMessage): the weight file has no \"\(key.shownInMessage)\""
-        case let .badValue(path, key, reason): "\(path.shownInMessage): \"\(key.shownInMessage)\": \(reason)"
+            "\(path): weight file version \(found.map(String.init) ?? "missing") is not supported by healthcal \(HealthCalVersion.current) (reads version \(WeightFile.currentVersion))"
+        case let .missingKey(path, key): "\(path): the weight file has no \"\(key.shownInMessage)\""
+        case let .badValue(path, key, reason): "\(path): \"\(key.shownInMessage)\": \(reason)"
         case let .invalid(message): message
         }
     }
