@@ -83,7 +83,13 @@ struct InDatabaseObjective: NewtonObjective {
             for j in 0..<p { for k in j..<p { sums.append("sum(\"hc_h\"\(x(j))\(x(k)))") } }
         }
         let weights = "SELECT \"hc_s\".*, \"hc_w\" * (\"hc_mu\" - \"hc_y\") AS \"hc_r\", \"hc_w\" * \"hc_mu\" * (1.0 - \"hc_mu\") AS \"hc_h\" FROM (\(scoredRows(rows))) AS \"hc_s\" OFFSET 0"
-        return "SELECT \(sums.joined(separator: ", ")) FROM (\(weights)) AS \"hc_pass\""
+        // One array: a Hessian pass has more sums (1,891 at p = 61) than a select list may hold (1,664).
+        return "SELECT ARRAY[\(sums.joined(separator: ", "))]::double precision[] FROM (\(weights)) AS \"hc_pass\""
+    }
+
+    /// The elements of a one-dimensional float8 array's text form, `{1.5,NULL,-2}` (NULL as NaN).
+    static func elements(_ array: String) -> [Double] {
+        array.dropFirst().dropLast().split(separator: ",").map { Double($0) ?? .nan }
     }
 
     private mutating func evaluate(_ beta: [Double], _ kind: Derivatives) throws -> NewtonEvaluation {
@@ -96,8 +102,8 @@ struct InDatabaseObjective: NewtonObjective {
             values = try shards.sum({ passQuery(kind, $0) }, extra: betas)
         } else {
             let got = try conn.query(passQuery(kind, rows), rows.parameters + betas)
-            guard let row = got.first else { throw FitError.numerical("the pass query returned no row") }
-            values = row.map { $0.flatMap { Double($0) } ?? .nan }
+            guard let array = got.first?.first ?? nil else { throw FitError.numerical("the pass query returned no row") }
+            values = Self.elements(array)
         }
         seconds += Date().timeIntervalSince(started)
         switch kind {
