@@ -187,7 +187,9 @@ func sqlLoad(_ table: Table, name: String = "panel", temporary: Bool = false) ->
 /// (e.g. "host=/tmp/pg port=5432 user=postgres"); nil otherwise. The script's last statement
 /// must print one JSON value (`json_agg`).
 func runPostgres(_ script: String) throws -> [[String: Any]]? {
-    guard let conninfo = ProcessInfo.processInfo.environment["HEALTHCAL_TEST_PG"], !conninfo.isEmpty,
+    // HEALTHCAL_TEST_PG, or the server .ci/run starts for the database tests.
+    let env = ProcessInfo.processInfo.environment
+    guard let conninfo = env["HEALTHCAL_TEST_PG"] ?? env["HEALTHCAL_TEST_PG_URL"], !conninfo.isEmpty,
           FileManager.default.isExecutableFile(atPath: "/usr/bin/psql") else { return nil }
     let (status, out, err) = try runWithInput("/usr/bin/psql", ["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-d", conninfo], script)
     guard status == 0 else { throw SQLiteFailure(message: "psql: " + String(decoding: err, as: UTF8.self)) }

@@ -24,15 +24,21 @@ enum CLI {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    static func run(_ arguments: [String], cwd: URL? = nil) throws -> CLIRun {
-        try run(executable, arguments, cwd: cwd)
+    /// `environment`: variables set (or, with nil, removed) on top of this process's.
+    static func run(_ arguments: [String], cwd: URL? = nil, environment: [String: String?] = [:]) throws -> CLIRun {
+        try run(executable, arguments, cwd: cwd, environment: environment)
     }
 
     /// Runs any program (a script of the repository, say) the same way.
-    static func run(_ program: URL, _ arguments: [String], cwd: URL? = nil) throws -> CLIRun {
+    static func run(_ program: URL, _ arguments: [String], cwd: URL? = nil, environment: [String: String?] = [:]) throws -> CLIRun {
         let process = Process()
         process.executableURL = program
         process.arguments = arguments
+        if !environment.isEmpty {
+            var env = ProcessInfo.processInfo.environment
+            for (k, v) in environment { env[k] = v }
+            process.environment = env
+        }
         process.currentDirectoryURL = cwd ?? root
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

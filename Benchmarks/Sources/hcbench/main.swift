@@ -12,6 +12,7 @@ let usage = """
            hcbench backtest FILE  8-fold walk-forward backtest with Platt calibration
            hcbench encode FILE  read, validate and encode a gen_panel.py panel, stage by stage
            hcbench fit FILE     read, encode and fit a gen_panel.py panel; BLAS-only replay
+           hcbench pull --spec S (FILE | URL --table T)  read and validate a panel from a CSV or PostgreSQL
     """
 
 guard arguments.count >= 2 else {
@@ -32,6 +33,8 @@ case "encode":
     exit(EncodeBench.run(Array(arguments.dropFirst(2))))
 case "fit":
     exit(FitBench.run(Array(arguments.dropFirst(2))))
+case "pull":
+    exit(PullBench.run(Array(arguments.dropFirst(2))))
 default:
     print("unknown stage \"\(arguments[1])\"\n" + usage)
     exit(2)
