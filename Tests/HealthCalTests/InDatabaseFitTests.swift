@@ -84,4 +84,39 @@ struct InDatabaseFitTests {
         Self.expectSameFit(memory, pushed)
         #expect(pushed.shards == 2)   // the passes ran on the shards, not through the coordinator
     }
+
+    @Test(.enabled(if: testPostgresURL != nil, "needs HEALTHCAL_TEST_PG_URL"))
+    func aFoldIsAPeriodPredicateAndItsScoresComputeInTheDatabase() throws {
+        // One walk-forward fold: trained on the first six quarters, scoring the eighth.
+        let spec = try Spec.load(path: Self.notebooksData.appendingPathComponent("spec.yaml").path)
+        let csv = Self.notebooksData.appendingPathComponent("panel.csv").path
+        let url = try PostgresURL(testPostgresURL ?? "")
+        let table = "hc_fold_\(UUID().uuidString.prefix(8).lowercased())"
+        _ = try PostgresTableLoad.run(csv: csv, spec: spec, to: url, options: .init(table: table, force: true))
+        defer { if let conn = try? PostgresConnection(url) { try? conn.execute("DROP TABLE IF EXISTS \(PostgresConnection.identifier(table))") } }
+        let panel = try PanelLoading.load(path: csv, spec: spec)
+        let labels = panel.periodLabels
+        let trainPeriods = Array(labels.prefix(6)), testPeriod = labels[7]
+        let train = (0..<panel.rowCount).filter { Int(panel.periodOfRow[$0]) < 6 }
+        let test = (0..<panel.rowCount).filter { Int(panel.periodOfRow[$0]) == 7 }
+        let memory = try SpecFit.run(panel: panel, rows: train)
+        let pushed = try InDatabaseFit.run(url: url, relation: .table(table), spec: spec, periods: trainPeriods)
+        Self.expectSameFit(memory, pushed)
+        #expect(pushed.rows == train.count)
+
+        // The in-memory backtest's scores of the test rows: design times coefficients.
+        let expected = try memory.encoding.design(panel, rows: test).x.multiply(memory.fit.coefficients)
+        let scored = try InDatabaseScoring.linearPredictors(url: url, relation: .table(table), spec: spec, model: pushed.fit,
+                                                             periods: [testPeriod])
+        #expect(scored.count == test.count)
+        let byID = Dictionary(uniqueKeysWithValues: scored.map { ($0.id, $0) })
+        var worst = 0.0
+        for (i, r) in test.enumerated() {
+            guard let row = byID[panel.customerIDs[Int(panel.customerCodes[r])]] else { Issue.record("row \(r) not scored"); continue }
+            #expect(row.period == testPeriod && row.outcome == panel.outcome[r])
+            worst = max(worst, abs(row.linearPredictor - expected[i]))
+        }
+        // Within 1e-9: the coefficients differ by < 1e-9 and LN(1 + x) stands for log1p.
+        #expect(worst < 1e-9)
+    }
 }
