@@ -78,6 +78,29 @@ struct InDatabaseFitTests {
         #expect(memory.encoding.features.contains { $0.impute == .median && $0.lower != nil && $0.upper != nil })
     }
 
+    @Test(.enabled(if: testPostgresURL != nil, "needs HEALTHCAL_TEST_PG_URL"))
+    func aSampleStartEndsAtTheSameOptimum() throws {
+        // The large-table plan (exact steps on a hashed sample, then gradient-only steps on the
+        // whole table from the sample's scaled Hessian) on the sample panel: threshold lowered
+        // so that it runs, about 3,000 of the 13,996 rows in the sample.
+        let spec = try Spec.load(path: Self.notebooksData.appendingPathComponent("spec.yaml").path)
+        let csv = Self.notebooksData.appendingPathComponent("panel.csv").path
+        let url = try PostgresURL(testPostgresURL ?? "")
+        let table = "hc_sample_\(UUID().uuidString.prefix(8).lowercased())"
+        _ = try PostgresTableLoad.run(csv: csv, spec: spec, to: url, options: .init(table: table, force: true))
+        let conn = try PostgresConnection(url)
+        defer { try? conn.execute("DROP TABLE IF EXISTS \(PostgresConnection.identifier(table))") }
+        let memory = try SpecFit.run(panel: try PanelLoading.load(path: csv, spec: spec))
+        try conn.execute("SET extra_float_digits = 1")
+        try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        let pushed = try InDatabaseFit.run(DatabaseRows(relation: .table(table), spec: spec), conn, ridge: spec.model.ridge,
+                                           subsampleThreshold: 5_000, subsampleRows: 3_000)
+        try conn.execute("COMMIT")
+        Self.expectSameFit(memory, pushed)
+        // Full-table Hessians: the one at the optimum (and any the chord steps fell back to).
+        #expect(pushed.hessianPasses >= 1)
+    }
+
     @Test(.enabled(if: clusterURL != nil, "needs HEALTHCAL_TEST_PG_CLUSTER_URL (a 2-shard scripts/pg-cluster coordinator)"))
     func samplePanelMatchesTheCSVFitOnTwoShards() throws {
         let (memory, pushed) = try Self.bothFits(url: Self.clusterURL ?? "", shardBy: "customer_id")

@@ -22,7 +22,7 @@ struct InDatabaseObjective: NewtonObjective {
     let penalized: [Bool]
     /// When the rows are a partitioned table over shards: the passes run on each shard.
     var shards: ShardedPasses? = nil
-    /// Passes run, by kind: value only, value and gradient, value, gradient and Hessian.
+    /// Passes run (a sample's included, see `count`), by kind: value only, value and gradient, value, gradient and Hessian.
     private(set) var passes = (value: 0, gradient: 0, hessian: 0)
     /// Seconds spent in the queries.
     private(set) var seconds = 0.0
@@ -85,6 +85,14 @@ struct InDatabaseObjective: NewtonObjective {
         let weights = "SELECT \"hc_s\".*, \"hc_w\" * (\"hc_mu\" - \"hc_y\") AS \"hc_r\", \"hc_w\" * \"hc_mu\" * (1.0 - \"hc_mu\") AS \"hc_h\" FROM (\(scoredRows(rows))) AS \"hc_s\" OFFSET 0"
         // One array: a Hessian pass has more sums (1,891 at p = 61) than a select list may hold (1,664).
         return "SELECT ARRAY[\(sums.joined(separator: ", "))]::double precision[] FROM (\(weights)) AS \"hc_pass\""
+    }
+
+    /// Adds another objective's passes and seconds to this one's (a sample's, run for the start).
+    mutating func count(_ other: InDatabaseObjective) {
+        passes.value += other.passes.value
+        passes.gradient += other.passes.gradient
+        passes.hessian += other.passes.hessian
+        seconds += other.seconds
     }
 
     /// The elements of a one-dimensional float8 array's text form, `{1.5,NULL,-2}` (NULL as NaN).

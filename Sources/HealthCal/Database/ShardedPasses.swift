@@ -60,6 +60,11 @@ struct ShardedPasses {
         return ShardedPasses(parts: parts)
     }
 
+    /// The same shards, each on its sample (`DatabaseRows.sample(every:)`).
+    func sample(every: Int) -> ShardedPasses {
+        ShardedPasses(parts: parts.map { Part(conn: $0.conn, rows: $0.rows.sample(every: every)) })
+    }
+
     /// Runs `sql(part.rows)` (one float8 array) with the part's parameters plus `extra` on every
     /// shard at once and adds the arrays element by element.
     func sum(_ sql: (DatabaseRows) -> String, extra: [String?]) throws -> [Double] {
