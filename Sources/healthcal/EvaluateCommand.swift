@@ -22,7 +22,7 @@ struct EvaluateCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "The CSV with the score and the outcome.") var data: String
+    @OptionGroup var input: PanelSourceOptions
     @Option(help: "The score column.") var score: String
     @Option(help: "The outcome column (0/1, true/false, yes/no).") var outcome: String
     @Option(help: "A period column, for metrics per period.") var period: String?
@@ -35,8 +35,8 @@ struct EvaluateCommand: ParsableCommand {
         try reportingErrors {
             var kinds: [String: ColumnKind] = [score: .numeric]
             if let period { kinds[period] = .text }
-            let table = try CSVReader.read(path: data, options: CSVOptions(columnKinds: kinds))
-            let columns = try EvaluationColumns.extract(table: table, score: score, outcome: outcome, period: period, weight: weight)
+            let read = try PanelLoading.table(try input.source(), options: CSVOptions(columnKinds: kinds))
+            let columns = try read.locating { try EvaluationColumns.extract(table: $0, score: score, outcome: outcome, period: period, weight: weight) }
             let result = try ScoreEvaluation.evaluate(score: columns.score, y: columns.outcome, w: columns.weight,
                                                       periods: columns.period, higherIsHealthier: higherIsHealthier, scale: scale)
             switch output.format {

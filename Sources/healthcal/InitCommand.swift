@@ -15,17 +15,17 @@ struct InitCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "The panel CSV.") var data: String
+    @OptionGroup var input: PanelSourceOptions
     @Option(help: "Write the spec here instead of standard output.") var out: String?
     @Flag(help: "Replace an existing spec file.") var force = false
 
     func run() throws {
         try reportingErrors {
-            let table = try CSVReader.read(path: data)
+            let table = try PanelLoading.table(try input.source(), options: CSVOptions()).table
             let yaml = SpecSuggestion.make(table: table)
             if let out {
                 try OutputFile.write(yaml, to: out, overwrite: force)
-                note("wrote \(out); check the lines marked CHECK, then: healthcal fit --spec \(out) --data \(data)")
+                note("wrote \(out); check the lines marked CHECK, then: healthcal fit --spec \(out) \(try input.arguments())")
             } else {
                 emit(yaml)
             }

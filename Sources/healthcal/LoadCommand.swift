@@ -12,7 +12,8 @@ struct LoadCommand: ParsableCommand {
               --data notebooks-data/panel.csv \\
               --to postgresql://analyst@db.internal:5432/warehouse --table churn_panel
           healthcal fit --spec notebooks-data/spec.yaml \\
-              --data postgresql://analyst@db.internal:5432/warehouse --table churn_panel
+              --data postgresql://analyst@db.internal:5432/warehouse \\
+              --table churn_panel
 
         Column types come from the spec: id, period, segment and categorical
         features as text; numeric features (and the weight) as double precision,

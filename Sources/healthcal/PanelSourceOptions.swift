@@ -35,4 +35,13 @@ struct PanelSourceOptions: ParsableArguments {
         }
         return source
     }
+
+    /// `--data ...` as a user would type it again, without any password (for hints).
+    func arguments() throws -> String {
+        switch try source() {
+        case .csv(let path): return "--data \(path)"
+        case .postgres(let url, .table(let name)): return "--data \(url) --table '\(name)'"
+        case .postgres(let url, .query): return "--data \(url) --query '...'"
+        }
+    }
 }

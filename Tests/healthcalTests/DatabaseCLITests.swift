@@ -30,6 +30,77 @@ struct DatabaseCLITests {
         try TestDB.psql(url, "DROP TABLE \(table)")
     }
 
+    /// The fingerprint of a database source is the SHA-256 of the COPY text of the spec's
+    /// columns (docs/database.md): recomputed here with psql's \\copy and Foundation-free hashing
+    /// by sha256sum.
+    @Test func theFingerprintIsTheSHA256OfTheStreamedRows() throws {
+        let table = TestDB.uniqueName()
+        try TestDB.loadSample(url, table: table)
+        let dir = try CLI.temporaryDirectory()
+        let w = dir.appendingPathComponent("w.json").path
+        let fit = try CLI.run(["fit", "--spec", TestDB.spec, "--data", url, "--table", table, "--weights-out", w])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let columns = "customer_id, period, segment, churned, logins_30d, active_user_share, feature_adoption, support_tickets, nps, payment_delay_days, exec_meetings, invoice_sent, seats, plan"
+        let spec = try String(contentsOfFile: TestDB.spec, encoding: .utf8)
+        let features = spec.split(separator: "\n").compactMap { line -> String? in
+            let t = line.trimmingCharacters(in: .whitespaces)
+            return t.hasPrefix("- name: ") ? String(t.dropFirst("- name: ".count)) : nil
+        }
+        #expect(Set(features + ["customer_id", "period", "segment", "churned"]) == Set(columns.components(separatedBy: ", ")))
+        // The documented order: id, period, segment, (weight), outcome, the band gate (here
+        // invoice_sent, also a feature, selected once), then the features in spec order.
+        let select = (["customer_id", "period", "segment", "churned", "invoice_sent"] + features.filter { $0 != "invoice_sent" })
+            .joined(separator: ", ")
+        let copy = dir.appendingPathComponent("rows.csv").path
+        try TestDB.psql(url, "\\copy (SELECT \(select) FROM \(table)) TO '\(copy)' (FORMAT csv, HEADER)")
+        let sum = try CLI.run(URL(fileURLWithPath: "/usr/bin/sha256sum"), [copy])
+        let expected = String(sum.stdout.prefix(64))
+        let weights = try String(contentsOfFile: w, encoding: .utf8)
+        #expect(expected.count == 64 && weights.contains("\"input_sha256\" : \"\(expected)\""))
+        try TestDB.psql(url, "DROP TABLE \(table)")
+    }
+
+    /// init and evaluate, which have no spec, read every column of a table like the CSV's.
+    @Test func initAndEvaluateReadATableLikeTheCSV() throws {
+        let table = TestDB.uniqueName()
+        try TestDB.loadSample(url, table: table)
+        let a = try CLI.run(["init", "--data", TestDB.panel])
+        let b = try CLI.run(["init", "--data", url, "--table", table])
+        #expect(a.status == 0 && b.status == 0, "\(b.stderr)")
+        // The first line names the source: `for notebooks-data/panel.csv` / `for table "t_..."`.
+        #expect(b.stdout.hasPrefix("# healthcal spec suggested by `healthcal init` for table \"\(table)\" (13996 rows, 14 columns)."))
+        #expect(a.stdout.drop(while: { $0 != "\n" }) == b.stdout.drop(while: { $0 != "\n" }))
+        let args = ["--score", "seats", "--outcome", "churned", "--period", "period", "--format", "json"]
+        let c = try CLI.run(["evaluate", "--data", TestDB.panel] + args)
+        let d = try CLI.run(["evaluate", "--data", url, "--table", table] + args)
+        #expect(c.status == 0 && d.status == 0, "\(d.stderr)")
+        #expect(c.stdout == d.stdout)
+        try TestDB.psql(url, "DROP TABLE \(table)")
+    }
+
+    /// score (no outcome needed) and flags read a table with the CSV's results.
+    @Test func scoreAndFlagsReadATableLikeTheCSV() throws {
+        let table = TestDB.uniqueName()
+        try TestDB.loadSample(url, table: table)
+        let dir = try CLI.temporaryDirectory()
+        let w = dir.appendingPathComponent("w.json").path
+        #expect(try CLI.run(["fit", "--spec", TestDB.spec, "--data", TestDB.panel, "--weights-out", w]).status == 0)
+        // Scoring data without the outcome column.
+        let a = try CLI.run(["score", "--weights", w, "--data", TestDB.panel])
+        let b = try CLI.run(["score", "--weights", w, "--data", url, "--query", "SELECT customer_id, period, segment, plan, seats, logins_30d, active_user_share, feature_adoption, support_tickets, nps, payment_delay_days, exec_meetings, invoice_sent FROM \(table)"])
+        #expect(a.status == 0 && b.status == 0, "\(b.stderr)")
+        #expect(a.stdout == b.stdout && a.stdout.count > 100_000)
+        let f1 = dir.appendingPathComponent("f1"), f2 = dir.appendingPathComponent("f2")
+        let c = try CLI.run(["flags", "--spec", TestDB.spec, "--data", TestDB.panel, "--out", f1.path])
+        let d = try CLI.run(["flags", "--spec", TestDB.spec, "--data", url, "--table", table, "--out", f2.path])
+        #expect(c.status == 0 && d.status == 0, "\(d.stderr)")
+        for name in ["flags.csv", "bands.csv", "flags.json"] {
+            let x = try Data(contentsOf: f1.appendingPathComponent(name)), y = try Data(contentsOf: f2.appendingPathComponent(name))
+            #expect(x == y, "\(name) differs")
+        }
+        try TestDB.psql(url, "DROP TABLE \(table)")
+    }
+
     @Test func loadRefusesAnExistingTableUnlessForced() throws {
         let table = TestDB.uniqueName()
         try TestDB.loadSample(url, table: table)

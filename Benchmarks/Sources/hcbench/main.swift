@@ -13,6 +13,7 @@ let usage = """
            hcbench encode FILE  read, validate and encode a gen_panel.py panel, stage by stage
            hcbench fit FILE     read, encode and fit a gen_panel.py panel; BLAS-only replay
            hcbench pull --spec S (FILE | URL --table T)  read and validate a panel from a CSV or PostgreSQL
+           hcbench load --spec S FILE URL --table T [--shard-by C]  healthcal load --force, timed
     """
 
 guard arguments.count >= 2 else {
@@ -35,6 +36,8 @@ case "fit":
     exit(FitBench.run(Array(arguments.dropFirst(2))))
 case "pull":
     exit(PullBench.run(Array(arguments.dropFirst(2))))
+case "load":
+    exit(LoadBench.run(Array(arguments.dropFirst(2))))
 default:
     print("unknown stage \"\(arguments[1])\"\n" + usage)
     exit(2)

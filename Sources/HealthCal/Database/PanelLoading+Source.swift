@@ -33,6 +33,28 @@ extension PanelLoading {
         return LoadedPanel(panel: try read.locating { try Panel.make(table: $0, spec: spec) }, inputSHA256: read.inputSHA256)
     }
 
+    /// Every column of a source as a `Table`, read with `options` (the delimiter is a comma for
+    /// a database): for what has no spec (`init`, `evaluate`). A database's `real` columns are
+    /// not refused here; their text is what PostgreSQL prints.
+    public static func table(_ source: PanelSource, options: CSVOptions) throws -> SourcedTable {
+        switch source {
+        case .csv(let path):
+            return SourcedTable(table: try CSVReader.read(path: path, options: options), inputSHA256: nil, locator: nil)
+        case .postgres(let url, let relation):
+            let pulled = try PostgresPanelReader.pullAll(url: url, relation: relation)
+            var options = options
+            options.delimiter = UInt8(ascii: ",")
+            let label = relation.description
+            let locator = RowLocator(bytes: pulled.bytes, label: label, hasPeriod: false)
+            do {
+                return SourcedTable(table: try CSVReader.read(bytes: pulled.bytes, source: label, options: options),
+                                    inputSHA256: pulled.sha256, locator: locator)
+            } catch {
+                throw locator.relocate(error)
+            }
+        }
+    }
+
     /// The spec's columns from a source as a `Table` (the CSV file whole, as `CSVReader` reads
     /// it). `outcome: false` (scoring) pulls the outcome only when the relation has it.
     public static func table(_ source: PanelSource, spec: Spec, outcome: Bool = true) throws -> SourcedTable {

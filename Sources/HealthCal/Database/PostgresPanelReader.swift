@@ -15,13 +15,30 @@ enum PostgresPanelReader {
         var sha256: String
     }
 
+    /// The spec's columns, checked.
     static func pull(url: PostgresURL, relation: PostgresRelation, spec: Spec, outcome: Bool = true) throws -> Pulled {
+        try pull(url: url, relation: relation) { conn in
+            try selectList(conn, relation: relation, spec: spec, outcome: outcome)
+        }
+    }
+
+    /// Every column, as a CSV export of the relation would hold them (for `init` and
+    /// `evaluate`, which have no spec).
+    static func pullAll(url: PostgresURL, relation: PostgresRelation) throws -> Pulled {
+        try pull(url: url, relation: relation) { conn in
+            _ = try describe(conn, relation: relation)
+            return "*"
+        }
+    }
+
+    static func pull(url: PostgresURL, relation: PostgresRelation,
+                     select: (PostgresConnection) throws -> String) throws -> Pulled {
         let conn = try PostgresConnection(url)
         try conn.execute("SET extra_float_digits = 1")
         try conn.execute("SET DateStyle = ISO")
         try conn.execute("SET synchronize_seqscans = off")
         try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        let select = try selectList(conn, relation: relation, spec: spec, outcome: outcome)
+        let select = try select(conn)
         var bytes: [UInt8] = []
         var hasher = SHA256.Hasher()
         try conn.copyOut("COPY (SELECT \(select) FROM \(relation.fromClause)) TO STDOUT (FORMAT csv, HEADER)") { chunk in
@@ -34,12 +51,7 @@ enum PostgresPanelReader {
 
     /// The checked select list: every spec column present, with a type its role accepts.
     static func selectList(_ conn: PostgresConnection, relation: PostgresRelation, spec: Spec, outcome: Bool = true) throws(DatabaseError) -> String {
-        let described: [(name: String, type: UInt32)]
-        do {
-            described = try conn.describe("SELECT * FROM \(relation.fromClause)")
-        } catch where error.kind == .missingTable {
-            throw DatabaseError(.missingTable, "\(relation) does not exist in \(conn.url) (names are case-sensitive; give SCHEMA.NAME if it is not on the search_path): \(error.message)", sqlState: error.sqlState)
-        }
+        let described = try describe(conn, relation: relation)
         var exprs: [String] = []
         for (name, role) in PostgresColumnCheck.columns(of: spec) {
             let found = described.first(where: { $0.name.utf8.elementsEqual(name.utf8) })
@@ -55,5 +67,14 @@ enum PostgresPanelReader {
             }
         }
         return exprs.joined(separator: ", ")
+    }
+
+    /// The relation's columns and types, without running it; a missing table said plainly.
+    static func describe(_ conn: PostgresConnection, relation: PostgresRelation) throws(DatabaseError) -> [(name: String, type: UInt32)] {
+        do {
+            return try conn.describe("SELECT * FROM \(relation.fromClause)")
+        } catch where error.kind == .missingTable {
+            throw DatabaseError(.missingTable, "\(relation) does not exist in \(conn.url) (names are case-sensitive; give SCHEMA.NAME if it is not on the search_path): \(error.message)", sqlState: error.sqlState)
+        }
     }
 }
