@@ -27,10 +27,10 @@ struct PanelSourceOptions: ParsableArguments {
         let source = try PanelSource(data: data, table: table, query: query)
         if inDatabase {
             guard pushedDown else {
-                throw CLIError(description: "--in-database is only implemented for `healthcal fit` so far; drop it to pull the rows (see docs/scale.md)")
+                throw CLIError(description: "--in-database is only implemented for `healthcal fit` so far; drop it to pull the rows (see docs/scale.md)", code: Exit.usage)
             }
             guard case .postgres = source else {
-                throw CLIError(description: "--in-database needs a database --data (postgresql://...) with --table or --query; \(data) is a file")
+                throw CLIError(description: "--in-database needs a database --data (postgresql://...) with --table or --query; \(data) is a file", code: Exit.usage)
             }
         }
         return source

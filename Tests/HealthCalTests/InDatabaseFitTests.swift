@@ -78,10 +78,68 @@ struct InDatabaseFitTests {
         #expect(memory.encoding.features.contains { $0.impute == .median && $0.lower != nil && $0.upper != nil })
     }
 
+    @Test(.enabled(if: testPostgresURL != nil, "needs HEALTHCAL_TEST_PG_URL"))
+    func aSampleStartEndsAtTheSameOptimum() throws {
+        // The large-table plan (exact steps on a hashed sample, then gradient-only steps on the
+        // whole table from the sample's scaled Hessian) on the sample panel: threshold lowered
+        // so that it runs, about 3,000 of the 13,996 rows in the sample.
+        let spec = try Spec.load(path: Self.notebooksData.appendingPathComponent("spec.yaml").path)
+        let csv = Self.notebooksData.appendingPathComponent("panel.csv").path
+        let url = try PostgresURL(testPostgresURL ?? "")
+        let table = "hc_sample_\(UUID().uuidString.prefix(8).lowercased())"
+        _ = try PostgresTableLoad.run(csv: csv, spec: spec, to: url, options: .init(table: table, force: true))
+        let conn = try PostgresConnection(url)
+        defer { try? conn.execute("DROP TABLE IF EXISTS \(PostgresConnection.identifier(table))") }
+        let memory = try SpecFit.run(panel: try PanelLoading.load(path: csv, spec: spec))
+        try conn.execute("SET extra_float_digits = 1")
+        try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        let pushed = try InDatabaseFit.run(DatabaseRows(relation: .table(table), spec: spec), conn, ridge: spec.model.ridge,
+                                           subsampleThreshold: 5_000, subsampleRows: 3_000)
+        try conn.execute("COMMIT")
+        Self.expectSameFit(memory, pushed)
+        // Full-table Hessians: the one at the optimum (and any the chord steps fell back to).
+        #expect(pushed.hessianPasses >= 1)
+    }
+
     @Test(.enabled(if: clusterURL != nil, "needs HEALTHCAL_TEST_PG_CLUSTER_URL (a 2-shard scripts/pg-cluster coordinator)"))
     func samplePanelMatchesTheCSVFitOnTwoShards() throws {
         let (memory, pushed) = try Self.bothFits(url: Self.clusterURL ?? "", shardBy: "customer_id")
         Self.expectSameFit(memory, pushed)
         #expect(pushed.shards == 2)   // the passes ran on the shards, not through the coordinator
+    }
+
+    @Test(.enabled(if: testPostgresURL != nil, "needs HEALTHCAL_TEST_PG_URL"))
+    func aFoldIsAPeriodPredicateAndItsScoresComputeInTheDatabase() throws {
+        // One walk-forward fold: trained on the first six quarters, scoring the eighth.
+        let spec = try Spec.load(path: Self.notebooksData.appendingPathComponent("spec.yaml").path)
+        let csv = Self.notebooksData.appendingPathComponent("panel.csv").path
+        let url = try PostgresURL(testPostgresURL ?? "")
+        let table = "hc_fold_\(UUID().uuidString.prefix(8).lowercased())"
+        _ = try PostgresTableLoad.run(csv: csv, spec: spec, to: url, options: .init(table: table, force: true))
+        defer { if let conn = try? PostgresConnection(url) { try? conn.execute("DROP TABLE IF EXISTS \(PostgresConnection.identifier(table))") } }
+        let panel = try PanelLoading.load(path: csv, spec: spec)
+        let labels = panel.periodLabels
+        let trainPeriods = Array(labels.prefix(6)), testPeriod = labels[7]
+        let train = (0..<panel.rowCount).filter { Int(panel.periodOfRow[$0]) < 6 }
+        let test = (0..<panel.rowCount).filter { Int(panel.periodOfRow[$0]) == 7 }
+        let memory = try SpecFit.run(panel: panel, rows: train)
+        let pushed = try InDatabaseFit.run(url: url, relation: .table(table), spec: spec, periods: trainPeriods)
+        Self.expectSameFit(memory, pushed)
+        #expect(pushed.rows == train.count)
+
+        // The in-memory backtest's scores of the test rows: design times coefficients.
+        let expected = try memory.encoding.design(panel, rows: test).x.multiply(memory.fit.coefficients)
+        let scored = try InDatabaseScoring.linearPredictors(url: url, relation: .table(table), spec: spec, model: pushed.fit,
+                                                             periods: [testPeriod])
+        #expect(scored.count == test.count)
+        let byID = Dictionary(uniqueKeysWithValues: scored.map { ($0.id, $0) })
+        var worst = 0.0
+        for (i, r) in test.enumerated() {
+            guard let row = byID[panel.customerIDs[Int(panel.customerCodes[r])]] else { Issue.record("row \(r) not scored"); continue }
+            #expect(row.period == testPeriod && row.outcome == panel.outcome[r])
+            worst = max(worst, abs(row.linearPredictor - expected[i]))
+        }
+        // Within 1e-9: the coefficients differ by < 1e-9 and LN(1 + x) stands for log1p.
+        #expect(worst < 1e-9)
     }
 }

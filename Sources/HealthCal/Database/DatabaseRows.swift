@@ -45,6 +45,16 @@ struct DatabaseRows {
         self.parameters = parameters
     }
 
+    /// About one row in `every` of these rows, the same ones every time: a hash of the row's id
+    /// and period (PostgreSQL's `hashtext`). Whole rows, not blocks, so the sample is spread
+    /// over customers and periods.
+    func sample(every: Int) -> DatabaseRows {
+        let period = spec.data.period.map { " || '|' || CAST(\(SQLEncoding.identifier($0)) AS TEXT)" } ?? ""
+        let key = "CAST(\(SQLEncoding.identifier(spec.data.id)) AS TEXT)\(period)"
+        return DatabaseRows(relation: relation, spec: spec, predicate: "(\(predicate)) AND abs(hashtext(\(key)) % \(max(1, every))) = 0",
+                            parameters: parameters)
+    }
+
     /// `FROM <relation> WHERE <predicate>`.
     var fromWhere: String { "FROM \(relation.fromClause) WHERE \(predicate)" }
 

@@ -8,7 +8,8 @@ import LinearAlgebra
 /// memory is O(p²), whatever the number of rows.
 ///
 /// Pass plan (docs/scale.md): exact Newton steps until the objective's relative change is
-/// below 1e-6, then gradient-only steps on the last Hessian (each p sums per row instead of
+/// below 1e-6 (on a hashed sample of about 100,000 rows when the table has more than 400,000),
+/// then gradient-only steps on the last Hessian (each p sums per row instead of
 /// p(p+1)/2), then one exact Hessian at the optimum for the standard errors. The gradient is
 /// exact throughout, so the optimum and the stopping rule are those of the in-memory fit.
 public enum InDatabaseFit {
@@ -47,7 +48,12 @@ public enum InDatabaseFit {
         return outcome
     }
 
-    static func run(_ rows: DatabaseRows, _ conn: PostgresConnection, ridge: Double, shards: ShardedPasses? = nil) throws -> Outcome {
+    /// Tables above this many rows take their first Newton steps on a sample (see `run`).
+    static let defaultSubsampleThreshold = LogisticRegression.subsampleThreshold
+
+    static func run(_ rows: DatabaseRows, _ conn: PostgresConnection, ridge: Double, shards: ShardedPasses? = nil,
+                    subsampleThreshold: Int = defaultSubsampleThreshold,
+                    subsampleRows: Int = LogisticRegression.subsampleRows) throws -> Outcome {
         let spec = rows.spec
         if spec.model.firth {
             throw FitError.shape("model.firth is not pushed down yet: fit this spec without --in-database")
@@ -110,16 +116,34 @@ public enum InDatabaseFit {
         let result: NewtonOutcome
         var warnings: [String] = []
         do {
-            let first = try objective.valueAndDerivatives(at: start)
-            if let collinear = try LogisticRegression.collinearColumns(first.hessian, names: names), ridge == 0 { throw collinear }
-            // Exact steps while Newton is far from the optimum...
             var rough = settings
             rough.relativeTolerance = 1e-6
             rough.decrementTolerance = 1e-6
-            let approach = try minimizeByNewton(&objective, from: start, settings: rough, evaluated: first, finalHessian: .beforeLastStep)
+            let approach: NewtonOutcome
+            if n > subsampleThreshold {
+                // A large table: the exact steps on a sample of about `subsampleRows` rows (the
+                // in-memory fit's subsample start), their Hessian scaled to the whole table as
+                // the approximation the full-data steps start on (gradient-only passes).
+                let every = max(2, n / max(1, subsampleRows))
+                let m = Double(n) / Double(every)
+                var sampled = InDatabaseObjective(conn: conn, rows: rows.sample(every: every), columns: columns, ridge: ridge * m / Double(n),
+                                                  penalized: objective.penalized, shards: shards.map { $0.sample(every: every) })
+                var found = try minimizeByNewton(&sampled, from: start, settings: rough, finalHessian: .beforeLastStep)
+                if let h = found.hessian.scaled(by: Double(n) / m, ridge: ridge, penalized: objective.penalized, sampleRidge: ridge * m / Double(n)) {
+                    found.hessian = h
+                }
+                objective.count(sampled)
+                approach = found
+            } else {
+                let first = try objective.valueAndDerivatives(at: start)
+                if let collinear = try LogisticRegression.collinearColumns(first.hessian, names: names), ridge == 0 { throw collinear }
+                // Exact steps while Newton is far from the optimum...
+                approach = try minimizeByNewton(&objective, from: start, settings: rough, evaluated: first, finalHessian: .beforeLastStep)
+            }
             // ...then gradient-only steps on its Hessian, and one exact Hessian at the optimum.
             result = try minimizeByNewton(&objective, from: approach.beta, settings: settings, finalHessian: .exact,
                                           approximateHessian: approach.hessian)
+            if ridge == 0, let collinear = try LogisticRegression.collinearColumns(result.hessian, names: names) { throw collinear }
             if !result.converged { warnings.append("did not converge in \(result.iterations) iterations; the weights may be inaccurate") }
             if ridge > 0, let collinear = try? LogisticRegression.collinearColumns(result.hessian, names: names) {
                 warnings.append("kept only by the ridge penalty: \(collinear)")
@@ -174,5 +198,25 @@ public enum InDatabaseFit {
             }
         }
         try problems.throwIfAny()
+    }
+}
+
+extension Matrix {
+    /// A sample's penalized Hessian as the whole table's: the data part (without the sample's
+    /// ridge `sampleRidge`) times `factor`, plus the table's `ridge` on the penalized diagonal.
+    /// nil when the shape is wrong.
+    func scaled(by factor: Double, ridge: Double, penalized: [Bool], sampleRidge: Double) -> Matrix? {
+        guard rows == cols, rows == penalized.count else { return nil }
+        var h = self
+        for j in 0..<rows {
+            for k in 0..<cols {
+                var v = self[j, k]
+                if j == k && penalized[j] { v -= sampleRidge }
+                v *= factor
+                if j == k && penalized[j] { v += ridge }
+                h[j, k] = v
+            }
+        }
+        return h
     }
 }

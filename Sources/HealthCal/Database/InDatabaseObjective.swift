@@ -24,7 +24,7 @@ struct InDatabaseObjective: NewtonObjective {
     var shards: ShardedPasses? = nil
     /// Whether the rows carry the customer id (`"hc_id"`): only for the cluster meat's query.
     var withCustomer = false
-    /// Passes run, by kind: value only, value and gradient, value, gradient and Hessian.
+    /// Passes run (a sample's included, see `count`), by kind: value only, value and gradient, value, gradient and Hessian.
     private(set) var passes = (value: 0, gradient: 0, hessian: 0)
     /// Seconds spent in the queries.
     private(set) var seconds = 0.0
@@ -86,7 +86,21 @@ struct InDatabaseObjective: NewtonObjective {
             for j in 0..<p { for k in j..<p { sums.append("sum(\"hc_h\"\(x(j))\(x(k)))") } }
         }
         let weights = "SELECT \"hc_s\".*, \"hc_w\" * (\"hc_mu\" - \"hc_y\") AS \"hc_r\", \"hc_w\" * \"hc_mu\" * (1.0 - \"hc_mu\") AS \"hc_h\" FROM (\(scoredRows(rows))) AS \"hc_s\" OFFSET 0"
-        return "SELECT \(sums.joined(separator: ", ")) FROM (\(weights)) AS \"hc_pass\""
+        // One array: a Hessian pass has more sums (1,891 at p = 61) than a select list may hold (1,664).
+        return "SELECT ARRAY[\(sums.joined(separator: ", "))]::double precision[] FROM (\(weights)) AS \"hc_pass\""
+    }
+
+    /// Adds another objective's passes and seconds to this one's (a sample's, run for the start).
+    mutating func count(_ other: InDatabaseObjective) {
+        passes.value += other.passes.value
+        passes.gradient += other.passes.gradient
+        passes.hessian += other.passes.hessian
+        seconds += other.seconds
+    }
+
+    /// The elements of a one-dimensional float8 array's text form, `{1.5,NULL,-2}` (NULL as NaN).
+    static func elements(_ array: String) -> [Double] {
+        array.dropFirst().dropLast().split(separator: ",").map { Double($0) ?? .nan }
     }
 
     /// The meat of the cluster-robust covariance at `beta`: M = Σ_g s_g s_gᵀ over the customers
@@ -103,9 +117,11 @@ struct InDatabaseObjective: NewtonObjective {
         func query(_ rows: DatabaseRows) -> String {
             let scores = (0..<p).map { "sum(\"hc_r\"\(x($0))) AS \"hc_s\($0)\"" }.joined(separator: ", ")
             let residuals = "SELECT \"hc_s\".*, \"hc_w\" * (\"hc_mu\" - \"hc_y\") AS \"hc_r\" FROM (\(grouped.scoredRows(rows))) AS \"hc_s\" OFFSET 0"
-            var sums = ["count(*)"]
+            // The customers' count twice, as a pass's first two elements (`ShardedPasses.sum`
+            // skips a shard whose second element is 0); one array, as a pass (the select-list limit).
+            var sums = ["count(*)", "count(*)"]
             for j in 0..<p { for k in j..<p { sums.append("sum(\"hc_s\(j)\" * \"hc_s\(k)\")") } }
-            return "SELECT \(sums.joined(separator: ", ")) FROM (SELECT \(scores) FROM (\(residuals)) AS \"hc_r\" GROUP BY \"hc_id\") AS \"hc_g\""
+            return "SELECT ARRAY[\(sums.joined(separator: ", "))]::double precision[] FROM (SELECT \(scores) FROM (\(residuals)) AS \"hc_r\" GROUP BY \"hc_id\") AS \"hc_g\""
         }
         let betas = beta.map { exactNumber($0) }
         let values: [Double]
@@ -113,11 +129,12 @@ struct InDatabaseObjective: NewtonObjective {
             values = try shards.sum(query, extra: betas)
         } else {
             let got = try conn.query(query(rows), rows.parameters + betas)
-            values = (got.first ?? []).map { $0.flatMap { Double($0) } ?? .nan }
+            guard let array = got.first?.first ?? nil else { throw FitError.numerical("the cluster query returned no row") }
+            values = Self.elements(array)
         }
-        guard values.count == 1 + p * (p + 1) / 2 else { throw FitError.numerical("the cluster query returned \(values.count) values") }
+        guard values.count == 2 + p * (p + 1) / 2 else { throw FitError.numerical("the cluster query returned \(values.count) values") }
         var meat = Matrix(rows: p, cols: p)
-        var at = 1
+        var at = 2
         for j in 0..<p {
             for k in j..<p {
                 meat[j, k] = values[at]
@@ -125,7 +142,7 @@ struct InDatabaseObjective: NewtonObjective {
                 at += 1
             }
         }
-        return (meat, Int(values[0]))
+        return (meat, Int(values[1]))
     }
 
     private mutating func evaluate(_ beta: [Double], _ kind: Derivatives) throws -> NewtonEvaluation {
@@ -138,8 +155,8 @@ struct InDatabaseObjective: NewtonObjective {
             values = try shards.sum({ passQuery(kind, $0) }, extra: betas)
         } else {
             let got = try conn.query(passQuery(kind, rows), rows.parameters + betas)
-            guard let row = got.first else { throw FitError.numerical("the pass query returned no row") }
-            values = row.map { $0.flatMap { Double($0) } ?? .nan }
+            guard let array = got.first?.first ?? nil else { throw FitError.numerical("the pass query returned no row") }
+            values = Self.elements(array)
         }
         seconds += Date().timeIntervalSince(started)
         switch kind {

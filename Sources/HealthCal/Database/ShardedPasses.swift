@@ -60,16 +60,21 @@ struct ShardedPasses {
         return ShardedPasses(parts: parts)
     }
 
-    /// Runs `sql(part.rows)` with the part's parameters plus `extra` on every shard at once and
-    /// adds the one-row results column by column.
+    /// The same shards, each on its sample (`DatabaseRows.sample(every:)`).
+    func sample(every: Int) -> ShardedPasses {
+        ShardedPasses(parts: parts.map { Part(conn: $0.conn, rows: $0.rows.sample(every: every)) })
+    }
+
+    /// Runs `sql(part.rows)` (one float8 array) with the part's parameters plus `extra` on every
+    /// shard at once and adds the arrays element by element.
     func sum(_ sql: (DatabaseRows) -> String, extra: [String?]) throws -> [Double] {
         let results = Results(count: parts.count)
         let work = parts.map { (sql($0.rows), $0.rows.parameters + extra) }
         let box = Box(parts)
         DispatchQueue.concurrentPerform(iterations: parts.count) { k in
             do {
-                let row = try box.parts[k].conn.query(work[k].0, work[k].1).first ?? []
-                results.set(k, .success(row.map { $0.flatMap { Double($0) } ?? 0 }))
+                let array = try box.parts[k].conn.query(work[k].0, work[k].1).first?.first ?? nil
+                results.set(k, .success(InDatabaseObjective.elements(array ?? "{}")))
             } catch {
                 results.set(k, .failure(error))
             }
@@ -77,6 +82,8 @@ struct ShardedPasses {
         var total: [Double] = []
         for r in results.values {
             let values = try (r ?? .failure(DatabaseError(.query, "a shard returned nothing"))).get()
+            // A shard without rows in the predicate sums to NULL: it adds nothing (element 1 is count(*)).
+            if values.count > 1, values[1] == 0 { continue }
             if total.isEmpty { total = values } else { for j in total.indices where j < values.count { total[j] += values[j] } }
         }
         return total
