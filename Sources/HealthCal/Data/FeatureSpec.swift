@@ -207,4 +207,17 @@ public struct BandOptions: Sendable, Equatable, Codable {
         perSegment = try c.decodeIfPresent([String: [FixedBand]].self, forKey: .perSegment) ?? [:]
         gate = try c.decodeIfPresent(Gate.self, forKey: .gate)
     }
+
+    /// `backtest_cuts` is written only when it is not the default, so a weight file of the release
+    /// before it existed re-encodes to the same bytes.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(scheme, forKey: .scheme)
+        try c.encode(referencePeriod, forKey: .referencePeriod)
+        if backtestCuts != .previous { try c.encode(backtestCuts, forKey: .backtestCuts) }
+        try c.encode(quantile, forKey: .quantile)
+        try c.encode(fixed, forKey: .fixed)
+        try c.encode(perSegment, forKey: .perSegment)
+        try c.encodeIfPresent(gate, forKey: .gate)
+    }
 }

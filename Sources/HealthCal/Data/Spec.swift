@@ -137,6 +137,18 @@ public struct ModelOptions: Sendable, Equatable, Codable {
         maxIterations = try c.decodeIfPresent(Int.self, forKey: .maxIterations) ?? 100
         covariance = try c.decodeIfPresent(CovarianceType.self, forKey: .covariance)
     }
+
+    /// `firth` and `covariance` are written only when set, so a weight file of the release
+    /// before they existed re-encodes to the same bytes.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(ridge, forKey: .ridge)
+        if firth { try c.encode(firth, forKey: .firth) }
+        try c.encode(perSegment, forKey: .perSegment)
+        try c.encode(minSegmentRows, forKey: .minSegmentRows)
+        try c.encode(maxIterations, forKey: .maxIterations)
+        try c.encodeIfPresent(covariance, forKey: .covariance)
+    }
 }
 
 /// `backtest:` the walk-forward (or, for snapshots, k-fold) evaluation.
