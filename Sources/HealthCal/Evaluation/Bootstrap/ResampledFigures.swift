@@ -93,21 +93,7 @@ struct ResampledFigures: Sendable {
 
         // Top-decile lift: from the highest p down to 10% of the weight, the tie block at the
         // cut included in proportion (`LiftMetrics.topLift`).
-        let target = 0.1 * total
-        var taken = 0.0, takenChurn = 0.0
-        k = 0
-        while k < n && taken < target {
-            var j = k, blockW = 0.0, blockC = 0.0
-            while j < n && p[j] == p[k] {
-                blockW += w[j]
-                blockC += w[j] * y[j]
-                j += 1
-            }
-            let share = blockW > 0 ? min(1, (target - taken) / blockW) : 1
-            taken += share * blockW
-            takenChurn += share * blockC
-            k = j
-        }
+        let (taken, takenChurn) = LiftMetrics.riskiest(0.1 * total, p: p, y: y, w: w)
         let lift = churn > 0 ? (takenChurn / taken) / (churn / total) : .nan
 
         var slope = Double.nan, intercept = Double.nan

@@ -51,7 +51,17 @@ public enum LiftMetrics {
         let total = rows.weights.reduce(0, +)
         let churn = rows.p.indices.reduce(0.0) { $0 + rows.weights[$1] * rows.y[$1] }
         guard churn > 0 else { throw .singleClass(outcome: 0) }
-        let target = fraction * total
+        let (taken, takenChurn) = riskiest(fraction * total, p: p, y: y, w: w)
+        let topRate = takenChurn / taken
+        let overall = churn / total
+        return TopLift(fraction: fraction, topRate: topRate, overallRate: overall, lift: topRate / overall)
+    }
+
+    /// The weight, and the churners' weight, of the riskiest rows up to `target` weight, the tie
+    /// block at the cut included in proportion (so the answer does not depend on the order of
+    /// tied rows). `p`, `y`, `w` in rank order, riskiest first. Also the bootstrap's, under each
+    /// resample's weights (`ResampledFigures`).
+    static func riskiest(_ target: Double, p: [Double], y: [Double], w: [Double]) -> (weight: Double, churn: Double) {
         var taken = 0.0, takenChurn = 0.0
         var k = 0
         while k < p.count && taken < target {
@@ -67,9 +77,7 @@ public enum LiftMetrics {
             takenChurn += share * blockC
             k = j
         }
-        let topRate = takenChurn / taken
-        let overall = churn / total
-        return TopLift(fraction: fraction, topRate: topRate, overallRate: overall, lift: topRate / overall)
+        return (taken, takenChurn)
     }
 
     /// Churn rate per band label (one label per row), bands in order of first appearance
