@@ -88,7 +88,8 @@ import Testing
         let template = root.appendingPathComponent("template")
         #expect(try CLI.run(Self.arguments(command, out: template, label: "old")).status == 0)
         let reference = root.appendingPathComponent("reference")
-        #expect(try CLI.run(Self.arguments(command, out: reference, label: "new")).status == 0)
+        let made = try CLI.run(Self.arguments(command, out: reference, label: "new"))
+        #expect(made.status == 0, "exit \(made.status): \(made.stderr.prefix(4000))")
         let old = Self.contents(template), new = Self.contents(reference)
         #expect(old != new)
         try FileManager.default.removeItem(at: template.deletingLastPathComponent().appendingPathComponent(".template.lock"))
@@ -131,7 +132,8 @@ import Testing
             sawNew = sawNew || now == new
             if signal == SIGKILL {
                 // The next run cleans up what the killed one left.
-                #expect(try CLI.run(Self.arguments(command, out: out, label: "new")).status == 0)
+                let next = try CLI.run(Self.arguments(command, out: out, label: "new"))
+                #expect(next.status == 0, "stop \(stop): exit \(next.status): \(next.stderr.prefix(4000))")
                 #expect(Self.contents(out) == new)
             }
             #expect(Self.leftovers(beside: out) == [], "stop \(stop), signal \(signal)")
@@ -146,7 +148,8 @@ import Testing
         let root = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let reference = root.appendingPathComponent("reference")
-        #expect(try CLI.run(Self.arguments(command, out: reference, label: "new")).status == 0)
+        let made = try CLI.run(Self.arguments(command, out: reference, label: "new"))
+        #expect(made.status == 0, "exit \(made.status): \(made.stderr.prefix(4000))")
         let out = root.appendingPathComponent("runs/out")
 
         // The first run stops itself after its first output file, holding the folder's lock.

@@ -1,4 +1,4 @@
-import Synchronization
+import Foundation
 
 /// What the fits of a panel's growing first rows (a backtest's folds, then the final fit:
 /// `DesignStorage.carriedSums`) keep of each numeric feature's raw column, so that each reads
@@ -12,8 +12,10 @@ import Synchronization
 ///
 /// An entry is used only for the same feature, raw column (by address), first row and clip
 /// bounds, and only when the new run is at least as long; anything else starts from the first
-/// row. Features are fitted on several threads: the entries are behind a lock.
-public final class CarriedSums: Sendable {
+/// row. Features are fitted on several threads: the entries are behind a lock (a pthread mutex,
+/// `NSLock`: the thread sanitizer sees its ordering, which it cannot see through the futex of
+/// Synchronization's `Mutex` and so reported these writes as races).
+public final class CarriedSums: @unchecked Sendable {
     private struct Key: Equatable {
         var column: Int
         var first: Int
@@ -27,7 +29,19 @@ public final class CarriedSums: Sendable {
         var extremes: ClassExtremes
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
+    private let lock = NSLock()
+    private var table: [String: Entry] = [:]
+    private var entries: Entries { Entries(owner: self) }
+
+    /// `withLock` over the table, in the shape `Mutex` had.
+    private struct Entries {
+        let owner: CarriedSums
+        func withLock<T>(_ body: (inout [String: Entry]) -> T) -> T {
+            owner.lock.lock()
+            defer { owner.lock.unlock() }
+            return body(&owner.table)
+        }
+    }
 
     public init() {}
 
