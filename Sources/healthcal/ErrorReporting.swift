@@ -46,8 +46,10 @@ func reportingErrors(_ body: () throws -> Void) throws {
         fail(error.message, code: Exit.code(for: error))
     } catch let error as BootstrapError {
         // A count out of bounds is a usage error; an unreadable or wrong resample file is bad input.
-        if case .count = error { fail(error.description, code: 64) }
-        fail(error.description, code: Exit.invalidInput)
+        switch error {
+        case .count, .refits: fail(error.description, code: 64)
+        default: fail(error.description, code: Exit.invalidInput)
+        }
     } catch let error as CLIError {
         fail(error.description, code: error.code)
     } catch {

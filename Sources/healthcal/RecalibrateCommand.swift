@@ -47,10 +47,18 @@ struct RecalibrateCommand: ParsableCommand {
     @Flag(help: "Replace an existing weight file in the output folder.") var force = false
     @Flag(help: "If another run is writing the same folder, wait for it instead of failing.") var wait = false
     @OptionGroup var resampling: BootstrapOption
+    @Option(name: .customLong("validate"), parsing: .unconditional, help: ArgumentHelp("Optimism of the final model (Efron–Gong, as rms's validate): refit the whole model on V bootstrap resamples of customers and report the in-sample AUC, Somers' Dxy, calibration slope and intercept and Brier score corrected for overfitting (metrics.json, the report's \"The model\"). Each refit costs about one final fit. Default \(OptimismValidation.recalibrateDefault) up to \(OptimismValidation.defaultRowLimit) rows, none past that; 0 turns it off; at most \(OptimismValidation.maximumCount). Drawn from --seed.", valueName: "V"))
+    var refits: Int?
     @OptionGroup var output: FormatOption
 
     /// A label or date is a line of the report and, without --out, a folder name: short text.
     func validate() throws {
+        if let refits, refits < 0 {
+            throw ValidationError("--validate \(refits): the number of refits must be at least 1 (or 0 for none)")
+        }
+        if let refits {
+            do { try OptimismValidation.check(count: refits) } catch { throw ValidationError(error.description) }
+        }
         for (name, value) in [("--label", label), ("--date", date)] {
             if let value, value.count > 200 || value.contains(where: \.isNewline) {
                 throw ValidationError("\(name) must be one line of at most 200 characters, not \"\(value.shownInMessage)\"")
@@ -63,9 +71,16 @@ struct RecalibrateCommand: ParsableCommand {
             let source = try input.source()
             let champion = try championModel(weights: champion, scorecard: scorecard, source: source)
             let folder = out ?? "reports/\(label ?? "latest")"
-            let options = Recalibration.Options(specPath: spec, source: source, outDirectory: folder, label: label,
+            var options = Recalibration.Options(specPath: spec, source: source, outDirectory: folder, label: label,
                                                 date: date, champion: champion, ridge: ridge, force: force, wait: wait,
                                                 bootstrap: resampling.options(default: BootstrapOptions.recalibrateDefault))
+            // Test hook: HEALTHCAL_TEST_VALIDATION_IDS names a file of resampled customer ids (one
+            // resample per line) used instead of drawing.
+            let file = ProcessInfo.processInfo.environment["HEALTHCAL_TEST_VALIDATION_IDS"].flatMap { $0.isEmpty ? nil : $0 }
+            if refits != nil || file != nil {
+                options.validation = BootstrapOptions(count: refits ?? OptimismValidation.recalibrateDefault,
+                                                      seed: resampling.seed, resampleFile: file)
+            }
             let result = try Recalibration.run(options, progress: Progress.reporter())
             switch output.format {
             case .json: emit(try JSONOutput.string(result))

@@ -60,6 +60,19 @@ import Testing
         #expect(!summary.contains("How sure"))
     }
 
+    /// `--validate V`: the optimism refits' bounds, checked before any work.
+    @Test func validateCountsOutOfBoundsAreUsageErrors() throws {
+        for (value, message) in [("-1", "--validate -1: the number of refits must be at least 1 (or 0 for none)"),
+                                  ("5000", "--validate 5000: between 1 and 1000 refits are accepted")] {
+            let dir = try CLI.temporaryDirectory()
+            let r = try CLI.run(["recalibrate", "--spec", spec, "--data", data, "--out", dir.appendingPathComponent("run").path,
+                                 "--validate", value])
+            #expect(r.status == 64, "\(r.stderr)")
+            #expect(r.stderr.contains(message), "\(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("run").path))
+        }
+    }
+
     @Test func recalibrateStatesTheIntervalsByDefault() throws {
         let dir = try CLI.temporaryDirectory()
         let out = dir.appendingPathComponent("run")

@@ -25,6 +25,15 @@ import Testing
         }
         let html = try String(contentsOf: out1.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.hasPrefix("<!doctype html>"))
+        // The optimism of the final model by default (40 refits, drawn from the seed: the byte
+        // comparison below covers it), in metrics.json and under "The model".
+        let metrics = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out1.appendingPathComponent("metrics.json"))) as? [String: Any])
+        let validation = try #require(metrics["validation"] as? [String: Any])
+        #expect(validation["resamples"] as? Int == 40 && validation["seed"] as? Int == 42)
+        let auc = try #require((validation["figures"] as? [String: Any])?["auc"] as? [String: Double])
+        let apparent = try #require(auc["apparent"]), optimism = try #require(auc["optimism"]), corrected = try #require(auc["corrected"])
+        #expect(abs(apparent - optimism - corrected) < 1e-12)
+        #expect(html.contains("How much the fit flatters itself"))
         // Self-contained: no scripts, no fetched resources (the SVG namespace URI is only a name).
         #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("<link") && !html.contains("@import"))
         // Same inputs, same bytes (no clock, no randomness in any output).

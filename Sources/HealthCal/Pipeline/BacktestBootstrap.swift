@@ -1,4 +1,5 @@
-/// `--bootstrap B --seed S`: the cluster bootstrap of a backtest's out-of-sample figures.
+/// Customer resamples: `--bootstrap B --seed S` for the cluster bootstrap of a backtest's
+/// out-of-sample figures, `--validate V` (same seed) for the optimism refits.
 public struct BootstrapOptions: Sendable, Equatable {
     /// Resamples B (0: none).
     public var count: Int

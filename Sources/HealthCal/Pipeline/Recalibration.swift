@@ -26,6 +26,9 @@ public enum Recalibration {
         public var wait: Bool
         /// The cluster bootstrap of the out-of-sample figures (`--bootstrap`, `--seed`).
         public var bootstrap: BootstrapOptions
+        /// The optimism bootstrap of the final model (`--validate`, refits on customer resamples);
+        /// nil: `OptimismValidation.recalibrateDefault(rows:seed:)` with the bootstrap's seed.
+        public var validation: BootstrapOptions? = nil
 
         public init(specPath: String, dataPath: String, outDirectory: String, label: String? = nil, date: String? = nil,
                     champion: ChampionModel? = nil, ridge: Double? = nil, force: Bool = false, wait: Bool = false,
@@ -85,9 +88,11 @@ public enum Recalibration {
         /// Population stability of the score and every metric in each scored period against
         /// the first fold's training window (nil for a snapshot, which has no periods).
         public var drift: DriftReport?
+        /// The final model's optimism (`--validate`); nil when no refit was asked for.
+        public var validation: OptimismReport?
 
         enum CodingKeys: String, CodingKey {
-            case backtest, fit, segmentFits = "segment_fits", flags, referencePeriod = "reference_period", drift
+            case backtest, fit, segmentFits = "segment_fits", flags, referencePeriod = "reference_period", drift, validation
         }
     }
 
@@ -107,6 +112,9 @@ public enum Recalibration {
         let label = options.label ?? panel.periods.last?.label ?? "snapshot"
         say("read \(panel.rowCount) rows, \(panel.customerIDs.count) customers, \(panel.periods.count) periods")
         try BacktestBootstrap.check(options.bootstrap, panel: panel, allowZero: true)
+        let validationOptions = options.validation
+            ?? OptimismValidation.recalibrateDefault(rows: panel.rowCount, seed: options.bootstrap.seed)
+        try OptimismValidation.check(validationOptions, panel: panel)
 
         say("backtest")
         // The final weights are fitted as soon as the folds are, in their design memory (already
@@ -149,6 +157,15 @@ public enum Recalibration {
                                                         healthiest: healthiest, options: options.bootstrap)
         }
         let backtest = draft
+        if options.validation == nil && validationOptions.count == 0 {
+            fitNotes.append("final model: optimism not estimated by default past \(OptimismValidation.defaultRowLimit) rows (each refit costs a final fit); --validate V runs V refits")
+        }
+        let validation = try OptimismValidation.run(panel: panel, final: segmented, ridge: options.ridge, options: validationOptions) { done, all in
+            if done == 0 { say("validation: refitting on \(all) customer resamples") }
+        }
+        if let validation, validation.fitted < validation.resamples {
+            fitNotes.append("final model: \(validation.resamples - validation.fitted) of \(validation.resamples) optimism refits failed and were left out (" + validation.notes.joined(separator: "; ") + ")")
+        }
         // Neither the weight file (with its exports) nor the report's ranking figures need the
         // flags: both are prepared on the other core while the flags are found.
         let m = run.pooledCalibrated
@@ -230,7 +247,8 @@ public enum Recalibration {
         files["flag summary"] = path("flags/summary.json")
         let metrics = Metrics(backtest: backtest, fit: final.fit,
                               segmentFits: perSegment ? segmented.segments.mapValues(\.fit) : nil,
-                              flags: flags.summary, referencePeriod: flags.referencePeriod, drift: drift)
+                              flags: flags.summary, referencePeriod: flags.referencePeriod, drift: drift,
+                              validation: validation)
         try outputs.write(try JSONOutput.string(metrics), to: "metrics.json")
         files["metrics"] = path("metrics.json")
 
@@ -240,6 +258,7 @@ public enum Recalibration {
         inputs.bands = bandDigest(flags, scored: scored)
         inputs.flags = flagDigest(flags)
         inputs.drift = drift
+        inputs.validation = validation
         try outputs.write(LeadershipReport.html(inputs, ranking: ranking), to: "report.html")
         try outputs.write(LeadershipReport.markdown(inputs), to: "summary.md")
         files["report"] = path("report.html")

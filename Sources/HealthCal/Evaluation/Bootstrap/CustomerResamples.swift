@@ -91,6 +91,8 @@ public struct CustomerResamples: Sendable, Equatable {
 /// Why a bootstrap cannot run.
 public enum BootstrapError: Error, Sendable, Equatable, CustomStringConvertible {
     case count(Int, reason: String)
+    /// `--validate`'s refit count.
+    case refits(Int, reason: String)
     case tooFewCustomers(Int)
     case unreadable(path: String, reason: String)
     case unknownCustomer(path: String, line: Int, column: Int, value: String)
@@ -98,6 +100,7 @@ public enum BootstrapError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String {
         switch self {
         case let .count(n, reason): "--bootstrap \(n): \(reason)"
+        case let .refits(n, reason): "--validate \(n): \(reason)"
         case let .tooFewCustomers(g): "the bootstrap resamples customers, and the out-of-sample rows hold \(g); at least 2 are needed"
         case let .unreadable(path, reason): "cannot read the bootstrap resample file \(path): \(reason)"
         case let .unknownCustomer(path, line, column, value):

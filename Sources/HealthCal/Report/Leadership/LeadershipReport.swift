@@ -55,7 +55,7 @@ public enum LeadershipReport {
             .paragraph("Weights in log-odds of churn with 95% intervals: a positive weight raises churn risk. Features are on the scale the spec encodes them (see the weight file). " + facts.intervalSentence),
             .figure(ReportFigure(ForestPlot(title: facts.forestTitle, rows: facts.forestRows))),
             .table(facts.fitTable),
-        ], startsOnNewPage: true))
+        ] + (facts.validationTable.map { [.paragraph(facts.validationSentence ?? ""), .table($0)] } ?? []), startsOnNewPage: true))
         sections.append(ReportSection(title: "Files", blocks: [.table(ReportTable(
             columns: [.init("What"), .init("Where")], rows: r.outputs.map { ReportTable.Row([$0.0, $0.1]) }))]
             + r.backtest.notes.map { ReportBlock.note($0) }))
@@ -83,6 +83,10 @@ public enum LeadershipReport {
         if let drift = r.drift {
             md.heading("Has the customer base shifted?")
             md.paragraph(DriftText.sentence(drift))
+        }
+        if let sentence = facts.validationSentence {
+            md.heading("How much does the fit flatter itself?")
+            md.paragraph(sentence)
         }
         if let flags = r.flags {
             md.heading("Where the score was wrong")
