@@ -21,13 +21,13 @@ struct PanelSourceOptions: ParsableArguments {
         discussion: "See docs/scale.md for what runs in the database and what it costs."))
     var inDatabase = false
 
-    /// The source; `pushedDown` is true for a command that runs `--in-database` (only `fit`
-    /// so far: the others refuse the flag rather than ignore it).
+    /// The source; `pushedDown` is true for a command that runs `--in-database` (fit, backtest,
+    /// flags, recalibrate: the others refuse the flag rather than ignore it).
     func source(pushedDown: Bool = false) throws -> PanelSource {
         let source = try PanelSource(data: data, table: table, query: query)
         if inDatabase {
             guard pushedDown else {
-                throw CLIError(description: "--in-database is only implemented for `healthcal fit` so far; drop it to pull the rows (see docs/scale.md)", code: Exit.usage)
+                throw CLIError(description: "--in-database is implemented for fit, backtest, flags and recalibrate; drop it to pull the rows (see docs/scale.md)", code: Exit.usage)
             }
             guard case .postgres = source else {
                 throw CLIError(description: "--in-database needs a database --data (postgresql://...) with --table or --query; \(data) is a file", code: Exit.usage)

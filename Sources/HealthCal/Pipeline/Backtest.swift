@@ -175,16 +175,27 @@ public enum Backtest {
             })
         }
         storage.release()
-        let y = rows.map { panel.outcome[$0] }
-        let w = panel.weights.map { ws in rows.map { ws[$0] } }
         var notes: [String] = []
         for name in fallbackFolds.keys.sorted() {
             guard let list = fallbackFolds[name], let last = list.last else { continue }
             notes.append("segment \"\(name)\" used the pooled model in \(list.count) of \(plan.count) folds (e.g. \(last.fold): \(last.why))")
         }
+        return try evaluated(panel: panel, foldKeys: plan.map(\.key), folds: folds, models: models, rows: rows,
+                             foldOfRow: foldOfRow, linearPredictor: eta, probability: p, notes: notes, progress: progress)
+    }
 
-        // Honest calibration: each scored period gets the map estimated on earlier ones.
-        let periodKey = rows.indices.map { plan[foldOfRow[$0]].key }
+    /// The folds' out-of-sample scores evaluated: the honest calibration (each scored period
+    /// gets the map estimated on earlier ones), the pooled, per-segment and per-fold metrics.
+    /// `rows` index `panel` (which needs no feature columns: the pushed-down backtest hands a
+    /// panel of the pulled keys); `foldKeys` orders the folds in time (`PlannedFold.key`). One
+    /// evaluation for the in-memory and the in-database backtest.
+    static func evaluated(panel: Panel, foldKeys: [Int], folds: [BacktestRun.FoldResult], models: [BacktestRun.FoldModel],
+                          rows: [Int], foldOfRow: [Int], linearPredictor eta: [Double], probability p: [Double],
+                          notes: [String], progress: (@Sendable (String) -> Void)?) throws -> BacktestRun {
+        var folds = folds
+        let y = rows.map { panel.outcome[$0] }
+        let w = panel.weights.map { ws in rows.map { ws[$0] } }
+        let periodKey = rows.indices.map { foldKeys[foldOfRow[$0]] }
         let e = try BacktestEvaluation(panel: panel, rows: rows, period: periodKey, linearPredictor: eta,
                                        probability: p, outcome: y, weights: w, folds: (foldOfRow, folds.count), progress: progress)
         for k in folds.indices { folds[k].metrics = e.foldMetrics[k] }
