@@ -43,19 +43,21 @@ public enum InDatabaseBacktest {
     public static func run(url: PostgresURL, relation: PostgresRelation, spec: Spec, ridge: Double? = nil,
                            fitFinal: Bool = false, progress: (@Sendable (String) -> Void)? = nil) throws -> Outcome {
         try checkPushedDown(spec)
-        let keys = try PanelLoading.load(.postgres(url, relation), spec: keySpec(spec))
-        let panel = keys.panel
-        if panel.isSnapshot {
-            throw FitError.shape("--in-database backtests a panel with periods (folds are period predicates); a snapshot's stratified folds are not pushed down: drop --in-database")
-        }
-        let plan = try Backtest.plannedFolds(panel: panel)
-
         let conn = try PostgresConnection(url)
         try conn.execute("SET extra_float_digits = 1")
         try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         try conn.execute("SET LOCAL jit = off")
         _ = try PostgresPanelReader.selectList(conn, relation: relation, spec: spec)
         let shards = try ShardedPasses.detect(conn, url: url, rows: DatabaseRows(relation: relation, spec: spec))
+
+        // A sharded table's rows come shard by shard, in no order of their own: its keys are
+        // read ordered by id and period, so customers (and their flags) come in id order.
+        let keys = try PanelLoading.load(.postgres(url, relation), spec: keySpec(spec), orderedByKeys: shards != nil)
+        let panel = keys.panel
+        if panel.isSnapshot {
+            throw FitError.shape("--in-database backtests a panel with periods (folds are period predicates); a snapshot's stratified folds are not pushed down: drop --in-database")
+        }
+        let plan = try Backtest.plannedFolds(panel: panel)
 
         var cost = Cost()
         var folds: [BacktestRun.FoldResult] = []
@@ -82,6 +84,7 @@ public enum InDatabaseBacktest {
             } catch {
                 throw BacktestFailure(fold: fold.label, underlying: "\(error)")
             }
+            progress?("  passes: \(fitted.hessianPasses) with Hessian, \(fitted.gradientPasses) gradient-only, \(fitted.valuePasses) value-only; \(fitted.fit.fit.iterations) iterations")
             cost.valuePasses += fitted.valuePasses
             cost.gradientPasses += fitted.gradientPasses
             cost.hessianPasses += fitted.hessianPasses
