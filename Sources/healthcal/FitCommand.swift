@@ -149,9 +149,6 @@ extension FitCommand {
         guard case .postgres(let url, let relation) = source else {
             throw CLIError(description: "--in-database needs a database --data (postgresql://...) with --table or --query")
         }
-        if weightsOut != nil {
-            throw CLIError(description: "--in-database does not write --weights-out yet (its in-sample bands need scored rows); fit without --in-database, or use the printed weights")
-        }
         if spec.model.perSegment {
             throw CLIError(description: "--in-database fits the pooled model only; model.per_segment is not pushed down yet")
         }
@@ -159,6 +156,12 @@ extension FitCommand {
         let place = outcome.shards > 0 ? " (passes on \(outcome.shards) shards)" : ""
         note("in database\(place): " + String(format: "%d rows; passes: %d with Hessian, %d gradient-only, %d value-only; %.2f s in passes, %.2f s for statistics",
                     outcome.rows, outcome.hessianPasses, outcome.gradientPasses, outcome.valuePasses, outcome.passSeconds, outcome.statisticsSeconds))
+        if let weightsOut {
+            // The reference period scored in the database (scores only come back) for the bands.
+            var file = try InDatabaseWeightFile.inSample(url: url, relation: relation, spec: spec, fit: outcome.fit)
+            file.metadata.source = source.recorded
+            try OutputFile.write(file.data(), to: weightsOut, overwrite: force)
+        }
         switch output.format {
         case .table: emit(CoefficientTable.render(outcome.fit.fit, outcome: spec.data.outcome))
         case .json: emit(try JSONOutput.string(FitReport(fit: outcome.fit.fit, encoding: outcome.fit.encoding, droppedRows: 0)))

@@ -60,12 +60,16 @@ struct RecalibrateCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let source = try input.source()
+            let source = try input.source(pushedDown: true)
+            if input.inDatabase && (champion != nil || scorecard != nil) {
+                throw CLIError(description: "--champion and --scorecard score the panel's features on the client: not with --in-database yet", code: Exit.usage)
+            }
             let champion = try championModel(weights: champion, scorecard: scorecard, source: source)
             let folder = out ?? "reports/\(label ?? "latest")"
-            let options = Recalibration.Options(specPath: spec, source: source, outDirectory: folder, label: label,
+            var options = Recalibration.Options(specPath: spec, source: source, outDirectory: folder, label: label,
                                                 date: date, champion: champion, ridge: ridge, force: force, wait: wait,
                                                 bootstrap: resampling.options(default: BootstrapOptions.recalibrateDefault))
+            options.inDatabase = input.inDatabase
             let result = try Recalibration.run(options, progress: Progress.reporter())
             switch output.format {
             case .json: emit(try JSONOutput.string(result))

@@ -1,0 +1,73 @@
+import Foundation
+
+/// `recalibrate --in-database`: the pushed-down backtest with the final fit on every row
+/// (`InDatabaseBacktest.run(fitFinal:)`), and the weight file's contribution SDs computed by
+/// aggregate queries. `Recalibration.run` does the rest (calibration folding, bands, flags,
+/// exports, report) as for a CSV panel, on the key panel.
+public enum InDatabaseRecalibration {
+    public struct Outcome: Sendable {
+        public var backtest: InDatabaseBacktest.Outcome
+        public var final: SpecFit
+        /// Per feature, the population SD of its contribution with the final (calibration-folded) weights.
+        public var contributionSDs: [String: Double]
+    }
+
+    public static func run(url: PostgresURL, relation: PostgresRelation, spec: Spec, ridge: Double? = nil,
+                           progress: (@Sendable (String) -> Void)? = nil) throws -> Outcome {
+        let backtest = try InDatabaseBacktest.run(url: url, relation: relation, spec: spec, ridge: ridge, fitFinal: true, progress: progress)
+        guard let final = backtest.final?.fit else { throw FitError.numerical("the final fit did not run") }
+        let calibration = backtest.run.finalCalibration
+        let weights: [Double]
+        if calibration.isFoldable {
+            weights = try calibration.folded(intercept: final.fit.coefficients[0], weights: Array(final.fit.coefficients.dropFirst())).weights
+        } else {
+            weights = Array(final.fit.coefficients.dropFirst())
+        }
+        let conn = try PostgresConnection(url)
+        try conn.execute("SET extra_float_digits = 1")
+        try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try conn.execute("SET LOCAL jit = off")
+        let sds = try contributionSDs(DatabaseRows(relation: relation, spec: spec), conn, encoding: final.encoding, weights: weights)
+        try conn.execute("COMMIT")
+        return Outcome(backtest: backtest, final: final, contributionSDs: sds)
+    }
+
+    /// `WeightFile.contributionSDs` in the database: for each feature, c = Σⱼ wⱼ xⱼ over its
+    /// design columns, and its population SD over `rows` in two passes (the means, then the
+    /// squared deviations about them, as `populationSD` computes it). `weights` are aligned with
+    /// the design columns after "const", bound as parameters.
+    static func contributionSDs(_ rows: DatabaseRows, _ conn: PostgresConnection, encoding: FittedEncoding,
+                                weights: [Double]) throws -> [String: Double] {
+        let columns = encoding.features.flatMap(SQLEncoding.columns)
+        guard weights.count == columns.count else {
+            throw FitError.shape("\(weights.count) weights for \(columns.count) design columns")
+        }
+        let design = InDatabaseObjective(conn: conn, rows: rows, columns: columns, ridge: 0,
+                                         penalized: Array(repeating: false, count: columns.count + 1)).designRows
+        var contributions: [String] = []
+        var j = 1
+        for f in encoding.features {
+            let terms = (j..<(j + f.width)).map { "\(rows.parameter($0 - 1))::double precision * \"hc_x\($0)\"" }
+            contributions.append("(\(terms.isEmpty ? "0.0" : terms.joined(separator: " + "))) AS \"hc_c\(contributions.count)\"")
+            j += f.width
+        }
+        let fenced = "SELECT \(contributions.joined(separator: ", ")) FROM (\(design)) AS \"hc_d\" OFFSET 0"
+        let parameters = rows.parameters + weights.map { exactNumber($0) }
+        let k = contributions.count
+        let sums = try InDatabaseEncoding.doubles(conn.query(
+            "SELECT count(*), " + (0..<k).map { "sum(\"hc_c\($0)\")" }.joined(separator: ", ") + " FROM (\(fenced)) AS \"hc_f\"", parameters))
+        guard sums.count == k + 1, sums[0] > 0 else { return Dictionary(uniqueKeysWithValues: encoding.features.map { ($0.name, 0.0) }) }
+        let n = sums[0]
+        let means = (1...k).map { sums[$0] / n }
+        // The means are bound as parameters after the weights.
+        let at = parameters.count
+        let squares = try InDatabaseEncoding.doubles(conn.query(
+            "SELECT " + (0..<k).map { "sum((\"hc_c\($0)\" - $\(at + $0 + 1)::double precision) * (\"hc_c\($0)\" - $\(at + $0 + 1)::double precision))" }
+                .joined(separator: ", ") + " FROM (\(fenced)) AS \"hc_f\"", parameters + means.map { exactNumber($0) }))
+        var out: [String: Double] = [:]
+        for (m, f) in encoding.features.enumerated() where m < squares.count {
+            out[f.name] = (squares[m] / n).squareRoot()
+        }
+        return out
+    }
+}
