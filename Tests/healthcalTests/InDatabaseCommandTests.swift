@@ -55,9 +55,17 @@ struct InDatabaseCommandTests {
     }
 
     @Test func recalibrateInDatabaseWritesTheCSVWeightsAndFlags() throws {
-        let url = TestDB.url ?? ""
+        try Self.expectRecalibrateMatches(url: TestDB.url ?? "")
+    }
+
+    @Test(.enabled(if: TestDB.clusterURL != nil, "set HEALTHCAL_TEST_PG_CLUSTER_URL (a 2-shard scripts/pg-cluster)"))
+    func recalibrateInDatabaseOnTwoShardsWritesTheCSVWeightsAndFlags() throws {
+        try Self.expectRecalibrateMatches(url: TestDB.clusterURL ?? "", shardBy: ["--shard-by", "customer_id"])
+    }
+
+    static func expectRecalibrateMatches(url: String, shardBy: [String] = []) throws {
         let table = TestDB.uniqueName("recal")
-        try TestDB.loadSample(url, table: table)
+        try TestDB.loadSample(url, table: table, extra: shardBy)
         defer { _ = try? TestDB.psql(url, "DROP TABLE IF EXISTS \(table) CASCADE") }
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -70,7 +78,7 @@ struct InDatabaseCommandTests {
         let w2 = try String(contentsOf: b.appendingPathComponent("weights.json"), encoding: .utf8)
         // The weights (raw and calibration-folded), the contribution SDs, the calibration map and
         // the frozen bands within 1e-9.
-        let diff = jsonDifferences(try Self.weights(w2), try Self.weights(w1), tolerance: 1e-9)
+        let diff = jsonDifferences(try weights(w2), try weights(w1), tolerance: 1e-9)
         #expect(diff.isEmpty, "\(diff.prefix(10))")
         // The same flag set.
         let c1 = try String(contentsOf: a.appendingPathComponent("flags/flags.csv"), encoding: .utf8)

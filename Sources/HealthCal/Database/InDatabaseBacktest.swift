@@ -95,7 +95,9 @@ public enum InDatabaseBacktest {
 
             let scoringStarted = Date()
             let test = DatabaseRows(relation: relation, spec: spec, periods: [fold.label])
-            let scored = try InDatabaseScoring.linearPredictors(test, conn, model: model)
+            // On a sharded table each shard scores its own rows: no feature crosses to the coordinator.
+            let scored = try shards.map { try $0.on(test).parts.flatMap { try InDatabaseScoring.linearPredictors($0.rows, $0.conn, model: model) } }
+                ?? InDatabaseScoring.linearPredictors(test, conn, model: model)
             let lp = try aligned(scored, to: fold.test, panel: panel, relation: relation, fold: fold.label)
             cost.scoringSeconds += Date().timeIntervalSince(scoringStarted)
 
