@@ -19,8 +19,9 @@ struct InDatabaseBacktestTests {
         var csvPanel: Panel
     }
 
-    static func both(url text: String, shardBy: String? = nil) throws -> Both {
-        let spec = try Spec.load(path: InDatabaseFitTests.notebooksData.appendingPathComponent("spec.yaml").path)
+    static func both(url text: String, shardBy: String? = nil, edit: (inout Spec) -> Void = { _ in }) throws -> Both {
+        var spec = try Spec.load(path: InDatabaseFitTests.notebooksData.appendingPathComponent("spec.yaml").path)
+        edit(&spec)
         let csv = InDatabaseFitTests.notebooksData.appendingPathComponent("panel.csv").path
         let url = try PostgresURL(text)
         let table = "hc_fold_\(UUID().uuidString.prefix(8).lowercased())"
@@ -89,6 +90,21 @@ struct InDatabaseBacktestTests {
         #expect(both.pushed.gradientPasses >= both.pushed.run.folds.count - 1)
         #expect(both.pushed.hessianPasses < 4 * both.pushed.run.folds.count)
         #expect(both.pushed.shards == 0)
+    }
+
+    @Test(.enabled(if: testPostgresURL != nil, "needs HEALTHCAL_TEST_PG_URL"))
+    func perSegmentBacktestAndFlagsMatchTheCSV() throws {
+        // Two segments get their own model in every fold; enterprise (886 rows in the first
+        // fold) falls back to the pooled one, with the in-memory fallback's words.
+        let both = try Self.both(url: testPostgresURL ?? "") { spec in
+            spec.model.perSegment = true
+            spec.model.minSegmentRows = 1000
+        }
+        try Self.expectSameBacktest(both, sameRowOrder: true)
+        try Self.expectSameFlags(both)
+        #expect(both.pushed.run.folds.first?.segmentModels == ["SMB", "mid-market"])
+        #expect(both.pushed.run.folds.first?.segmentFallbacks?["enterprise"] == both.memory.folds.first?.segmentFallbacks?["enterprise"])
+        #expect(both.pushed.run.notes == both.memory.notes)
     }
 
     @Test(.enabled(if: InDatabaseFitTests.clusterURL != nil, "needs HEALTHCAL_TEST_PG_CLUSTER_URL (a scripts/pg-cluster coordinator with 2 shards)"))

@@ -31,8 +31,10 @@ public enum InDatabaseBacktest {
         public var scoringSeconds = 0.0
         /// Shards the passes ran on (0: the rows' own server).
         public var shards = 0
-        /// `recalibrate`'s final fit on every row, started from the last fold's (nil unless asked).
-        public var final: InDatabaseFit.Outcome? = nil
+        /// `recalibrate`'s final fit on every row (with per-segment models when the spec asks),
+        /// started from the last fold's (nil unless asked), and what its passes cost.
+        public var final: SegmentedFit? = nil
+        public var finalPasses: InDatabaseFit.Outcome? = nil
     }
 
     /// Runs the spec's backtest on `relation`. `ridge` overrides the spec's `model.ridge`.
@@ -64,6 +66,8 @@ public enum InDatabaseBacktest {
         var models: [BacktestRun.FoldModel] = []
         var rows: [Int] = [], foldOfRow: [Int] = [], eta: [Double] = [], p: [Double] = []
         var previous: (model: SpecFit, periods: [String])? = nil
+        let perSegment = spec.model.perSegment && !panel.segmentNames.isEmpty
+        var fallbackFolds: [String: [(fold: String, why: String)]] = [:]
         for (k, fold) in plan.enumerated() {
             progress?("fold \(k + 1)/\(plan.count): scoring \(fold.label) with a model trained on \(fold.train.count) rows (in the database)")
             let train = DatabaseRows(relation: relation, spec: spec, periods: fold.trainLabels)
@@ -74,43 +78,46 @@ public enum InDatabaseBacktest {
                 return InDatabaseFit.Previous(model: prev.model,
                                               added: expanding ? DatabaseRows(relation: relation, spec: spec, periods: added) : nil)
             }
-            let fitted: InDatabaseFit.Outcome
+            let segmented: InDatabaseSegmentedFit.Outcome
             do {
                 // A fold's standard errors are never reported: after the first its last step may skip the Hessian.
-                fitted = try InDatabaseFit.run(train, conn, ridge: ridge ?? spec.model.ridge, shards: shards?.on(train),
-                                               previous: start, finalHessian: k == 0 ? .exact : .beforeLastStep)
+                segmented = try InDatabaseSegmentedFit.run(train, conn, ridge: ridge ?? spec.model.ridge, shards: shards,
+                                                           previous: start, finalHessian: k == 0 ? .exact : .beforeLastStep)
             } catch let error as DatabaseError {
                 throw error
             } catch {
                 throw BacktestFailure(fold: fold.label, underlying: "\(error)")
             }
+            let fitted = segmented.cost
             progress?("  passes: \(fitted.hessianPasses) with Hessian, \(fitted.gradientPasses) gradient-only, \(fitted.valuePasses) value-only; \(fitted.fit.fit.iterations) iterations")
             cost.valuePasses += fitted.valuePasses
             cost.gradientPasses += fitted.gradientPasses
             cost.hessianPasses += fitted.hessianPasses
             cost.passSeconds += fitted.passSeconds
             cost.statisticsSeconds += fitted.statisticsSeconds
-            let model = fitted.fit
+            let model = segmented.fit.pooled
             previous = (model, fold.trainLabels)
 
             let scoringStarted = Date()
             let test = DatabaseRows(relation: relation, spec: spec, periods: [fold.label])
             // On a sharded table each shard scores its own rows: no feature crosses to the coordinator.
-            let scored = try shards.map { try $0.on(test).parts.flatMap { try InDatabaseScoring.linearPredictors($0.rows, $0.conn, model: model) } }
-                ?? InDatabaseScoring.linearPredictors(test, conn, model: model)
+            let scored = try InDatabaseSegmentedFit.linearPredictors(test, conn, shards: shards, model: segmented.fit)
             let lp = try aligned(scored, to: fold.test, panel: panel, relation: relation, fold: fold.label)
             cost.scoringSeconds += Date().timeIntervalSince(scoringStarted)
 
             folds.append(.init(test: fold.label, trainPeriods: fold.trainLabels, trainRows: fitted.rows,
                                testRows: fold.test.count, iterations: model.fit.iterations,
-                               converged: model.fit.converged, warnings: model.fit.warnings, metrics: nil))
-            models.append(.init(encoding: model.encoding, fit: model.fit))
+                               converged: model.fit.converged, warnings: model.fit.warnings, metrics: nil,
+                               segmentModels: perSegment ? segmented.fit.segments.keys.sorted() : nil,
+                               segmentFallbacks: perSegment ? segmented.fit.fallbacks : nil))
+            models.append(.init(segmented.fit))
+            for (name, why) in segmented.fit.fallbacks { fallbackFolds[name, default: []].append((fold.label, why)) }
             rows += fold.test
             foldOfRow += Array(repeating: k, count: fold.test.count)
             eta += lp
             p += lp.lazy.map(CalibrationMap.sigmoid)
         }
-        var final: InDatabaseFit.Outcome? = nil
+        var final: InDatabaseSegmentedFit.Outcome? = nil
         if fitFinal {
             progress?("fitting the final weights on all \(panel.rowCount) rows (in the database)")
             let all = DatabaseRows(relation: relation, spec: spec)
@@ -118,16 +125,18 @@ public enum InDatabaseBacktest {
             let start = previous.map {
                 InDatabaseFit.Previous(model: $0.model, added: added.isEmpty ? nil : DatabaseRows(relation: relation, spec: spec, periods: added))
             }
-            final = try InDatabaseFit.run(all, conn, ridge: ridge ?? spec.model.ridge, shards: shards, previous: start)
+            final = try InDatabaseSegmentedFit.run(all, conn, ridge: ridge ?? spec.model.ridge, shards: shards, previous: start)
         }
         try shards?.commit()
         try conn.execute("COMMIT")
         let run = try Backtest.evaluated(panel: panel, foldKeys: plan.map(\.key), folds: folds, models: models, rows: rows,
-                                             foldOfRow: foldOfRow, linearPredictor: eta, probability: p, notes: [],
+                                             foldOfRow: foldOfRow, linearPredictor: eta, probability: p,
+                                             notes: Backtest.fallbackNotes(fallbackFolds, folds: plan.count),
                                              progress: progress)
         return Outcome(run: run, keys: keys, valuePasses: cost.valuePasses, gradientPasses: cost.gradientPasses,
                        hessianPasses: cost.hessianPasses, passSeconds: cost.passSeconds, statisticsSeconds: cost.statisticsSeconds,
-                       scoringSeconds: cost.scoringSeconds, shards: shards?.parts.count ?? 0, final: final)
+                       scoringSeconds: cost.scoringSeconds, shards: shards?.parts.count ?? 0, final: final?.fit,
+                       finalPasses: final?.cost)
     }
 
     private struct Cost {
@@ -139,9 +148,6 @@ public enum InDatabaseBacktest {
     static func checkPushedDown(_ spec: Spec) throws {
         if spec.model.firth {
             throw FitError.shape("model.firth is not pushed down yet: drop --in-database")
-        }
-        if spec.model.perSegment {
-            throw FitError.shape("--in-database fits the pooled model only; model.per_segment is not pushed down yet: drop --in-database")
         }
     }
 

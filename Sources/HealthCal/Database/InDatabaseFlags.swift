@@ -30,9 +30,9 @@ public enum InDatabaseFlags {
         let got: [[String?]]
         if let period = spec.data.period {
             let sql = "SELECT \(select) FROM \(relation.fromClause) WHERE (\(id), CAST(\(SQLEncoding.identifier(period)) AS TEXT)) IN (SELECT * FROM unnest($1::text[], $2::text[]))"
-            got = try conn.query(sql, [arrayLiteral(ids), arrayLiteral(rows.map { keys.period(ofRow: $0)?.label ?? "" })])
+            got = try conn.query(sql, [DatabaseRows.textArray(ids), DatabaseRows.textArray(rows.map { keys.period(ofRow: $0)?.label ?? "" })])
         } else {
-            got = try conn.query("SELECT \(select) FROM \(relation.fromClause) WHERE \(id) = ANY($1::text[])", [arrayLiteral(ids)])
+            got = try conn.query("SELECT \(select) FROM \(relation.fromClause) WHERE \(id) = ANY($1::text[])", [DatabaseRows.textArray(ids)])
         }
         try conn.execute("COMMIT")
 
@@ -51,14 +51,6 @@ public enum InDatabaseFlags {
             if let s = position[keys.customerID(ofRow: r) + "\u{1F}" + (keys.period(ofRow: r)?.label ?? "")] { rowOf[r] = s }
         }
         return FlaggedRowFeatures(panel: small, rowOf: rowOf)
-    }
-
-    /// A PostgreSQL array literal of text elements (each quoted, `"` and `\` escaped), sent as
-    /// one bound parameter.
-    static func arrayLiteral(_ values: [String]) -> String {
-        "{" + values.map { v in
-            "\"" + v.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }.joined(separator: ",") + "}"
     }
 
     /// A CSV field as PostgreSQL's COPY (FORMAT csv) writes a non-NULL value: quoted when empty

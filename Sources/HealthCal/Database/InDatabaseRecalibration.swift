@@ -7,21 +7,22 @@ import Foundation
 public enum InDatabaseRecalibration {
     public struct Outcome: Sendable {
         public var backtest: InDatabaseBacktest.Outcome
-        public var final: SpecFit
-        /// Per feature, the population SD of its contribution with the final (calibration-folded) weights.
+        /// The final fit (with the segments' own models when the spec asks for them).
+        public var final: SegmentedFit
+        /// Per feature, the population SD of its contribution with the final (calibration-folded)
+        /// weights, over every row; and per segment with its own model, over the segment's rows.
         public var contributionSDs: [String: Double]
+        public var segmentContributionSDs: [String: [String: Double]]
     }
 
     public static func run(url: PostgresURL, relation: PostgresRelation, spec: Spec, ridge: Double? = nil,
                            progress: (@Sendable (String) -> Void)? = nil) throws -> Outcome {
         let backtest = try InDatabaseBacktest.run(url: url, relation: relation, spec: spec, ridge: ridge, fitFinal: true, progress: progress)
-        guard let final = backtest.final?.fit else { throw FitError.numerical("the final fit did not run") }
+        guard let final = backtest.final else { throw FitError.numerical("the final fit did not run") }
         let calibration = backtest.run.finalCalibration
-        let weights: [Double]
-        if calibration.isFoldable {
-            weights = try calibration.folded(intercept: final.fit.coefficients[0], weights: Array(final.fit.coefficients.dropFirst())).weights
-        } else {
-            weights = Array(final.fit.coefficients.dropFirst())
+        func folded(_ fit: SpecFit) throws -> [Double] {
+            guard calibration.isFoldable else { return Array(fit.fit.coefficients.dropFirst()) }
+            return try calibration.folded(intercept: fit.fit.coefficients[0], weights: Array(fit.fit.coefficients.dropFirst())).weights
         }
         let conn = try PostgresConnection(url)
         try conn.execute("SET extra_float_digits = 1")
@@ -29,10 +30,14 @@ public enum InDatabaseRecalibration {
         try conn.execute("SET LOCAL jit = off")
         let all = DatabaseRows(relation: relation, spec: spec)
         let shards = try ShardedPasses.detect(conn, url: url, rows: all)
-        let sds = try contributionSDs(all, conn, shards: shards, encoding: final.encoding, weights: weights)
+        let sds = try contributionSDs(all, conn, shards: shards, encoding: final.pooled.encoding, weights: folded(final.pooled))
+        var segmentSDs: [String: [String: Double]] = [:]
+        for (name, fit) in final.segments {
+            segmentSDs[name] = try contributionSDs(all.segment(name), conn, shards: shards, encoding: fit.encoding, weights: folded(fit))
+        }
         try shards?.commit()
         try conn.execute("COMMIT")
-        return Outcome(backtest: backtest, final: final, contributionSDs: sds)
+        return Outcome(backtest: backtest, final: final, contributionSDs: sds, segmentContributionSDs: segmentSDs)
     }
 
     /// `WeightFile.contributionSDs` in the database: for each feature, c = Σⱼ wⱼ xⱼ over its

@@ -57,7 +57,8 @@ extension WeightFile {
     /// panel then holds no feature columns).
     public static func make(panel: Panel, rows: [Int]? = nil, fit: SpecFit, calibration: CalibrationMap,
                             bands: BandAssignment?, inputSHA256: String,
-                            metrics: [String: Double]? = nil, contributionSDs given: [String: Double]? = nil) throws -> WeightFile {
+                            metrics: [String: Double]? = nil, contributionSDs given: [String: Double]? = nil,
+                            segmentContributionSDs: [String: [String: Double]]? = nil) throws -> WeightFile {
         let rows = rows ?? Array(0..<panel.rowCount)
         guard fit.fit.names == fit.encoding.names else {
             throw WeightFileError.invalid("the fit's coefficient names do not match the encoding's columns")
@@ -93,7 +94,8 @@ extension WeightFile {
     /// `make(panel:rows:segmented:...)` with the training file's SHA-256 computed by the caller.
     public static func make(panel: Panel, rows: [Int]? = nil, segmented: SegmentedFit, calibration: CalibrationMap,
                             bands: BandAssignment?, inputSHA256: String,
-                            metrics: [String: Double]? = nil, contributionSDs given: [String: Double]? = nil) throws -> WeightFile {
+                            metrics: [String: Double]? = nil, contributionSDs given: [String: Double]? = nil,
+                            segmentContributionSDs: [String: [String: Double]]? = nil) throws -> WeightFile {
         let rows = rows ?? Array(0..<panel.rowCount)
         let pooled = try make(panel: panel, rows: rows, fit: segmented.pooled, calibration: calibration, bands: bands,
                               inputSHA256: inputSHA256, metrics: metrics, contributionSDs: given)
@@ -106,8 +108,8 @@ extension WeightFile {
             guard fit.fit.names == fit.encoding.names else {
                 throw WeightFileError.invalid("segment \"\(name)\": the fit's coefficient names do not match the encoding's columns")
             }
-            let segmentRows = rows.filter { panel.segment(ofRow: $0) == name }
-            let sds = try contributionSDs(panel: panel, rows: segmentRows, fit: fit, calibration: calibration)
+            let sds = try segmentContributionSDs?[name] ?? contributionSDs(panel: panel, rows: rows.filter { panel.segment(ofRow: $0) == name },
+                                                                           fit: fit, calibration: calibration)
             segments[name] = SegmentFit(encoding: fit.encoding, coefficients: fit.fit.coefficients, contributionSDs: sds)
         }
         return try make(encoding: pooled.encoding, coefficients: segmented.pooled.fit.coefficients, calibration: calibration,

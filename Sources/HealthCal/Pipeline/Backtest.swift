@@ -175,13 +175,17 @@ public enum Backtest {
             })
         }
         storage.release()
-        var notes: [String] = []
-        for name in fallbackFolds.keys.sorted() {
-            guard let list = fallbackFolds[name], let last = list.last else { continue }
-            notes.append("segment \"\(name)\" used the pooled model in \(list.count) of \(plan.count) folds (e.g. \(last.fold): \(last.why))")
-        }
+        let notes = fallbackNotes(fallbackFolds, folds: plan.count)
         return try evaluated(panel: panel, foldKeys: plan.map(\.key), folds: folds, models: models, rows: rows,
                              foldOfRow: foldOfRow, linearPredictor: eta, probability: p, notes: notes, progress: progress)
+    }
+
+    /// One note per segment that used the pooled model in some folds (segment → its folds and why).
+    static func fallbackNotes(_ fallbackFolds: [String: [(fold: String, why: String)]], folds: Int) -> [String] {
+        fallbackFolds.keys.sorted().compactMap { name in
+            guard let list = fallbackFolds[name], let last = list.last else { return nil }
+            return "segment \"\(name)\" used the pooled model in \(list.count) of \(folds) folds (e.g. \(last.fold): \(last.why))"
+        }
     }
 
     /// The folds' out-of-sample scores evaluated: the honest calibration (each scored period

@@ -117,7 +117,7 @@ public enum Recalibration {
             say("backtest and final fit in the database: \(options.source)")
             let outcome = try InDatabaseRecalibration.run(url: url, relation: relation, spec: spec, ridge: options.ridge,
                                                           progress: { say("  " + $0) })
-            (loaded, run, fitted, pushed) = (outcome.backtest.keys, outcome.backtest.run, SegmentedFit(pooled: outcome.final), (url, relation, outcome))
+            (loaded, run, fitted, pushed) = (outcome.backtest.keys, outcome.backtest.run, outcome.final, (url, relation, outcome))
             try BacktestBootstrap.check(options.bootstrap, panel: loaded.panel, allowZero: true)
         } else {
             say("reading \(options.source)")
@@ -176,7 +176,8 @@ public enum Recalibration {
         // flags: both are prepared on the other core while the flags are found.
         let m = run.pooledCalibrated
         let weightFileExports = BackgroundValue { [dataPath = options.dataPath, source = options.source, streamed = loaded.inputSHA256,
-                                                   sds = pushed?.outcome.contributionSDs] in
+                                                   sds = pushed?.outcome.contributionSDs,
+                                                   segmentSDs = pushed?.outcome.segmentContributionSDs] in
             Swift.Result { () throws -> WeightFileExports in
                 // The final weights with the out-of-sample calibration folded in, the bands frozen
                 // from the backtest, the headline out-of-sample metrics.
@@ -186,7 +187,8 @@ public enum Recalibration {
                 if let slope = m.cox?.slope { headline["oos_calibration_slope"] = slope }
                 var file = try WeightFile.make(
                     panel: panel, segmented: segmented, calibration: run.finalCalibration, bands: scored.weightFileBands,
-                    inputSHA256: try streamed ?? inputSHA256(inputHash, path: dataPath), metrics: headline, contributionSDs: sds)
+                    inputSHA256: try streamed ?? inputSHA256(inputHash, path: dataPath), metrics: headline, contributionSDs: sds,
+                    segmentContributionSDs: segmentSDs)
                 file.metadata.source = source.recorded
                 file.drift = driftReference
                 return try WeightFileExports(file)
