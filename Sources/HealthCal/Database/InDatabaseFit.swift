@@ -157,33 +157,33 @@ public enum InDatabaseFit {
                 result = try minimizeByNewton(&objective, from: warm.from, settings: settings, evaluated: warm.evaluated,
                                               finalHessian: finalHessian, approximateHessian: warm.hessian)
             } else {
-            var rough = settings
-            rough.relativeTolerance = 1e-6
-            rough.decrementTolerance = 1e-6
-            let approach: NewtonOutcome
-            if n > subsampleThreshold {
-                // A large table: the exact steps on a sample of about `subsampleRows` rows (the
-                // in-memory fit's subsample start), their Hessian scaled to the whole table as
-                // the approximation the full-data steps start on (gradient-only passes).
-                let every = max(2, n / max(1, subsampleRows))
-                let m = Double(n) / Double(every)
-                var sampled = InDatabaseObjective(conn: conn, rows: rows.sample(every: every), columns: columns, ridge: ridge * m / Double(n),
-                                                  penalized: objective.penalized, shards: shards.map { $0.sample(every: every) })
-                var found = try minimizeByNewton(&sampled, from: start, settings: rough, finalHessian: .beforeLastStep)
-                if let h = found.hessian.scaled(by: Double(n) / m, ridge: ridge, penalized: objective.penalized, sampleRidge: ridge * m / Double(n)) {
-                    found.hessian = h
+                var rough = settings
+                rough.relativeTolerance = 1e-6
+                rough.decrementTolerance = 1e-6
+                let approach: NewtonOutcome
+                if n > subsampleThreshold {
+                    // A large table: the exact steps on a sample of about `subsampleRows` rows (the
+                    // in-memory fit's subsample start), their Hessian scaled to the whole table as
+                    // the approximation the full-data steps start on (gradient-only passes).
+                    let every = max(2, n / max(1, subsampleRows))
+                    let m = Double(n) / Double(every)
+                    var sampled = InDatabaseObjective(conn: conn, rows: rows.sample(every: every), columns: columns, ridge: ridge * m / Double(n),
+                                                      penalized: objective.penalized, shards: shards.map { $0.sample(every: every) })
+                    var found = try minimizeByNewton(&sampled, from: start, settings: rough, finalHessian: .beforeLastStep)
+                    if let h = found.hessian.scaled(by: Double(n) / m, ridge: ridge, penalized: objective.penalized, sampleRidge: ridge * m / Double(n)) {
+                        found.hessian = h
+                    }
+                    objective.count(sampled)
+                    approach = found
+                } else {
+                    let first = try objective.valueAndDerivatives(at: start)
+                    if let collinear = try LogisticRegression.collinearColumns(first.hessian, names: names), ridge == 0 { throw collinear }
+                    // Exact steps while Newton is far from the optimum...
+                    approach = try minimizeByNewton(&objective, from: start, settings: rough, evaluated: first, finalHessian: .beforeLastStep)
                 }
-                objective.count(sampled)
-                approach = found
-            } else {
-                let first = try objective.valueAndDerivatives(at: start)
-                if let collinear = try LogisticRegression.collinearColumns(first.hessian, names: names), ridge == 0 { throw collinear }
-                // Exact steps while Newton is far from the optimum...
-                approach = try minimizeByNewton(&objective, from: start, settings: rough, evaluated: first, finalHessian: .beforeLastStep)
-            }
-            // ...then gradient-only steps on its Hessian, and one exact Hessian at the optimum.
-            result = try minimizeByNewton(&objective, from: approach.beta, settings: settings, finalHessian: finalHessian,
-                                          approximateHessian: approach.hessian)
+                // ...then gradient-only steps on its Hessian, and one exact Hessian at the optimum.
+                result = try minimizeByNewton(&objective, from: approach.beta, settings: settings, finalHessian: finalHessian,
+                                              approximateHessian: approach.hessian)
             }
             if ridge == 0, let collinear = try LogisticRegression.collinearColumns(result.hessian, names: names) { throw collinear }
             if !result.converged { warnings.append("did not converge in \(result.iterations) iterations; the weights may be inaccurate") }
