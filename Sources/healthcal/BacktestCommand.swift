@@ -35,12 +35,22 @@ struct BacktestCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let spec = try Spec.load(path: spec)
-            let source = try input.source()
+            let source = try input.source(pushedDown: true)
             let champion = try championModel(weights: champion, scorecard: scorecard, source: source)
-            let panel = try PanelLoading.load(source, spec: spec).panel
             let bootstrap = resampling.options(default: 0)
-            try BacktestBootstrap.check(bootstrap, panel: panel, allowZero: true)
-            let run = try Backtest.run(panel: panel, ridge: ridge, progress: Progress.reporter())
+            let panel: Panel, run: BacktestRun
+            if input.inDatabase {
+                if champion != nil {
+                    throw CLIError(description: "--champion and --scorecard score the panel's features on the client: not with --in-database yet", code: Exit.usage)
+                }
+                let pushed = try backtestInDatabase(source, spec: spec, ridge: ridge)
+                (panel, run) = (pushed.keys.panel, pushed.run)
+                try BacktestBootstrap.check(bootstrap, panel: panel, allowZero: true)
+            } else {
+                panel = try PanelLoading.load(source, spec: spec).panel
+                try BacktestBootstrap.check(bootstrap, panel: panel, allowZero: true)
+                run = try Backtest.run(panel: panel, ridge: ridge, progress: Progress.reporter())
+            }
             let comparison = try champion?.compare(with: run, panel: panel)
             // Without bands here, the false-healthy share is left out (recalibrate has it).
             let championScores = try champion?.scores(panel: panel, rows: run.rows)
@@ -52,6 +62,20 @@ struct BacktestCommand: ParsableCommand {
             }
         }
     }
+}
+
+/// `--in-database`: the backtest pushed down into PostgreSQL (`InDatabaseBacktest`), with its
+/// passes on stderr.
+func backtestInDatabase(_ source: PanelSource, spec: Spec, ridge: Double?) throws -> InDatabaseBacktest.Outcome {
+    guard case .postgres(let url, let relation) = source else {
+        throw CLIError(description: "--in-database needs a database --data (postgresql://...) with --table or --query", code: Exit.usage)
+    }
+    let pushed = try InDatabaseBacktest.run(url: url, relation: relation, spec: spec, ridge: ridge, progress: Progress.reporter())
+    let place = pushed.shards > 0 ? " (passes on \(pushed.shards) shards)" : ""
+    note("backtest in database\(place): " + String(format: "%d folds; passes: %d with Hessian, %d gradient-only, %d value-only; %.2f s in passes, %.2f s for statistics, %.2f s scoring",
+                pushed.run.folds.count, pushed.hessianPasses, pushed.gradientPasses, pushed.valuePasses,
+                pushed.passSeconds, pushed.statisticsSeconds, pushed.scoringSeconds))
+    return pushed
 }
 
 /// The champion from --champion (a weight file) or --scorecard (a hand-made scorecard), not both.

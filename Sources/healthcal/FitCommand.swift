@@ -149,19 +149,31 @@ extension FitCommand {
         guard case .postgres(let url, let relation) = source else {
             throw CLIError(description: "--in-database needs a database --data (postgresql://...) with --table or --query")
         }
-        if weightsOut != nil {
-            throw CLIError(description: "--in-database does not write --weights-out yet (its in-sample bands need scored rows); fit without --in-database, or use the printed weights")
-        }
-        if spec.model.perSegment {
-            throw CLIError(description: "--in-database fits the pooled model only; model.per_segment is not pushed down yet")
-        }
-        let outcome = try InDatabaseFit.run(url: url, relation: relation, spec: spec, ridge: ridge)
+        let pushed = try InDatabaseSegmentedFit.run(url: url, relation: relation, spec: spec, ridge: ridge)
+        let outcome = pushed.cost, segmented = pushed.fit
         let place = outcome.shards > 0 ? " (passes on \(outcome.shards) shards)" : ""
         note("in database\(place): " + String(format: "%d rows; passes: %d with Hessian, %d gradient-only, %d value-only; %.2f s in passes, %.2f s for statistics",
                     outcome.rows, outcome.hessianPasses, outcome.gradientPasses, outcome.valuePasses, outcome.passSeconds, outcome.statisticsSeconds))
+        for line in segmented.notes { note(line) }
+        if let weightsOut {
+            // The reference period scored in the database (scores only come back) for the bands.
+            var file = try InDatabaseWeightFile.inSample(url: url, relation: relation, spec: spec, fit: segmented)
+            file.metadata.source = source.recorded
+            try OutputFile.write(file.data(), to: weightsOut, overwrite: force)
+        }
+        let names = segmented.segments.keys.sorted()
         switch output.format {
-        case .table: emit(CoefficientTable.render(outcome.fit.fit, outcome: spec.data.outcome))
-        case .json: emit(try JSONOutput.string(FitReport(fit: outcome.fit.fit, encoding: outcome.fit.encoding, droppedRows: 0)))
+        case .table:
+            emit(CoefficientTable.render(segmented.pooled.fit, outcome: spec.data.outcome))
+            for name in names {
+                guard let own = segmented.segments[name] else { continue }
+                emit("\nsegment \"\(name)\" (its own model):")
+                emit(CoefficientTable.render(own.fit, outcome: spec.data.outcome))
+            }
+        case .json:
+            var report = FitReport(fit: segmented.pooled.fit, encoding: segmented.pooled.encoding, droppedRows: 0)
+            if !names.isEmpty { report.segments = segmented.segments.mapValues { FitReport.Segment(fit: $0.fit, encoding: $0.encoding) } }
+            emit(try JSONOutput.string(report))
         }
     }
 }

@@ -61,13 +61,19 @@ struct FlagsCommand: ParsableCommand {
             note("waiting for " + (pid.map { "healthcal process \($0)" } ?? "another healthcal run") + " to finish writing \(out)")
         }
         let spec = try Spec.load(path: self.spec)
-        let panel = try PanelLoading.load(try input.source(), spec: spec).panel
+        let source = try input.source(pushedDown: true)
         // Progress per fold only on a terminal, so logs and pipes stay clean.
         var progress: (@Sendable (String) -> Void)? = nil
         progress = Progress.reporter()
-        let run: BacktestRun
+        let panel: Panel, run: BacktestRun, pushed: InDatabaseBacktest.Outcome?
         do {
-            run = try Backtest.run(panel: panel, progress: progress)
+            if input.inDatabase {
+                let outcome = try backtestInDatabase(source, spec: spec, ridge: nil)
+                (panel, run, pushed) = (outcome.keys.panel, outcome.run, outcome)
+            } else {
+                let loaded = try PanelLoading.load(source, spec: spec).panel
+                (panel, run, pushed) = (loaded, try Backtest.run(panel: loaded, progress: progress), nil)
+            }
         } catch let error as BacktestError {
             throw CLIError(description: "backtest: \(error)", code: Exit.invalidInput)
         } catch let error as BacktestFailure {
@@ -77,7 +83,13 @@ struct FlagsCommand: ParsableCommand {
         do { scored = try ScoredPanel.make(panel: panel, run: run) } catch {
             throw CLIError(description: error.description, code: Exit.invalidInput)
         }
-        var report = FlagDetection.run(scored: scored, panel: panel, models: run.models, options: spec.flags)
+        var report: FlagReport
+        if let pushed, case .postgres(let url, let relation) = source {
+            // Only the flagged rows' values are fetched, to explain them.
+            report = try InDatabaseFlags.run(url: url, relation: relation, spec: spec, backtest: pushed, scored: scored)
+        } else {
+            report = FlagDetection.run(scored: scored, panel: panel, models: run.models, options: spec.flags)
+        }
         report.notes = run.notes + report.notes
         try files.write(parts: report.flagsCSVParts(), to: "flags.csv")
         try files.write(report.bandsCSV(), to: "bands.csv")

@@ -17,17 +17,17 @@ struct PanelSourceOptions: ParsableArguments {
     var query: String?
 
     @Flag(help: ArgumentHelp(
-        "With a database --data: fit where the data lives. Encodings and every Newton pass are aggregate queries; no feature column leaves the database.",
+        "With a database --data: run where the data lives (fit, backtest, flags, recalibrate). Encodings, Newton passes and out-of-sample scores are queries; only keys, sums, scores and flagged rows reach the client.",
         discussion: "See docs/scale.md for what runs in the database and what it costs."))
     var inDatabase = false
 
-    /// The source; `pushedDown` is true for a command that runs `--in-database` (only `fit`
-    /// so far: the others refuse the flag rather than ignore it).
+    /// The source; `pushedDown` is true for a command that runs `--in-database` (fit, backtest,
+    /// flags, recalibrate: the others refuse the flag rather than ignore it).
     func source(pushedDown: Bool = false) throws -> PanelSource {
         let source = try PanelSource(data: data, table: table, query: query)
         if inDatabase {
             guard pushedDown else {
-                throw CLIError(description: "--in-database is only implemented for `healthcal fit` so far; drop it to pull the rows (see docs/scale.md)", code: Exit.usage)
+                throw CLIError(description: "--in-database is implemented for fit, backtest, flags and recalibrate; drop it to pull the rows (see docs/scale.md)", code: Exit.usage)
             }
             guard case .postgres = source else {
                 throw CLIError(description: "--in-database needs a database --data (postgresql://...) with --table or --query; \(data) is a file", code: Exit.usage)

@@ -68,7 +68,10 @@ struct RecalibrateCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let source = try input.source()
+            let source = try input.source(pushedDown: true)
+            if input.inDatabase && (champion != nil || scorecard != nil) {
+                throw CLIError(description: "--champion and --scorecard score the panel's features on the client: not with --in-database yet", code: Exit.usage)
+            }
             let champion = try championModel(weights: champion, scorecard: scorecard, source: source)
             let folder = out ?? "reports/\(label ?? "latest")"
             var options = Recalibration.Options(specPath: spec, source: source, outDirectory: folder, label: label,
@@ -81,6 +84,7 @@ struct RecalibrateCommand: ParsableCommand {
                 options.validation = BootstrapOptions(count: refits ?? OptimismValidation.recalibrateDefault,
                                                       seed: resampling.seed, resampleFile: file)
             }
+            options.inDatabase = input.inDatabase
             let result = try Recalibration.run(options, progress: Progress.reporter())
             switch output.format {
             case .json: emit(try JSONOutput.string(result))

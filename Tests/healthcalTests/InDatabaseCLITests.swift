@@ -1,22 +1,30 @@
 import Foundation
 import Testing
 
-/// `--in-database` at the command line: the commands that cannot push down yet refuse the flag
-/// instead of silently pulling the rows, and a CSV file cannot be fitted "in the database".
-/// (The pushed-down fit itself is tested against real servers in InDatabaseFitTests.)
+/// `--in-database` at the command line: every command that pushes down refuses a CSV file
+/// (there is no database to run in) instead of silently reading it, and writes nothing.
+/// (The pushed-down fit, backtest and flags are tested against real servers in
+/// InDatabaseFitTests, InDatabaseBacktestTests and InDatabaseCommandTests.)
 @Suite struct InDatabaseCLITests {
     let spec = "notebooks-data/spec.yaml", panel = "notebooks-data/panel.csv"
 
     @Test(arguments: ["backtest", "flags", "recalibrate"])
-    func commandsNotPushedDownRefuseTheFlag(_ command: String) throws {
+    func pushedDownCommandsNeedADatabase(_ command: String) throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("out").path
-        let extra = command == "flags" ? ["--out", out] : []
+        let extra = command == "backtest" ? [] : ["--out", out]
         let r = try CLI.run([command, "--spec", spec, "--data", panel, "--in-database"] + extra)
         #expect(r.status == 64)
         #expect(!FileManager.default.fileExists(atPath: out))
-        #expect(r.stderr.contains("--in-database is only implemented for `healthcal fit`"))
+        #expect(r.stderr.contains("--in-database needs a database --data"))
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func commandsNotPushedDownRefuseTheFlag() throws {
+        let r = try CLI.run(["init", "--data", panel, "--in-database"])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("--in-database is implemented for fit, backtest, flags and recalibrate"))
         #expect(r.stdout.isEmpty)
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which rows of a database panel a pushed-down step reads: the relation and a predicate on
 /// it (a backtest fold's training periods, or every row), with its bound parameters.
 ///
@@ -43,6 +45,31 @@ struct DatabaseRows {
         self.spec = spec
         self.predicate = predicate
         self.parameters = parameters
+    }
+
+    /// These rows of one segment (`data.segment` equal to `name`, bound as a parameter).
+    func segment(_ name: String) -> DatabaseRows {
+        guard let column = spec.data.segment else { return self }
+        return DatabaseRows(relation: relation, spec: spec,
+                            predicate: "(\(predicate)) AND CAST(\(SQLEncoding.identifier(column)) AS TEXT) = \(parameter(0))",
+                            parameters: parameters + [name])
+    }
+
+    /// These rows outside the segments `names` (one bound text array): those the pooled model scores.
+    func excludingSegments(_ names: [String]) -> DatabaseRows {
+        guard let column = spec.data.segment, !names.isEmpty else { return self }
+        let value = "CAST(\(SQLEncoding.identifier(column)) AS TEXT)"
+        return DatabaseRows(relation: relation, spec: spec,
+                            predicate: "(\(predicate)) AND (\(value) IS NULL OR \(value) <> ALL(\(parameter(0))::text[]))",
+                            parameters: parameters + [Self.textArray(names)])
+    }
+
+    /// A PostgreSQL array literal of text elements (each quoted, `"` and `\` escaped), sent as
+    /// one bound parameter.
+    static func textArray(_ values: [String]) -> String {
+        "{" + values.map { v in
+            "\"" + v.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }.joined(separator: ",") + "}"
     }
 
     /// About one row in `every` of these rows, the same ones every time: a hash of the row's id

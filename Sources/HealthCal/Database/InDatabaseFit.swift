@@ -51,7 +51,17 @@ public enum InDatabaseFit {
     /// Tables above this many rows take their first Newton steps on a sample (see `run`).
     static let defaultSubsampleThreshold = LogisticRegression.subsampleThreshold
 
+    /// The previous backtest fold's model, for a fold's start (`FoldStart` in the database):
+    /// `added` are the rows this fold adds to the previous fold's training rows when those are
+    /// a subset of this fold's (an expanding window); nil otherwise, and then only the previous
+    /// weights serve as a start.
+    struct Previous {
+        var model: SpecFit
+        var added: DatabaseRows?
+    }
+
     static func run(_ rows: DatabaseRows, _ conn: PostgresConnection, ridge: Double, shards: ShardedPasses? = nil,
+                    previous: Previous? = nil, finalHessian: FinalHessian = .exact,
                     subsampleThreshold: Int = defaultSubsampleThreshold,
                     subsampleRows: Int = LogisticRegression.subsampleRows) throws -> Outcome {
         let spec = rows.spec
@@ -115,34 +125,66 @@ public enum InDatabaseFit {
         settings.maxIterations = spec.model.maxIterations
         let result: NewtonOutcome
         var warnings: [String] = []
+        // The intercept-only objective (no penalty on the intercept), which a warm start must beat.
+        let interceptOnly = -(churned * log(rate) + stayed * log1p(-rate))
         do {
-            var rough = settings
-            rough.relativeTolerance = 1e-6
-            rough.decrementTolerance = 1e-6
-            let approach: NewtonOutcome
-            if n > subsampleThreshold {
-                // A large table: the exact steps on a sample of about `subsampleRows` rows (the
-                // in-memory fit's subsample start), their Hessian scaled to the whole table as
-                // the approximation the full-data steps start on (gradient-only passes).
-                let every = max(2, n / max(1, subsampleRows))
-                let m = Double(n) / Double(every)
-                var sampled = InDatabaseObjective(conn: conn, rows: rows.sample(every: every), columns: columns, ridge: ridge * m / Double(n),
-                                                  penalized: objective.penalized, shards: shards.map { $0.sample(every: every) })
-                var found = try minimizeByNewton(&sampled, from: start, settings: rough, finalHessian: .beforeLastStep)
-                if let h = found.hessian.scaled(by: Double(n) / m, ridge: ridge, penalized: objective.penalized, sampleRidge: ridge * m / Double(n)) {
-                    found.hessian = h
+            // A fold after the first starts where the previous fold's optimum moves with the
+            // added rows, on the carried Hessian (gradient-only passes), as the in-memory
+            // backtest does; used only when it is at least as good as the intercept-only start.
+            var warm: (from: [Double], evaluated: NewtonEvaluation, hessian: Matrix?)? = nil
+            if let previous {
+                var candidate: (beta: [Double], hessian: Matrix?)? = nil
+                if let added = previous.added,
+                   let predicted = try predictedStart(previous.model, added: added, encoding: encoding, columns: columns,
+                                                      conn: conn, shards: shards, counting: &objective) {
+                    candidate = (predicted.start, predicted.hessian)
+                } else if previous.model.fit.names == names {
+                    candidate = (previous.model.fit.coefficients, nil)
                 }
-                objective.count(sampled)
-                approach = found
-            } else {
-                let first = try objective.valueAndDerivatives(at: start)
-                if let collinear = try LogisticRegression.collinearColumns(first.hessian, names: names), ridge == 0 { throw collinear }
-                // Exact steps while Newton is far from the optimum...
-                approach = try minimizeByNewton(&objective, from: start, settings: rough, evaluated: first, finalHessian: .beforeLastStep)
+                if let (beta, hessian) = candidate, beta.count == p, beta.allSatisfy(\.isFinite) {
+                    var c: NewtonEvaluation
+                    if let hessian {
+                        c = try objective.valueAndGradient(at: beta)
+                        c.hessian = hessian
+                    } else {
+                        c = try objective.valueAndDerivatives(at: beta)
+                    }
+                    if c.value <= interceptOnly { warm = (beta, c, hessian) }
+                }
             }
-            // ...then gradient-only steps on its Hessian, and one exact Hessian at the optimum.
-            result = try minimizeByNewton(&objective, from: approach.beta, settings: settings, finalHessian: .exact,
-                                          approximateHessian: approach.hessian)
+            if let warm {
+                if let collinear = try LogisticRegression.collinearColumns(warm.evaluated.hessian, names: names), ridge == 0 { throw collinear }
+                result = try minimizeByNewton(&objective, from: warm.from, settings: settings, evaluated: warm.evaluated,
+                                              finalHessian: finalHessian, approximateHessian: warm.hessian)
+            } else {
+                var rough = settings
+                rough.relativeTolerance = 1e-6
+                rough.decrementTolerance = 1e-6
+                let approach: NewtonOutcome
+                if n > subsampleThreshold {
+                    // A large table: the exact steps on a sample of about `subsampleRows` rows (the
+                    // in-memory fit's subsample start), their Hessian scaled to the whole table as
+                    // the approximation the full-data steps start on (gradient-only passes).
+                    let every = max(2, n / max(1, subsampleRows))
+                    let m = Double(n) / Double(every)
+                    var sampled = InDatabaseObjective(conn: conn, rows: rows.sample(every: every), columns: columns, ridge: ridge * m / Double(n),
+                                                      penalized: objective.penalized, shards: shards.map { $0.sample(every: every) })
+                    var found = try minimizeByNewton(&sampled, from: start, settings: rough, finalHessian: .beforeLastStep)
+                    if let h = found.hessian.scaled(by: Double(n) / m, ridge: ridge, penalized: objective.penalized, sampleRidge: ridge * m / Double(n)) {
+                        found.hessian = h
+                    }
+                    objective.count(sampled)
+                    approach = found
+                } else {
+                    let first = try objective.valueAndDerivatives(at: start)
+                    if let collinear = try LogisticRegression.collinearColumns(first.hessian, names: names), ridge == 0 { throw collinear }
+                    // Exact steps while Newton is far from the optimum...
+                    approach = try minimizeByNewton(&objective, from: start, settings: rough, evaluated: first, finalHessian: .beforeLastStep)
+                }
+                // ...then gradient-only steps on its Hessian, and one exact Hessian at the optimum.
+                result = try minimizeByNewton(&objective, from: approach.beta, settings: settings, finalHessian: finalHessian,
+                                              approximateHessian: approach.hessian)
+            }
             if ridge == 0, let collinear = try LogisticRegression.collinearColumns(result.hessian, names: names) { throw collinear }
             if !result.converged { warnings.append("did not converge in \(result.iterations) iterations; the weights may be inaccurate") }
             if ridge > 0, let collinear = try? LogisticRegression.collinearColumns(result.hessian, names: names) {
@@ -158,7 +200,8 @@ public enum InDatabaseFit {
         // The covariance the in-memory fit would use (`Panel.covarianceType`): cluster-robust on
         // the customer id unless the spec says `model`, or each customer has one row.
         var robust: (matrix: Matrix, clusters: Int)? = nil
-        if spec.model.covariance != .model {
+        // Only fits whose standard errors are read get the sandwich (a backtest fold's are not).
+        if spec.model.covariance != .model && finalHessian == .exact {
             let (meat, customers) = try objective.clusterMeat(at: result.beta)
             if spec.model.covariance == .cluster || customers < n {
                 robust = (try ClusterCovariance.sandwich(meat: meat, clusters: customers, bread: Cholesky(result.hessian).inverse(),
@@ -179,6 +222,34 @@ public enum InDatabaseFit {
                        gradientPasses: objective.passes.gradient, hessianPasses: objective.passes.hessian,
                        passSeconds: objective.seconds, statisticsSeconds: statisticsSeconds,
                        shards: shards?.parts.count ?? 0)
+    }
+
+    /// `FoldStart.predicted` with the added rows in the database: the previous weights carried
+    /// into this fold's encoding, and one pass over the added rows only (their gradient and
+    /// Hessian there, a period's worth of rows instead of the fold's); the step
+    /// −(Dᵀ H_prev D + H_added)⁻¹ g_added and the Hessian it was solved with. nil when the
+    /// encodings' shapes differ or a matrix is not positive definite.
+    static func predictedStart(_ previous: SpecFit, added: DatabaseRows, encoding: FittedEncoding, columns: [String],
+                               conn: PostgresConnection, shards: ShardedPasses?,
+                               counting objective: inout InDatabaseObjective) throws -> (start: [Double], hessian: Matrix)? {
+        let p = columns.count + 1
+        guard previous.fit.names == encoding.names,
+              let (beta, back) = encoding.carried(previous.fit.coefficients, from: previous.encoding),
+              let covariance = try? Matrix(rows: p, cols: p, columnMajor: previous.fit.hessianInverse),
+              let oldHessian = try? Cholesky(covariance).inverse()
+        else { return nil }
+        var pass = InDatabaseObjective(conn: conn, rows: added, columns: columns, ridge: 0,
+                                       penalized: Array(repeating: false, count: p), shards: shards?.on(added))
+        let sums = try pass.valueAndDerivatives(at: beta)
+        objective.count(pass)
+        var backT = Matrix(rows: p, cols: p)
+        for i in 0..<p { for j in 0..<p { backT[i, j] = back[j, i] } }
+        guard let sharedHessian = try? backT.multiply(oldHessian.multiply(back)) else { return nil }
+        var hessian = sums.hessian
+        for k in hessian.storage.indices { hessian.storage[k] += sharedHessian.storage[k] }
+        guard let step = try? Cholesky(hessian).solve(sums.gradient) else { return nil }
+        let start = zip(beta, step).map { $0 - $1 }
+        return start.allSatisfy(\.isFinite) ? (start, hessian) : nil
     }
 
     /// Every outcome is 0/1 (as the CSV reader spells it) and every weight finite and > 0; the

@@ -23,6 +23,14 @@ public enum InDatabaseScoring {
         try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         try conn.execute("SET LOCAL jit = off")
         let rows = periods.map { DatabaseRows(relation: relation, spec: spec, periods: $0) } ?? DatabaseRows(relation: relation, spec: spec)
+        let out = try linearPredictors(rows, conn, model: model)
+        try conn.execute("COMMIT")
+        return out
+    }
+
+    /// `linearPredictors` of `rows` on an open connection (inside the caller's transaction).
+    static func linearPredictors(_ rows: DatabaseRows, _ conn: PostgresConnection, model: SpecFit) throws -> [ScoredRow] {
+        let spec = rows.spec
         let columns = model.encoding.features.flatMap(SQLEncoding.columns)
         let beta = model.fit.coefficients
         guard beta.count == columns.count + 1 else {
@@ -39,7 +47,6 @@ public enum InDatabaseScoring {
               FROM (SELECT \(keys.joined(separator: ", ")) \(rows.fromWhere) OFFSET 0) AS "hc_d"
             """
         let got = try conn.query(sql, rows.parameters + beta.map { exactNumber($0) })
-        try conn.execute("COMMIT")
         var out: [ScoredRow] = []
         out.reserveCapacity(got.count)
         for row in got where row.count == 5 {

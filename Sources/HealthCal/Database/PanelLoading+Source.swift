@@ -28,8 +28,14 @@ extension PanelLoading {
     /// Reads a panel from a CSV file or from PostgreSQL with the same parser and validation.
     /// A database problem names the relation, the row's id and period, and the column.
     public static func load(_ source: PanelSource, spec: Spec) throws -> LoadedPanel {
+        try load(source, spec: spec, orderedByKeys: false)
+    }
+
+    /// `load`; `orderedByKeys` reads a database source's rows ordered by id, then period
+    /// (bytewise), for a relation whose rows have no order of their own (a sharded table).
+    static func load(_ source: PanelSource, spec: Spec, orderedByKeys: Bool) throws -> LoadedPanel {
         if case .csv(let path) = source { return LoadedPanel(panel: try load(path: path, spec: spec), inputSHA256: nil) }
-        let read = try table(source, spec: spec)
+        let read = try table(source, spec: spec, orderedByKeys: orderedByKeys)
         return LoadedPanel(panel: try read.locating { try Panel.make(table: $0, spec: spec) }, inputSHA256: read.inputSHA256)
     }
 
@@ -58,11 +64,15 @@ extension PanelLoading {
     /// The spec's columns from a source as a `Table` (the CSV file whole, as `CSVReader` reads
     /// it). `outcome: false` (scoring) pulls the outcome only when the relation has it.
     public static func table(_ source: PanelSource, spec: Spec, outcome: Bool = true) throws -> SourcedTable {
+        try table(source, spec: spec, outcome: outcome, orderedByKeys: false)
+    }
+
+    static func table(_ source: PanelSource, spec: Spec, outcome: Bool = true, orderedByKeys: Bool) throws -> SourcedTable {
         switch source {
         case .csv(let path):
             return SourcedTable(table: try CSVReader.read(path: path, options: csvOptions(for: spec)), inputSHA256: nil, locator: nil)
         case .postgres(let url, let relation):
-            let pulled = try PostgresPanelReader.pull(url: url, relation: relation, spec: spec, outcome: outcome)
+            let pulled = try PostgresPanelReader.pull(url: url, relation: relation, spec: spec, outcome: outcome, orderedByKeys: orderedByKeys)
             var options = csvOptions(for: spec)
             options.delimiter = UInt8(ascii: ",")  // COPY's CSV, whatever the spec says for files
             let label = relation.description

@@ -16,8 +16,13 @@ enum PostgresPanelReader {
     }
 
     /// The spec's columns, checked.
-    static func pull(url: PostgresURL, relation: PostgresRelation, spec: Spec, outcome: Bool = true) throws -> Pulled {
-        try pull(url: url, relation: relation) { conn in
+    static func pull(url: PostgresURL, relation: PostgresRelation, spec: Spec, outcome: Bool = true,
+                     orderedByKeys: Bool = false) throws -> Pulled {
+        // Bytewise (COLLATE "C"), so the order does not depend on the database's locale.
+        let keys = ([spec.data.id] + (spec.data.period.map { [$0] } ?? [])).map {
+            "CAST(\(PostgresConnection.identifier($0)) AS TEXT) COLLATE \"C\""
+        }
+        return try pull(url: url, relation: relation, orderBy: orderedByKeys ? keys.joined(separator: ", ") : nil) { conn in
             try selectList(conn, relation: relation, spec: spec, outcome: outcome)
         }
     }
@@ -31,7 +36,7 @@ enum PostgresPanelReader {
         }
     }
 
-    static func pull(url: PostgresURL, relation: PostgresRelation,
+    static func pull(url: PostgresURL, relation: PostgresRelation, orderBy: String? = nil,
                      select: (PostgresConnection) throws -> String) throws -> Pulled {
         let conn = try PostgresConnection(url)
         try conn.execute("SET extra_float_digits = 1")
@@ -41,7 +46,8 @@ enum PostgresPanelReader {
         let select = try select(conn)
         var bytes: [UInt8] = []
         var hasher = Fingerprint.Hasher()
-        try conn.copyOut("COPY (SELECT \(select) FROM \(relation.fromClause)) TO STDOUT (FORMAT csv, HEADER)") { chunk in
+        let order = orderBy.map { " ORDER BY \($0)" } ?? ""
+        try conn.copyOut("COPY (SELECT \(select) FROM \(relation.fromClause)\(order)) TO STDOUT (FORMAT csv, HEADER)") { chunk in
             hasher.update(chunk)
             bytes.append(contentsOf: chunk)
         }

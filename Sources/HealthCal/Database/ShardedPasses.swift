@@ -65,6 +65,11 @@ struct ShardedPasses {
         ShardedPasses(parts: parts.map { Part(conn: $0.conn, rows: $0.rows.sample(every: every)) })
     }
 
+    /// The same shards, each on `rows`' predicate (a backtest fold's periods).
+    func on(_ rows: DatabaseRows) -> ShardedPasses {
+        ShardedPasses(parts: parts.map { Part(conn: $0.conn, rows: rows.on($0.rows.relation)) })
+    }
+
     /// Runs `sql(part.rows)` (one float8 array) with the part's parameters plus `extra` on every
     /// shard at once and adds the arrays element by element.
     func sum(_ sql: (DatabaseRows) -> String, extra: [String?]) throws -> [Double] {

@@ -53,9 +53,12 @@ extension WeightFile {
 
     /// `make(panel:rows:fit:...)` with the training file's SHA-256 (64 hex digits) computed by
     /// the caller, e.g. by `Fingerprint.sha256(contentsOf:)` without reading the file into memory.
+    /// `contributionSDs`, when given, were computed where the rows are (`--in-database`: the
+    /// panel then holds no feature columns).
     public static func make(panel: Panel, rows: [Int]? = nil, fit: SpecFit, calibration: CalibrationMap,
                             bands: BandAssignment?, inputSHA256: String,
-                            metrics: [String: Double]? = nil) throws -> WeightFile {
+                            metrics: [String: Double]? = nil, contributionSDs given: [String: Double]? = nil,
+                            segmentContributionSDs: [String: [String: Double]]? = nil) throws -> WeightFile {
         let rows = rows ?? Array(0..<panel.rowCount)
         guard fit.fit.names == fit.encoding.names else {
             throw WeightFileError.invalid("the fit's coefficient names do not match the encoding's columns")
@@ -72,7 +75,7 @@ extension WeightFile {
         var metadata = Metadata(trainingPeriods: periods, rows: rows.count, churnRate: wSum > 0 ? yw / wSum : 0,
                                 inputSHA256: inputSHA256, spec: panel.spec, metrics: metrics)
         metadata.covariance = CovarianceRecord(fit: fit.fit, idColumn: panel.spec.data.id)
-        let sds = try contributionSDs(panel: panel, rows: rows, fit: fit, calibration: calibration)
+        let sds = try given ?? contributionSDs(panel: panel, rows: rows, fit: fit, calibration: calibration)
         return try make(encoding: fit.encoding, coefficients: fit.fit.coefficients, calibration: calibration,
                         bands: bands, metadata: metadata, contributionSDs: sds)
     }
@@ -91,10 +94,11 @@ extension WeightFile {
     /// `make(panel:rows:segmented:...)` with the training file's SHA-256 computed by the caller.
     public static func make(panel: Panel, rows: [Int]? = nil, segmented: SegmentedFit, calibration: CalibrationMap,
                             bands: BandAssignment?, inputSHA256: String,
-                            metrics: [String: Double]? = nil) throws -> WeightFile {
+                            metrics: [String: Double]? = nil, contributionSDs given: [String: Double]? = nil,
+                            segmentContributionSDs: [String: [String: Double]]? = nil) throws -> WeightFile {
         let rows = rows ?? Array(0..<panel.rowCount)
         let pooled = try make(panel: panel, rows: rows, fit: segmented.pooled, calibration: calibration, bands: bands,
-                              inputSHA256: inputSHA256, metrics: metrics)
+                              inputSHA256: inputSHA256, metrics: metrics, contributionSDs: given)
         guard !segmented.segments.isEmpty else { return pooled }
         guard let segmentColumn = panel.spec.data.segment else {
             throw WeightFileError.invalid("per-segment models need the segment column's name")
@@ -104,8 +108,8 @@ extension WeightFile {
             guard fit.fit.names == fit.encoding.names else {
                 throw WeightFileError.invalid("segment \"\(name)\": the fit's coefficient names do not match the encoding's columns")
             }
-            let segmentRows = rows.filter { panel.segment(ofRow: $0) == name }
-            let sds = try contributionSDs(panel: panel, rows: segmentRows, fit: fit, calibration: calibration)
+            let sds = try segmentContributionSDs?[name] ?? contributionSDs(panel: panel, rows: rows.filter { panel.segment(ofRow: $0) == name },
+                                                                           fit: fit, calibration: calibration)
             segments[name] = SegmentFit(encoding: fit.encoding, coefficients: fit.fit.coefficients, contributionSDs: sds)
         }
         return try make(encoding: pooled.encoding, coefficients: segmented.pooled.fit.coefficients, calibration: calibration,
@@ -150,20 +154,24 @@ extension WeightFile {
         try makeInSample(panel: panel, segmented: segmented, inputSHA256: Fingerprint.sha256(inputBytes))
     }
 
+    /// The rows whose in-sample probabilities set quantile cut points: those of
+    /// `bands.reference_period` ("latest": the last period), every row of a snapshot; with the
+    /// period's label (nil for a snapshot).
+    public static func inSampleReference(panel: Panel) throws -> (rows: [Int], period: String?) {
+        guard !panel.isSnapshot else { return (Array(0..<panel.rowCount), nil) }
+        let label = panel.spec.bands.referencePeriod
+        let k = label == "latest" ? panel.periods.count - 1 : panel.periods.firstIndex { $0.label == label }
+        guard let k, k >= 0 else {
+            throw BandError.unknownReferencePeriod(label, available: panel.periodLabels)
+        }
+        return (panel.rowsByPeriod[k], panel.periods[k].label)
+    }
+
     /// `makeInSample` with the training file's digest already computed (e.g. by
     /// `Fingerprint.sha256(contentsOf:)`, which never holds the whole file).
     public static func makeInSample(panel: Panel, segmented: SegmentedFit, inputSHA256: String) throws -> WeightFile {
         let spec = panel.spec
-        var referenceRows = Array(0..<panel.rowCount)
-        if !panel.isSnapshot {
-            let label = spec.bands.referencePeriod
-            let k = label == "latest" ? panel.periods.count - 1 : panel.periods.firstIndex { $0.label == label }
-            guard let k, k >= 0 else {
-                throw BandError.unknownReferencePeriod(label, available: panel.periodLabels)
-            }
-            referenceRows = panel.rowsByPeriod[k]
-        }
-        let eta = try segmented.linearPredictor(panel: panel, rows: referenceRows)
+        let eta = try segmented.linearPredictor(panel: panel, rows: try inSampleReference(panel: panel).rows)
         let bands = try BandAssignment(options: spec.bands, referenceProbabilities: eta.map(CalibrationMap.sigmoid))
         var file = try make(panel: panel, segmented: segmented, calibration: .identity, bands: bands, inputSHA256: inputSHA256)
         // The training window's reference bins for `healthcal drift` (uncalibrated: no backtest here).

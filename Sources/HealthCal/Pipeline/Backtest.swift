@@ -175,16 +175,31 @@ public enum Backtest {
             })
         }
         storage.release()
+        let notes = fallbackNotes(fallbackFolds, folds: plan.count)
+        return try evaluated(panel: panel, foldKeys: plan.map(\.key), folds: folds, models: models, rows: rows,
+                             foldOfRow: foldOfRow, linearPredictor: eta, probability: p, notes: notes, progress: progress)
+    }
+
+    /// One note per segment that used the pooled model in some folds (segment → its folds and why).
+    static func fallbackNotes(_ fallbackFolds: [String: [(fold: String, why: String)]], folds: Int) -> [String] {
+        fallbackFolds.keys.sorted().compactMap { name in
+            guard let list = fallbackFolds[name], let last = list.last else { return nil }
+            return "segment \"\(name)\" used the pooled model in \(list.count) of \(folds) folds (e.g. \(last.fold): \(last.why))"
+        }
+    }
+
+    /// The folds' out-of-sample scores evaluated: the honest calibration (each scored period
+    /// gets the map estimated on earlier ones), the pooled, per-segment and per-fold metrics.
+    /// `rows` index `panel` (which needs no feature columns: the pushed-down backtest hands a
+    /// panel of the pulled keys); `foldKeys` orders the folds in time (`PlannedFold.key`). One
+    /// evaluation for the in-memory and the in-database backtest.
+    static func evaluated(panel: Panel, foldKeys: [Int], folds: [BacktestRun.FoldResult], models: [BacktestRun.FoldModel],
+                          rows: [Int], foldOfRow: [Int], linearPredictor eta: [Double], probability p: [Double],
+                          notes: [String], progress: (@Sendable (String) -> Void)?) throws -> BacktestRun {
+        var folds = folds
         let y = rows.map { panel.outcome[$0] }
         let w = panel.weights.map { ws in rows.map { ws[$0] } }
-        var notes: [String] = []
-        for name in fallbackFolds.keys.sorted() {
-            guard let list = fallbackFolds[name], let last = list.last else { continue }
-            notes.append("segment \"\(name)\" used the pooled model in \(list.count) of \(plan.count) folds (e.g. \(last.fold): \(last.why))")
-        }
-
-        // Honest calibration: each scored period gets the map estimated on earlier ones.
-        let periodKey = rows.indices.map { plan[foldOfRow[$0]].key }
+        let periodKey = rows.indices.map { foldKeys[foldOfRow[$0]] }
         let e = try BacktestEvaluation(panel: panel, rows: rows, period: periodKey, linearPredictor: eta,
                                        probability: p, outcome: y, weights: w, folds: (foldOfRow, folds.count), progress: progress)
         for k in folds.indices { folds[k].metrics = e.foldMetrics[k] }

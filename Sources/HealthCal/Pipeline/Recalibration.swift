@@ -29,6 +29,9 @@ public enum Recalibration {
         /// The optimism bootstrap of the final model (`--validate`, refits on customer resamples);
         /// nil: `OptimismValidation.recalibrateDefault(rows:seed:)` with the bootstrap's seed.
         public var validation: BootstrapOptions? = nil
+        /// Fit, backtest and explain the flags where the data lives (`--in-database`, a
+        /// PostgreSQL source): only keys, sums, scores and the flagged rows reach the client.
+        public var inDatabase = false
 
         public init(specPath: String, dataPath: String, outDirectory: String, label: String? = nil, date: String? = nil,
                     champion: ChampionModel? = nil, ridge: Double? = nil, force: Bool = false, wait: Bool = false,
@@ -105,28 +108,46 @@ public enum Recalibration {
                                        force: options.force, wait: options.wait) { pid in
             say("waiting for " + (pid.map { "healthcal process \($0)" } ?? "another healthcal run") + " to finish writing \(options.outDirectory)")
         }
-        say("reading \(options.source)")
         let spec = try Spec.load(path: options.specPath)
-        let loaded = try PanelLoading.load(options.source, spec: spec)
+        let loaded: LoadedPanel, run: BacktestRun
+        var fitted: SegmentedFit? = nil
+        var pushed: (url: PostgresURL, relation: PostgresRelation, outcome: InDatabaseRecalibration.Outcome)? = nil
+        if options.inDatabase {
+            guard case .postgres(let url, let relation) = options.source else {
+                throw FitError.shape("--in-database needs a database source (postgresql://...) with a table or query")
+            }
+            if options.champion != nil {
+                throw FitError.shape("--champion and --scorecard score the panel's features on the client: not with --in-database yet")
+            }
+            say("backtest and final fit in the database: \(options.source)")
+            let outcome = try InDatabaseRecalibration.run(url: url, relation: relation, spec: spec, ridge: options.ridge,
+                                                          progress: { say("  " + $0) })
+            (loaded, run, fitted, pushed) = (outcome.backtest.keys, outcome.backtest.run, outcome.final, (url, relation, outcome))
+            try BacktestBootstrap.check(options.bootstrap, panel: loaded.panel, allowZero: true)
+        } else {
+            say("reading \(options.source)")
+            loaded = try PanelLoading.load(options.source, spec: spec)
+            let panel = loaded.panel
+            say("read \(panel.rowCount) rows, \(panel.customerIDs.count) customers, \(panel.periods.count) periods")
+            try BacktestBootstrap.check(options.bootstrap, panel: panel, allowZero: true)
+
+            say("backtest")
+            // The final weights are fitted as soon as the folds are, in their design memory (already
+            // faulted in, which is slow here), before the scores are evaluated. Started from the last
+            // fold's optimum (moved by the rows it did not have, when they follow its rows; else its
+            // weights): same optimum, fewer passes.
+            run = try Backtest.run(panel: panel, ridge: options.ridge, progress: { say("  " + $0) }) { storage, previous in
+                say("  fitting the final weights on all \(panel.rowCount) rows")
+                fitted = try SegmentedFit.run(panel: panel, ridge: options.ridge, warmStart: previous?.model.fit,
+                                              previous: previous, storage: storage)
+            }
+        }
         let panel = loaded.panel
         let label = options.label ?? panel.periods.last?.label ?? "snapshot"
-        say("read \(panel.rowCount) rows, \(panel.customerIDs.count) customers, \(panel.periods.count) periods")
-        try BacktestBootstrap.check(options.bootstrap, panel: panel, allowZero: true)
-        let validationOptions = options.validation
-            ?? OptimismValidation.recalibrateDefault(rows: panel.rowCount, seed: options.bootstrap.seed)
+        // The refits need the panel's features on the client: not with --in-database.
+        let validationOptions = options.inDatabase ? BootstrapOptions(count: 0)
+            : options.validation ?? OptimismValidation.recalibrateDefault(rows: panel.rowCount, seed: options.bootstrap.seed)
         try OptimismValidation.check(validationOptions, panel: panel)
-
-        say("backtest")
-        // The final weights are fitted as soon as the folds are, in their design memory (already
-        // faulted in, which is slow here), before the scores are evaluated. Started from the last
-        // fold's optimum (moved by the rows it did not have, when they follow its rows; else its
-        // weights): same optimum, fewer passes.
-        var fitted: SegmentedFit? = nil
-        let run = try Backtest.run(panel: panel, ridge: options.ridge, progress: { say("  " + $0) }) { storage, previous in
-            say("  fitting the final weights on all \(panel.rowCount) rows")
-            fitted = try SegmentedFit.run(panel: panel, ridge: options.ridge, warmStart: previous?.model.fit,
-                                          previous: previous, storage: storage)
-        }
         let comparison = try options.champion?.compare(with: run, panel: panel)
         let championScores = try options.champion?.scores(panel: panel, rows: run.rows)
         var draft = BacktestReport(run: run, champion: comparison)
@@ -140,7 +161,10 @@ public enum Recalibration {
         }
 
         say("drift")
-        let (driftReference, drift) = try driftFigures(panel: panel, segmented: segmented, run: run)
+        // The drift figures read every metric of every row: not pushed down yet.
+        let (driftReference, drift): (DriftReference?, DriftReport?) = pushed != nil ? (nil, nil)
+            : try driftFigures(panel: panel, segmented: segmented, run: run)
+        if pushed != nil { fitNotes.append("drift: not computed with --in-database yet (no drift reference in the weight file)") }
 
         say("bands and flags")
         // A database source was hashed as it streamed; a file is hashed here on the other core.
@@ -157,7 +181,9 @@ public enum Recalibration {
                                                         healthiest: healthiest, options: options.bootstrap)
         }
         let backtest = draft
-        if options.validation == nil && validationOptions.count == 0 {
+        if options.inDatabase, (options.validation?.count ?? 0) > 0 {
+            fitNotes.append("final model: optimism not estimated with --in-database (each refit would be a pushed-down fit)")
+        } else if !options.inDatabase && options.validation == nil && validationOptions.count == 0 {
             fitNotes.append("final model: optimism not estimated by default past \(OptimismValidation.defaultRowLimit) rows (each refit costs a final fit); --validate V runs V refits")
         }
         let validation = try OptimismValidation.run(panel: panel, final: segmented, ridge: options.ridge, options: validationOptions) { done, all in
@@ -169,7 +195,9 @@ public enum Recalibration {
         // Neither the weight file (with its exports) nor the report's ranking figures need the
         // flags: both are prepared on the other core while the flags are found.
         let m = run.pooledCalibrated
-        let weightFileExports = BackgroundValue { [dataPath = options.dataPath, source = options.source, streamed = loaded.inputSHA256] in
+        let weightFileExports = BackgroundValue { [dataPath = options.dataPath, source = options.source, streamed = loaded.inputSHA256,
+                                                   sds = pushed?.outcome.contributionSDs,
+                                                   segmentSDs = pushed?.outcome.segmentContributionSDs] in
             Swift.Result { () throws -> WeightFileExports in
                 // The final weights with the out-of-sample calibration folded in, the bands frozen
                 // from the backtest, the headline out-of-sample metrics.
@@ -179,7 +207,8 @@ public enum Recalibration {
                 if let slope = m.cox?.slope { headline["oos_calibration_slope"] = slope }
                 var file = try WeightFile.make(
                     panel: panel, segmented: segmented, calibration: run.finalCalibration, bands: scored.weightFileBands,
-                    inputSHA256: try streamed ?? inputSHA256(inputHash, path: dataPath), metrics: headline)
+                    inputSHA256: try streamed ?? inputSHA256(inputHash, path: dataPath), metrics: headline, contributionSDs: sds,
+                    segmentContributionSDs: segmentSDs)
                 file.metadata.source = source.recorded
                 file.drift = driftReference
                 return try WeightFileExports(file)
@@ -195,7 +224,13 @@ public enum Recalibration {
                 champion: championScores, fit: final.fit, calibration: run.finalCalibration, bands: nil, flags: nil, outputs: [])
             return (inputs, RankingCharts(inputs))
         }
-        var flags = FlagDetection.run(scored: scored, panel: panel, models: run.models, options: spec.flags)
+        var flags: FlagReport
+        if let pushed {
+            // Only the flagged rows' values are fetched, to explain them.
+            flags = try InDatabaseFlags.run(url: pushed.url, relation: pushed.relation, spec: spec, backtest: pushed.outcome.backtest, scored: scored)
+        } else {
+            flags = FlagDetection.run(scored: scored, panel: panel, models: run.models, options: spec.flags)
+        }
         flags.notes = run.notes + fitNotes + flags.notes
 
         let out = URL(fileURLWithPath: options.outDirectory)

@@ -52,31 +52,50 @@ public struct SegmentedFit: Sendable {
                 let w = panel.weights?[r] ?? 1
                 if panel.outcome[r] == 1 { churners += w } else { stayers += w }
             }
-            let counted = panel.hasWeights ? " (weighted)" : ""
-            if segmentRows.count < model.minSegmentRows {
-                fallbacks[name] = "\(segmentRows.count) training rows, fewer than min_segment_rows \(model.minSegmentRows)"
+            if let why = tooSmall(rows: segmentRows.count, churners: churners, stayers: stayers, weighted: panel.hasWeights, model: model) {
+                fallbacks[name] = why
                 continue
             }
-            if churners < minimumClassCount || stayers < minimumClassCount {
-                fallbacks[name] = "\(formatNumber(churners)) churners and \(formatNumber(stayers)) non-churners\(counted) in training; a segment model needs at least \(Int(minimumClassCount)) of each"
-                continue
-            }
-            do {
-                let fit = try SpecFit.run(panel: panel, rows: segmentRows, ridge: ridge)
-                if let bad = fit.fit.coefficients.firstIndex(where: { !$0.isFinite }) {
-                    fallbacks[name] = "its fit gave a non-finite weight for \"\(fit.fit.names[bad])\""
-                } else if !fit.fit.converged {
-                    fallbacks[name] = "its fit did not converge in \(fit.fit.iterations) iterations"
-                } else {
-                    segments[name] = fit
-                }
-            } catch let error as DataValidationError {
-                fallbacks[name] = "its fit failed on the segment's rows: " + error.problems.map(\.description).joined(separator: "; ")
-            } catch {
-                fallbacks[name] = "its fit failed on the segment's rows: \(error)"
+            switch fitted({ try SpecFit.run(panel: panel, rows: segmentRows, ridge: ridge) }) {
+            case .success(let fit): segments[name] = fit
+            case .failure(let why): fallbacks[name] = why.description
             }
         }
         return SegmentedFit(pooled: pooled, segments: segments, fallbacks: fallbacks)
+    }
+
+    /// Why a segment with these training rows and (weighted) class sums gets no model of its
+    /// own; nil when it may have one. One rule for the in-memory and the in-database fits.
+    static func tooSmall(rows: Int, churners: Double, stayers: Double, weighted: Bool, model: ModelOptions) -> String? {
+        if rows < model.minSegmentRows {
+            return "\(rows) training rows, fewer than min_segment_rows \(model.minSegmentRows)"
+        }
+        if churners < minimumClassCount || stayers < minimumClassCount {
+            return "\(formatNumber(churners)) churners and \(formatNumber(stayers)) non-churners\(weighted ? " (weighted)" : "") in training; a segment model needs at least \(Int(minimumClassCount)) of each"
+        }
+        return nil
+    }
+
+    /// Why a segment uses the pooled model.
+    struct Fallback: Error, CustomStringConvertible { var description: String }
+
+    /// A segment's own fit, or why it falls back to the pooled model (the fit failed, gave a
+    /// non-finite weight or did not converge).
+    static func fitted(_ fit: () throws -> SpecFit) -> Result<SpecFit, Fallback> {
+        do {
+            let fit = try fit()
+            if let bad = fit.fit.coefficients.firstIndex(where: { !$0.isFinite }) {
+                return .failure(Fallback(description: "its fit gave a non-finite weight for \"\(fit.fit.names[bad])\""))
+            }
+            if !fit.fit.converged {
+                return .failure(Fallback(description: "its fit did not converge in \(fit.fit.iterations) iterations"))
+            }
+            return .success(fit)
+        } catch let error as DataValidationError {
+            return .failure(Fallback(description: "its fit failed on the segment's rows: " + error.problems.map(\.description).joined(separator: "; ")))
+        } catch {
+            return .failure(Fallback(description: "its fit failed on the segment's rows: \(error)"))
+        }
     }
 
     /// The model that scores rows of `segment`: its own, else the pooled one.

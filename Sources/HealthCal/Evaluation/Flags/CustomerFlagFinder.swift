@@ -10,6 +10,8 @@ struct CustomerFlagFinder {
         var inStreak: [Int] = []
         /// Flagged rows that could not be explained (no model for the fold).
         var unexplained = 0
+        /// With `listing`: the panel rows the flags would explain, in the order asked.
+        var toExplain: [Int] = []
 
         /// The flags of the kind at `kind`, left empty here (so the caller holds the only reference).
         mutating func take(_ kind: Int) -> [CustomerFlag] {
@@ -23,6 +25,11 @@ struct CustomerFlagFinder {
     let panel: Panel
     let models: [BacktestRun.FoldModel]
     let options: FlagOptions
+    /// Where the flagged rows' raw values are, when `panel` holds no feature columns (the
+    /// pushed-down backtest's key panel).
+    var features: FlaggedRowFeatures? = nil
+    /// Only list the rows the flags would explain (`Found.toExplain`), explaining none.
+    var listing = false
     private(set) var found = Found()
     private var cache: [Int: ExplainedRow] = [:]
     /// One explainer per fold and segment model, built on first use.
@@ -101,6 +108,16 @@ struct CustomerFlagFinder {
             return nil
         }
         let r = scored.row[i]
+        if listing {
+            found.toExplain.append(r)
+            return nil
+        }
+        // The row's raw values: in the panel, or in the small panel of the flagged rows.
+        let source = features?.panel ?? panel
+        guard let sourceRow = features.map({ $0.rowOf[r] }) ?? r else {
+            found.unexplained += 1
+            return nil
+        }
         let key = f * (panel.segmentNames.count + 1) + (panel.segmentCodes.isEmpty ? 0 : Int(panel.segmentCodes[r]) + 1)
         let explainer: RowExplainer
         if let known = explainers[key] {
@@ -108,10 +125,10 @@ struct CustomerFlagFinder {
         } else {
             // The row's own segment model when the fold had one, else the pooled model.
             let model = models[f].model(forSegment: panel.segment(ofRow: r))
-            explainer = RowExplainer(panel: panel, encoding: model.encoding, coefficients: model.fit.coefficients)
+            explainer = RowExplainer(panel: source, encoding: model.encoding, coefficients: model.fit.coefficients)
             explainers[key] = explainer
         }
-        guard let e = explainer.explain(row: r) else {
+        guard let e = explainer.explain(row: sourceRow) else {
             found.unexplained += 1
             return nil
         }

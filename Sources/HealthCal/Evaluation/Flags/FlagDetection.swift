@@ -29,20 +29,39 @@ public enum FlagDetection {
     ///
     /// Customers are independent, so runs of them are flagged on every core and the runs' flags
     /// joined in customer order: the flags come out as one pass over the customers gives them.
+    ///
+    /// `features`, when given, holds the raw values of the rows the flags explain (the panel
+    /// then needs no feature columns: the pushed-down backtest's key panel; see `rowsToExplain`).
     public static func run(scored: ScoredPanel, panel: Panel, models: [BacktestRun.FoldModel],
-                           options: FlagOptions) -> FlagReport {
-        // A run of about a thousand customers or more is worth a worker; 8 runs keep 2 cores
-        // evenly busy while other work shares them.
-        run(scored: scored, panel: panel, models: models, options: options,
-            runs: max(1, min((scored.customerStarts.count - 1) / 1_000, 8)))
+                           options: FlagOptions, features: FlaggedRowFeatures? = nil) -> FlagReport {
+        run(scored: scored, panel: panel, models: models, options: options, runs: runs(scored), features: features)
     }
+
+    /// The panel rows whose contributions `run` would compute (each flag's explained row),
+    /// without computing any: what the pushed-down flags fetch the raw values of.
+    public static func rowsToExplain(scored: ScoredPanel, panel: Panel, models: [BacktestRun.FoldModel],
+                                     options: FlagOptions) -> [Int] {
+        let customers = scored.customerStarts.count - 1, runs = runs(scored)
+        let found = concurrentMap(runs) { k in
+            var finder = CustomerFlagFinder(scored: scored, panel: panel, models: models, options: options)
+            finder.listing = true
+            for c in (k * customers / runs)..<((k + 1) * customers / runs) { finder.flagCustomer(c) }
+            return finder.found.toExplain
+        }
+        return Array(Set(found.joined())).sorted()
+    }
+
+    /// A run of about a thousand customers or more is worth a worker; 8 runs keep 2 cores
+    /// evenly busy while other work shares them.
+    static func runs(_ scored: ScoredPanel) -> Int { max(1, min((scored.customerStarts.count - 1) / 1_000, 8)) }
 
     /// `run` with the customers split into `runs` runs (tests pick the number).
     static func run(scored: ScoredPanel, panel: Panel, models: [BacktestRun.FoldModel],
-                    options: FlagOptions, runs: Int) -> FlagReport {
+                    options: FlagOptions, runs: Int, features: FlaggedRowFeatures? = nil) -> FlagReport {
         let customers = scored.customerStarts.count - 1
         var found = concurrentMap(runs) { k in
             var finder = CustomerFlagFinder(scored: scored, panel: panel, models: models, options: options)
+            finder.features = features
             for c in (k * customers / runs)..<((k + 1) * customers / runs) { finder.flagCustomer(c) }
             return finder.found
         }
