@@ -101,6 +101,27 @@ import TestSupport
         }
     }
 
+    @Test func diffNamesTheMovedCuts() throws {
+        var three = try Self.sampleSpec(binned: ["nps", "seats"])
+        for i in three.features.indices where three.features[i].transform == .bins { three.features[i].maxBins = 3 }
+        let (a, _) = try Self.sampleFile(three)
+        let (b, _) = try Self.sampleFile(Self.sampleSpec(binned: ["nps", "exec_meetings"]))
+        let diff = WeightFileDiff(old: a, new: b)
+        let changes = try #require(diff.cutChanges)
+        #expect(changes.map(\.feature) == ["nps", "seats", "exec_meetings"])
+        #expect(changes[0].old == a.encoding.features.first { $0.name == "nps" }?.cuts)
+        #expect(changes[0].new == b.encoding.features.first { $0.name == "nps" }?.cuts)
+        #expect(changes[0].old != changes[0].new)
+        #expect(changes[1].new == nil && changes[2].old == nil)
+        #expect(diff.table().contains("Bin cut points (value x is in [lower, upper))\n  nps: ["))
+        // Files without bins: no cut section, no JSON key.
+        let (plain, _) = try ExportFixture().weightFile()
+        let same = WeightFileDiff(old: plain, new: plain)
+        #expect(same.cutChanges == nil)
+        #expect(!String(decoding: try JSONEncoder().encode(same), as: UTF8.self).contains("cut_changes"))
+        #expect(!same.table().contains("Bin cut points"))
+    }
+
     // MARK: bad inputs
 
     @Test func binOptionsAreValidated() throws {
