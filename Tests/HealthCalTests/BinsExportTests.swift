@@ -101,6 +101,21 @@ import TestSupport
         }
     }
 
+    /// A binned weight file validates against docs/weight-file.schema.json; a misspelled
+    /// direction does not.
+    @Test func theJSONSchemaCoversBinnedFiles() throws {
+        let (file, _) = try Self.sampleFile(Self.sampleSpec())
+        let schemaTests = WeightFileSchemaTests()
+        let schema = try schemaTests.schema(), validator = MiniSchemaValidator(root: schema)
+        let json = try JSONSerialization.jsonObject(with: file.data())
+        #expect(validator.validate(json, schema) == [])
+        var text = String(decoding: try file.data(), as: UTF8.self)
+        #expect(text.contains("\"monotone\" : \"decreasing\"") || text.contains("\"monotone\" : \"increasing\""))
+        text = text.replacingOccurrences(of: "\"monotone\" : \"decreasing\"", with: "\"monotone\" : \"downwards\"")
+            .replacingOccurrences(of: "\"monotone\" : \"increasing\"", with: "\"monotone\" : \"downwards\"")
+        #expect(!validator.validate(try JSONSerialization.jsonObject(with: Data(text.utf8)), schema).isEmpty)
+    }
+
     @Test func diffNamesTheMovedCuts() throws {
         var three = try Self.sampleSpec(binned: ["nps", "seats"])
         for i in three.features.indices where three.features[i].transform == .bins { three.features[i].maxBins = 3 }
