@@ -73,7 +73,7 @@ import TestSupport
 
     @Test func aLinearNumericMetricIsRefusedByName() throws {
         let (file, _) = try Self.sampleFile(Self.sampleSpec(binned: ["nps"]))
-        #expect(throws: ExportError.unsupported(format: "scorecard", reason: "metric \"logins_30d\" is linear (one weight per unit), so it has no thresholds; give it transform: bins in the spec and refit, or export the per-unit scorecard from a weight file without binned metrics")) {
+        #expect(throws: ExportError.unsupported(format: "scorecard", reason: "metric \"logins_30d\" is not binned (transform: log1p), so it has no thresholds; give it transform: bins in the spec and refit, or export the per-unit scorecard from a weight file without binned metrics")) {
             try ScorecardExport.csv(file)
         }
     }

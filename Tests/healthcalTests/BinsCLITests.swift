@@ -71,7 +71,7 @@ struct BinsCLITests {
         let card = d.appendingPathComponent("card.csv")
         let r = try CLI.run(["export", "--weights", weights.path, "--to", "scorecard", "--out", card.path])
         #expect(r.status != 0)
-        #expect(r.stderr.contains("metric \"logins_30d\" is linear (one weight per unit), so it has no thresholds; give it transform: bins"), "\(r.stderr)")
+        #expect(r.stderr.contains("metric \"logins_30d\" is not binned (transform: log1p), so it has no thresholds; give it transform: bins"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: card.path))
     }
 }

@@ -17,8 +17,9 @@ import Foundation
 /// is within (n_features + 1) · 0.005 points of the exact points, that is within
 /// (n_features + 1) · 0.005 / factor in log-odds (the base row states both figures).
 ///
-/// A linear numeric metric has no ranges: such a weight file is refused with the metric named
-/// (use `transform: bins`, or export the per-unit scorecard from a fit without bins).
+/// A numeric metric that is not binned (linear, log1p, or any other shape) has no ranges: such a
+/// weight file is refused with the metric and its transform named (use `transform: bins`, or
+/// export the per-unit scorecard from a fit without bins).
 extension ScorecardExport {
     public static let thresholdHeader = ["metric", "group", "item", "lower", "upper", "points"]
 
@@ -41,7 +42,7 @@ extension ScorecardExport {
             switch f.type {
             case .numeric:
                 guard let cuts = f.cuts else {
-                    throw .unsupported(format: "scorecard", reason: "metric \"\(f.name.shownInMessage)\" is linear (one weight per unit), so it has no thresholds; give it transform: bins in the spec and refit, or export the per-unit scorecard from a weight file without binned metrics")
+                    throw .unsupported(format: "scorecard", reason: "metric \"\(f.name.shownInMessage)\" is not binned (transform: \((f.transform ?? .none).rawValue)), so it has no thresholds; give it transform: bins in the spec and refit, or export the per-unit scorecard from a weight file without binned metrics")
                 }
                 for k in 0...cuts.count {
                     rows.append([metric, group, .text(k == 0 ? "range (reference)" : "range"),
