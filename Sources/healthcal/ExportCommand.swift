@@ -27,7 +27,11 @@ struct ExportCommand: ParsableCommand {
         scorecard: credit-style points: --pdo points double the odds of staying,
              --base-points at odds --base-odds:1; points per unit of each metric, per
              level, when missing, and each metric's share of the sum of contribution
-             variances on the training rows.
+             variances on the training rows. A weight file with binned metrics
+             (transform: bins) gets a threshold scorecard instead: one row per metric
+             and range (lower <= value < upper), level or value, with its points
+             (rounded to 0.01; the bound on the total is in the first row); a linear
+             metric is then refused (docs/monotone-bins.md).
         """
     )
 

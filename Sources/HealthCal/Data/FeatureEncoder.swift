@@ -102,6 +102,9 @@ public enum FeatureEncoder {
                                      columnName: fs.name, value: value, message: message))
         }
         let isNumeric = fs.type == .numeric
+        if isNumeric, fs.transform == .bins {
+            return fitBins(fs, values: values, rows: rows, raw: raw, panel: panel, problems: &problems)
+        }
         let transform = isNumeric ? fs.effectiveTransform : .none
         let impute = fs.effectiveImpute
         // One pass over the training rows: transform, fixed clip, and sum the present values.

@@ -5,7 +5,7 @@
 /// Use the `effective...` accessors for the values the encoder applies.
 public struct FeatureSpec: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable, CaseIterable { case numeric, categorical, boolean }
-    public enum Transform: String, Sendable, Codable, CaseIterable { case none, log1p }
+    public enum Transform: String, Sendable, Codable, CaseIterable { case none, log1p, bins }
     /// What a missing cell becomes. `mode` (the most frequent of 0/1) is the boolean default.
     public enum Impute: String, Sendable, Codable, CaseIterable { case median, mean, zero, constant, error, mode }
     public enum Unseen: String, Sendable, Codable, CaseIterable { case reference, error }
@@ -56,6 +56,12 @@ public struct FeatureSpec: Sendable, Equatable, Codable {
     public var reference: String?
     public var minCount: Int?
     public var unseen: Unseen?
+    /// `transform: bins` (MonotoneBins): at most this many bins of present values.
+    public var maxBins: Int?
+    /// `transform: bins`: the direction the churn rate must follow across the bins.
+    public var monotone: MonotoneBins.Direction?
+    /// `transform: bins`: the smallest share of the present training rows a bin may hold.
+    public var minBinShare: Double?
 
     /// Levels seen fewer times than this in training pool into "(other)" unless `min_count` says otherwise.
     public static let defaultMinCount = 20
@@ -80,9 +86,20 @@ public struct FeatureSpec: Sendable, Equatable, Codable {
         self.unseen = unseen
     }
 
+    /// A numeric feature under `transform: bins`.
+    public static func bins(_ name: String, maxBins: Int? = nil, monotone: MonotoneBins.Direction? = nil,
+                            minBinShare: Double? = nil, impute: Impute? = nil, group: String? = nil) -> FeatureSpec {
+        var f = FeatureSpec(name: name, type: .numeric, group: group, transform: .bins, impute: impute)
+        f.maxBins = maxBins
+        f.monotone = monotone
+        f.minBinShare = minBinShare
+        return f
+    }
+
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, type, group, transform, clip, winsorize, impute, imputeValue = "impute_value",
              missingIndicator = "missing_indicator", standardize, reference, minCount = "min_count", unseen
+        case maxBins = "max_bins", monotone, minBinShare = "min_bin_share"
     }
 
     /// The keys that make sense for each type; others are rejected by validation.
@@ -90,7 +107,8 @@ public struct FeatureSpec: Sendable, Equatable, Codable {
         let common: Set<String> = ["name", "type", "group"]
         switch kind {
         case .numeric:
-            return common.union(["transform", "clip", "winsorize", "impute", "impute_value", "missing_indicator", "standardize"])
+            return common.union(["transform", "clip", "winsorize", "impute", "impute_value", "missing_indicator", "standardize",
+                                 "max_bins", "monotone", "min_bin_share"])
         case .categorical:
             return common.union(["reference", "min_count", "unseen"])
         case .boolean:
@@ -102,7 +120,11 @@ public struct FeatureSpec: Sendable, Equatable, Codable {
     public var effectiveImpute: Impute { impute ?? (type == .boolean ? .mode : .median) }
     public var effectiveMissingIndicator: MissingIndicator { missingIndicator ?? .auto }
     /// Numeric features standardize by default; booleans stay 0/1.
-    public var effectiveStandardize: Bool { type == .numeric && (standardize ?? true) }
+    /// Binned features are indicator columns and are never standardized.
+    public var effectiveStandardize: Bool { type == .numeric && transform != .bins && (standardize ?? true) }
+    public var effectiveMaxBins: Int { maxBins ?? MonotoneBins.defaultMaxBins }
+    public var effectiveMonotone: MonotoneBins.Direction { monotone ?? .auto }
+    public var effectiveMinBinShare: Double { minBinShare ?? MonotoneBins.defaultMinShare }
     public var effectiveMinCount: Int { minCount ?? Self.defaultMinCount }
     public var effectiveUnseen: Unseen { unseen ?? .reference }
 }

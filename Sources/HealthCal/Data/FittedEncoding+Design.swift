@@ -150,6 +150,18 @@ extension FittedEncoding {
                     }
                     var sums: FittedFeature.ColumnSums? = nil
                     switch raw.values {
+                    case let .numeric(values) where f.cuts != nil:
+                        columns.initialize(repeating: 0)
+                        var ones = [Int](repeating: 0, count: 2 * f.width)
+                        outcome.withUnsafeBufferPointer { op in
+                            f.fillBins(values, rows: rows, report: report) { i, offset in
+                                columns[offset * n + i] = 1
+                                if hasOutcome { ones[2 * offset + (op[outcomeStart + i] == 1 ? 1 : 0)] += 1 }
+                            }
+                        }
+                        if hasOutcome {
+                            for offset in 0..<f.width { jobs.ranges[j + offset] = indicatorRange(ones[2 * offset], ones[2 * offset + 1]) }
+                        }
                     case let .numeric(values):
                         let indicator = f.missingIndicator == true && f.width >= 2
                         sums = f.fillNumeric(values, rows: rows, firstRow: firstRow, value: column(j),
@@ -226,6 +238,11 @@ extension FittedEncoding {
         for f in features {
             guard let raw = panel.features.first(where: { $0.name == f.name }) else { return nil }
             switch (raw.values, f.type) {
+            case let (.numeric(values), .numeric) where f.cuts != nil:
+                var counts = [Int](repeating: 0, count: f.width)
+                f.fillBins(values, rows: rows, report: { _, _ in failed = true }) { _, offset in counts[offset] += 1 }
+                if failed { return nil }
+                means.append(contentsOf: counts.map { Double($0) / n })
             case let (.numeric(values), .numeric), let (.numeric(values), .boolean):
                 var missing = 0
                 scratch.withUnsafeMutableBufferPointer { value in

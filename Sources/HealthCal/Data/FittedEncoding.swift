@@ -36,10 +36,17 @@ public struct FittedFeature: Sendable, Equatable, Codable {
     public var hasMissingLevel: Bool?
     public var unseen: FeatureSpec.Unseen?
 
+    // transform: bins (FittedFeature+Bins.swift); absent for every other feature
+    /// The cut points, ascending: bin k is [cuts[k-1], cuts[k]).
+    public var cuts: [Double]?
+    /// The direction the training churn rates follow across the bins.
+    public var monotone: MonotoneBins.Direction?
+
     enum CodingKeys: String, CodingKey {
         case name, type, group, columns, transform, lower, upper, impute, imputeValue = "impute_value",
              missingIndicator = "missing_indicator", center, scale, levels, reference, pooled,
              hasOther = "has_other", hasMissingLevel = "has_missing_level", unseen
+        case cuts, monotone
     }
 
     /// How many design columns the feature fills.
@@ -100,6 +107,11 @@ public struct FittedEncoding: Sendable, Equatable, Codable {
                 if x.isInfinite {
                     throw EncodingProblem(feature: f.name, value: raw.shown,
                                           message: f.type == .boolean ? "expected 0/1, true/false or yes/no" : "expected a number")
+                }
+                if f.cuts != nil {
+                    if let k = try f.binColumn(x), k < f.width { out[j + k] = 1 }
+                    j += f.width
+                    continue
                 }
                 let cell = try f.encodeNumber(x)
                 out[j] = cell.value

@@ -149,6 +149,7 @@ indirect enum SpecSchema: Sendable {
             ("missing_indicator", .oneOf(["auto", "true", "false"])), ("standardize", .value),
             ("reference", .value), ("min_count", .value),
             ("unseen", .oneOf(FeatureSpec.Unseen.allCases.map(\.rawValue))),
+            ("max_bins", .value), ("monotone", .oneOf(MonotoneBins.Direction.allCases.map(\.rawValue))), ("min_bin_share", .value),
         ]))),
         ("model", .map("model", keys(ModelOptions.CodingKeys.self).map {
             ($0, $0 == "covariance" ? .oneOf(CovarianceType.allCases.map(\.rawValue)) : .value)

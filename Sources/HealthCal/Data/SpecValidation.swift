@@ -112,6 +112,7 @@ extension Spec {
         }
         if let v = f.imputeValue, !v.isFinite { add("\(at).impute_value", "\(at).impute_value must be a finite number") }
         if let m = f.minCount, m < 1 { add("\(at).min_count", "\(at).min_count must be at least 1") }
+        validateBins(f, at: at, add: add)
     }
 
     private func givenKeys(_ f: FeatureSpec) -> [String] {
@@ -126,6 +127,9 @@ extension Spec {
         if f.reference != nil { keys.append("reference") }
         if f.minCount != nil { keys.append("min_count") }
         if f.unseen != nil { keys.append("unseen") }
+        if f.maxBins != nil { keys.append("max_bins") }
+        if f.monotone != nil { keys.append("monotone") }
+        if f.minBinShare != nil { keys.append("min_bin_share") }
         return keys
     }
 

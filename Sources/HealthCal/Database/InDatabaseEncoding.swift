@@ -78,6 +78,10 @@ enum InDatabaseEncoding {
             }
             if let l = f.lower, !l.isFinite { f.lower = nil }
             if let u = f.upper, !u.isFinite { f.upper = nil }
+            if fs.type == .numeric, fs.transform == .bins {
+                guard let binned = try fitBins(fs, f, present: present, rows: rows, conn, problems: &problems) else { continue }
+                f = binned
+            }
             if fs.effectiveImpute == .median {
                 let (l, u) = (f.lower ?? -.infinity, f.upper ?? .infinity)
                 f.imputeValue = try OrderStatistics.median(count: present) { k in min(max(try orderStatistic(k), l), u) }

@@ -158,6 +158,7 @@ public enum PMMLExport {
         let one = constant(1), zero = constant(0)
         switch f.type {
         case .numeric, .boolean:
+            if let cuts = f.cuts { return binExpressions(f, cuts: cuts) }
             var t = ref
             if f.type == .boolean {
                 // Any spelling the panel accepts: 0/1, true/false, yes/no in any case; anything

@@ -14,6 +14,7 @@ public enum SQLEncoding {
         let c = identifier(f.name)
         switch f.type {
         case .numeric, .boolean:
+            if let cuts = f.cuts { return binColumns(f, cuts: cuts) }
             var v = "(CASE WHEN \(c) IS NULL THEN \(f.imputeValue.map(number) ?? "NULL") ELSE \(presentValue(f)) END)"
             if let center = f.center, let scale = f.scale { v = "((\(v) - \(number(center))) / \(number(scale)))" }
             var out = [v]

@@ -45,6 +45,7 @@ public enum ScorecardExport {
         if case .isotonic = file.calibration {
             throw .unsupported(format: "scorecard", reason: "isotonic calibration is not linear in the log-odds, so it has no points scale; use platt, intercept or none")
         }
+        if file.encoding.features.contains(where: { $0.cuts != nil }) { return try thresholdCSV(file, scale: scale) }
         let m = file.model, enc = file.encoding
         let factor = scale.factor
         let sds = m.contributionSDs ?? [:]

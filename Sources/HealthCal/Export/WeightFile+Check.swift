@@ -60,6 +60,11 @@ extension WeightFile {
             guard seen.insert(f.name).inserted else { throw bad("\(fkey).name", "\"\(f.name.shownInMessage)\" is listed twice") }
             switch f.type {
             case .numeric, .boolean:
+                if f.transform == .bins, f.cuts == nil { throw bad("\(fkey).cuts", "is missing; \"transform\": \"bins\" needs its cut points") }
+                if let cuts = f.cuts {
+                    try checkBins(f, cuts: cuts, key: fkey, bad)
+                    continue
+                }
                 let width = 1 + (f.missingIndicator == true ? 1 : 0)
                 guard f.columns.count == width else {
                     throw bad("\(fkey).columns", "\(f.columns.count) columns; a \(f.type.rawValue) feature\(f.missingIndicator == true ? " with a missing indicator" : "") has \(width)")

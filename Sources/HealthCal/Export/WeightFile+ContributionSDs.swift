@@ -61,7 +61,7 @@ extension WeightFile {
             switch (raw.values, f.type) {
             case let (.numeric(values), .numeric), let (.numeric(values), .boolean):
                 let hasIndicator = f.missingIndicator == true && f.width >= 2
-                guard f.width == (hasIndicator ? 2 : 1) else { return nil }
+                guard f.cuts == nil, f.width == (hasIndicator ? 2 : 1) else { return nil }   // bins: the design path
                 value.withUnsafeMutableBufferPointer { v in
                     indicator.withUnsafeMutableBufferPointer { m in
                         _ = f.fillNumeric(values, rows: rows, firstRow: firstRow, value: v, indicator: hasIndicator ? m : nil) { _, _ in

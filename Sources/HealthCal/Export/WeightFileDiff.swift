@@ -42,12 +42,15 @@ public struct WeightFileDiff: Sendable, Equatable, Codable {
     public var newRows: Int
     public var oldTrainingPeriods: [String]
     public var newTrainingPeriods: [String]
+    /// Binned features whose cut points differ (WeightFileDiff+Bins.swift); nil without bins.
+    public var cutChanges: [CutChange]?
 
     enum CodingKeys: String, CodingKey {
         case intercept, weights, addedFeatures = "added_features", removedFeatures = "removed_features", thresholds,
              oldCalibration = "old_calibration", newCalibration = "new_calibration", metrics,
              oldRows = "old_rows", newRows = "new_rows", oldTrainingPeriods = "old_training_periods",
              newTrainingPeriods = "new_training_periods"
+        case cutChanges = "cut_changes"
     }
 
     public init(old: WeightFile, new: WeightFile) {
@@ -100,6 +103,7 @@ public struct WeightFileDiff: Sendable, Equatable, Codable {
         newRows = new.metadata.rows
         oldTrainingPeriods = old.metadata.trainingPeriods
         newTrainingPeriods = new.metadata.trainingPeriods
+        cutChanges = Self.cutChanges(old: old, new: new)
     }
 
     /// A plain-text report for people.
@@ -124,6 +128,7 @@ public struct WeightFileDiff: Sendable, Equatable, Codable {
         } else {
             out += "\nBand thresholds: unchanged\n"
         }
+        out += cutsTable()
         if !metrics.isEmpty {
             out += "\nMetrics\n"
             for m in metrics { out += "  \(m.name.debugEscaped): \(num(m.old)) -> \(num(m.new)) (\(signed(m.change)))\n" }

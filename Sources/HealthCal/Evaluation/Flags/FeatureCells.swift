@@ -56,6 +56,7 @@ enum FeatureCells {
     static func make(_ f: FittedFeature, column: Column?) -> FeatureCells? {
         switch (f.type, column) {
         case let (.numeric, .numeric(values)?), let (.boolean, .numeric(values)?):
+            if f.cuts != nil { return nil }   // bins: `encode` handles them
             let indicator = f.missingIndicator == true
             guard f.width == (indicator ? 2 : 1) else { return nil }
             return .number(values: values, NumberEncoding(
