@@ -1,0 +1,147 @@
+import Foundation
+
+/// Restricted (natural) cubic splines as Harrell's `rms::rcs` / `Hmisc::rcspline.eval` build
+/// them: knot placement from the training values, and the basis (docs/encodings.md).
+///
+/// With knots t₁ < … < t_k the feature fills k − 1 design columns: the value x itself, then
+/// k − 2 nonlinear columns
+///
+///     b_j(x) = [ (x − t_j)₊³ + ((t_{k−1} − t_j)(x − t_k)₊³ − (t_k − t_j)(x − t_{k−1})₊³) / (t_k − t_{k−1}) ] / (t_k − t₁)²
+///
+/// for j = 1 … k − 2 (rcspline.eval's `norm = 2`: dividing by (t_k − t₁)² keeps the columns in
+/// the units of x). Each b_j is linear beyond t_k and zero below t₁, so the fitted curve is
+/// linear beyond the outer knots.
+public enum SplineBasis {
+    /// The nonlinear columns b_1(x) … b_{k−2}(x) of `x` (already transformed, clipped, imputed).
+    @inline(__always)
+    public static func nonlinear(_ x: Double, knots t: [Double], into out: (Int, Double) -> Void) {
+        let k = t.count
+        guard k >= 3 else { return }
+        let last = t[k - 1], penultimate = t[k - 2]
+        let norm = (last - t[0]) * (last - t[0])
+        let tailLast = cube(x - last), tailPenultimate = cube(x - penultimate)
+        for j in 0..<(k - 2) {
+            let tail = ((penultimate - t[j]) * tailLast - (last - t[j]) * tailPenultimate) / (last - penultimate)
+            out(j, (cube(x - t[j]) + tail) / norm)
+        }
+    }
+
+    /// The nonlinear columns as an array (the scalar scorer's and the report's path).
+    public static func nonlinear(_ x: Double, knots: [Double]) -> [Double] {
+        var out = [Double](repeating: 0, count: max(knots.count - 2, 0))
+        nonlinear(x, knots: knots) { out[$0] = $1 }
+        return out
+    }
+
+    /// (d)₊³.
+    @inline(__always)
+    static func cube(_ d: Double) -> Double { d > 0 ? d * d * d : 0 }
+
+    /// The design column names of a spline feature after its value (and missing-indicator)
+    /// columns: "name (spline 1)" … "name (spline k−2)".
+    public static func columnNames(_ name: String, knots: Int) -> [String] {
+        (0..<max(knots - 2, 0)).map { "\(name) (spline \($0 + 1))" }
+    }
+}
+
+/// Why knots cannot be placed on a feature's training values.
+public struct KnotProblem: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+/// Harrell's default knot placement (`Hmisc::rcspline.eval` with `nk` knots, `fractied = 0.05`),
+/// step for step, so the knots equal `attr(rcspline.eval(x, nk = k), "knots")`:
+/// - quantiles 0.10, 0.5, 0.90 (k = 3); 0.05 … 0.95 evenly (k = 4, 5, 6); 0.025 … 0.975 (k = 7),
+///   of the present values, R's type-7 quantile;
+/// - with k + 2 or fewer distinct values, the distinct values without the smallest and largest;
+/// - when no interior value holds 5% of the rows but the smallest (or largest) does, the next
+///   distinct value is the outer knot and the remaining knots are placed on the values beyond it;
+/// - with fewer than 100 values, the outer knots move to the 5th smallest and 5th largest values.
+public enum SplineKnots {
+    /// `values` are the present training values, sorted ascending (NaN-free).
+    public static func harrell(sorted values: [Double], count nk: Int) throws(KnotProblem) -> [Double] {
+        let n = values.count
+        guard n >= 6 else { throw KnotProblem(message: "a spline needs at least 6 present training values to place its knots; found \(n)") }
+        var unique: [Double] = [], frequency: [Int] = []
+        for v in values {
+            if let last = unique.last, last == v { frequency[frequency.count - 1] += 1 } else { unique.append(v); frequency.append(1) }
+        }
+        let nxu = unique.count
+        guard nxu >= nk else {
+            throw KnotProblem(message: "\(nk) knots asked for, but the training rows hold only \(nxu) distinct value\(nxu == 1 ? "" : "s"); use knots: \(max(3, min(nxu, 7))) or fewer, or another transform")
+        }
+        var knots: [Double]
+        if nxu - 2 <= nk {
+            knots = Array(unique[1..<(nxu - 1)])
+        } else {
+            var outer = nk > 3 ? 0.05 : 0.1
+            if nk > 6 { outer = 0.025 }
+            var xx = values[...]
+            var nke = nk
+            var first: Double? = nil, last: Double? = nil
+            let fractied = 0.05
+            let share = frequency.map { Double($0) / Double(n) }
+            if share[1..<(nxu - 1)].max() ?? 0 < fractied {
+                if share[0] >= fractied {
+                    let knot = unique[1]
+                    first = knot
+                    xx = xx.drop { $0 <= knot }
+                    nke -= 1
+                }
+                if share[nxu - 1] >= fractied, let top = xx.last, let knot = xx.last(where: { $0 < top }) {
+                    last = knot
+                    xx = xx.prefix { $0 < knot }
+                    nke -= 1
+                }
+            }
+            let sorted = Array(xx)
+            guard !sorted.isEmpty else { throw KnotProblem(message: "no training values are left between the outer knots") }
+            if nke == 1 {
+                knots = [rQuantile(sorted: sorted, 0.5)]
+            } else {
+                let p = nke == 2 ? rSeq(0.5, 1 - outer, count: nke) : rSeq(outer, 1 - outer, count: nke)
+                knots = p.map { rQuantile(sorted: sorted, $0) }
+                if Set(knots).count < min(nke, 3) {
+                    knots = rSeq(outer, 1 - outer, count: 2 * nke).map { rQuantile(sorted: sorted, $0) }
+                    if first != nil, Set(knots).count < 3 {
+                        let mid = first.flatMap { f in last.map { (f + $0) / 2 } } ?? rQuantile(sorted: sorted, 0.5)
+                        knots = [first ?? mid, mid, last ?? rQuantile(sorted: sorted, 1 - outer)].sorted()
+                    }
+                }
+                if sorted.count < 100 {
+                    if first == nil, sorted.count > 4 { knots[0] = sorted[4] }
+                    if last == nil, sorted.count > 4 { knots[knots.count - 1] = sorted[sorted.count - 5] }
+                }
+            }
+            knots = (first.map { [$0] } ?? []) + knots + (last.map { [$0] } ?? [])
+        }
+        var distinct: [Double] = []
+        for t in knots.sorted() where distinct.last != t { distinct.append(t) }
+        guard distinct.count >= 3 else {
+            throw KnotProblem(message: "only \(distinct.count) distinct knot\(distinct.count == 1 ? "" : "s") could be placed on \(nxu) distinct training values; a spline needs 3")
+        }
+        return distinct
+    }
+
+    /// R's `quantile(x, q, type = 7)` of sorted values, with R's arithmetic.
+    static func rQuantile(sorted x: [Double], _ q: Double) -> Double {
+        let n = x.count
+        let index = 1 + Double(max(n - 1, 0)) * q
+        let lo = Int(index.rounded(.down)), hi = Int(index.rounded(.up))
+        let a = x[min(max(lo, 1), n) - 1], b = x[min(max(hi, 1), n) - 1]
+        guard index > Double(lo), b != a else { return a }
+        let h = index - Double(lo)
+        return (1 - h) * a + h * b
+    }
+
+    /// R's `seq(from, to, length.out = count)`.
+    static func rSeq(_ from: Double, _ to: Double, count: Int) -> [Double] {
+        guard count > 2 else { return Array([from, to].prefix(count)) }
+        let by: Double = (to - from) / Double(count - 1)
+        var out: [Double] = [from]
+        for i in 1..<(count - 1) { out.append(from + Double(i) * by) }
+        out.append(to)
+        return out
+    }
+}
