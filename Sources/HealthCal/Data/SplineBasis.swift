@@ -9,8 +9,14 @@ import Foundation
 ///     b_j(x) = [ (x − t_j)₊³ + ((t_{k−1} − t_j)(x − t_k)₊³ − (t_k − t_j)(x − t_{k−1})₊³) / (t_k − t_{k−1}) ] / (t_k − t₁)²
 ///
 /// for j = 1 … k − 2 (rcspline.eval's `norm = 2`: dividing by (t_k − t₁)² keeps the columns in
-/// the units of x). Each b_j is linear beyond t_k and zero below t₁, so the fitted curve is
-/// linear beyond the outer knots.
+/// the units of x). Each b_j is zero below t_j and linear beyond t_k, where its cubic and
+/// quadratic terms cancel; there it is evaluated in the equal closed form
+///
+///     b_j(x) = (t_k − t_j)(t_{k−1} − t_j)(3x − t_j − t_{k−1} − t_k) / (t_k − t₁)²   (x ≥ t_k)
+///
+/// because the cubes of a value far beyond the knots (x = 1e9) cancel catastrophically. Below
+/// t_k the (x − t_k)₊ term is zero, so the first form has two cubes. The SQL and PMML exports
+/// write the same two pieces.
 public enum SplineBasis {
     /// The nonlinear columns b_1(x) … b_{k−2}(x) of `x` (already transformed, clipped, imputed).
     @inline(__always)
@@ -19,10 +25,13 @@ public enum SplineBasis {
         guard k >= 3 else { return }
         let last = t[k - 1], penultimate = t[k - 2]
         let norm = (last - t[0]) * (last - t[0])
-        let tailLast = cube(x - last), tailPenultimate = cube(x - penultimate)
+        if x >= last {
+            for j in 0..<(k - 2) { out(j, (last - t[j]) * (penultimate - t[j]) * (3 * x - t[j] - penultimate - last) / norm) }
+            return
+        }
+        let tailPenultimate = cube(x - penultimate)
         for j in 0..<(k - 2) {
-            let tail = ((penultimate - t[j]) * tailLast - (last - t[j]) * tailPenultimate) / (last - penultimate)
-            out(j, (cube(x - t[j]) + tail) / norm)
+            out(j, (cube(x - t[j]) - (last - t[j]) * tailPenultimate / (last - penultimate)) / norm)
         }
     }
 

@@ -13,9 +13,11 @@ extension PMMLExport {
         let k = t.count, last = t[k - 1], penultimate = t[k - 2]
         let norm = constant((last - t[0]) * (last - t[0]))
         return (0..<(k - 2)).map { j in
-            let tail = apply("/", apply("-", apply("*", constant(penultimate - t[j]), cube(last)),
-                                        apply("*", constant(last - t[j]), cube(penultimate))), constant(last - penultimate))
-            return apply("/", apply("+", cube(t[j]), tail), norm)
+            let beyond = apply("*", constant((last - t[j]) * (penultimate - t[j])),
+                               apply("-", apply("*", constant(3), x), constant(t[j] + penultimate + last)))
+            let inside = apply("-", cube(t[j]), apply("/", apply("*", constant(last - t[j]), cube(penultimate)), constant(last - penultimate)))
+            let test = "<Apply function=\"greaterOrEqual\">\(x)\(constant(last))</Apply>"
+            return apply("/", "<Apply function=\"if\">\(test)\(beyond)\(inside)</Apply>", norm)
         }
     }
 }

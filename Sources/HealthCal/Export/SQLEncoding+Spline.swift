@@ -12,8 +12,9 @@ extension SQLEncoding {
         let last = t[k - 1], penultimate = t[k - 2]
         let norm = number((last - t[0]) * (last - t[0]))
         return (0..<(k - 2)).map { j in
-            let tail = "((\(number(penultimate - t[j])) * \(cube(last)) - \(number(last - t[j])) * \(cube(penultimate))) / \(number(last - penultimate)))"
-            return "((\(cube(t[j])) + \(tail)) / \(norm))"
+            let beyond = "(\(number((last - t[j]) * (penultimate - t[j]))) * (3.0 * \(x) - \(number(t[j] + penultimate + last))))"
+            let inside = "(\(cube(t[j])) - \(number(last - t[j])) * \(cube(penultimate)) / \(number(last - penultimate)))"
+            return "((CASE WHEN \(x) >= \(number(last)) THEN \(beyond) ELSE \(inside) END) / \(norm))"
         }
     }
 }
