@@ -18,6 +18,12 @@ enum InDatabaseEncoding {
         let spec = rows.spec
         var problems = ProblemCollector()
         let source = "\(rows.relation)"
+        // Spline knots need Harrell's order-statistic rules, which are not compiled to queries yet.
+        for fs in spec.features where fs.type == .numeric && fs.transform == .spline {
+            problems.add(DataProblem(file: source, columnName: fs.name,
+                                     message: "transform: spline is not supported by the in-database fit yet (its knots are placed in memory); fit this spec without --in-database, or use another transform for this feature"))
+        }
+        try problems.throwIfAny()
         let numeric = spec.features.filter { $0.type != .categorical }
         // The fixed-clip stage of each numeric feature (no winsorize bounds yet).
         let stage0 = Dictionary(uniqueKeysWithValues: numeric.map { ($0.name, fixedStage($0)) })

@@ -22,6 +22,8 @@ public struct ReportInputs: Sendable {
     public var flags: FlagDigest?
     /// Population stability per scored period (recalibrate on a panel with periods).
     public var drift: DriftReport? = nil
+    /// The final fit's partial effect of each spline feature (`PartialEffect`).
+    public var partialEffects: [PartialEffect] = []
     /// (what, path) of every file written, for the "where things are" list.
     public var outputs: [(String, String)]
 
