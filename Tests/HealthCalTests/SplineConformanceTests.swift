@@ -67,3 +67,31 @@ import TestSupport
         }
     }
 }
+
+/// A weight file with splines: valid against docs/weight-file.schema.json, loads back equal and
+/// re-encodes byte for byte; the knots are written exactly.
+@Suite struct SplineWeightFileTests {
+    @Test func splineWeightFileValidatesAndRoundTrips() throws {
+        let (file, _) = try SplineConformanceTests.fixture.weightFile()
+        let data = try file.data()
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let schemaTests = WeightFileSchemaTests()
+        #expect(MiniSchemaValidator(root: try schemaTests.schema()).validate(json, try schemaTests.schema()) == [])
+        let back = try WeightFile.parse(data, path: "weights.json")
+        #expect(back == file)
+        #expect(try back.data() == data)
+        let knots = try #require(back.encoding.features.first?.knots)
+        #expect(knots.map(\.bitPattern) == (file.encoding.features.first?.knots ?? []).map(\.bitPattern))
+        // A file without the knots of a spline feature is refused, not scored as a straight line.
+        var broken = json
+        var encoding = try #require(broken["encoding"] as? [String: Any])
+        var features = try #require(encoding["features"] as? [[String: Any]])
+        features[0]["knots"] = nil
+        encoding["features"] = features
+        broken["encoding"] = encoding
+        let error = #expect(throws: WeightFileError.self) {
+            try WeightFile.parse(JSONSerialization.data(withJSONObject: broken), path: "weights.json")
+        }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("knots"))
+    }
+}

@@ -60,6 +60,14 @@ extension WeightFile {
             guard seen.insert(f.name).inserted else { throw bad("\(fkey).name", "\"\(f.name.shownInMessage)\" is listed twice") }
             switch f.type {
             case .numeric, .boolean:
+                if let knots = f.knots {
+                    guard f.transform == .spline, knots.count >= 3, knots.allSatisfy(\.isFinite),
+                          zip(knots, knots.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                        throw bad("\(fkey).knots", "a spline needs 3 or more finite, strictly increasing knots (and transform: spline)")
+                    }
+                } else if f.transform == .spline {
+                    throw bad("\(fkey).knots", "is missing; transform: spline needs its knots")
+                }
                 let width = 1 + (f.missingIndicator == true ? 1 : 0) + max((f.knots?.count ?? 2) - 2, 0)
                 guard f.columns.count == width else {
                     throw bad("\(fkey).columns", "\(f.columns.count) columns; a \(f.type.rawValue) feature\(f.missingIndicator == true ? " with a missing indicator" : "") has \(width)")
@@ -78,14 +86,6 @@ extension WeightFile {
                 }
                 if let scale = f.scale, !(scale > 0) {
                     throw bad("\(fkey).scale", "must be positive; found \(scale)")
-                }
-                if let knots = f.knots {
-                    guard f.transform == .spline, knots.count >= 3, knots.allSatisfy(\.isFinite),
-                          zip(knots, knots.dropFirst()).allSatisfy({ $0 < $1 }) else {
-                        throw bad("\(fkey).knots", "a spline needs 3 or more finite, strictly increasing knots (and transform: spline)")
-                    }
-                } else if f.transform == .spline {
-                    throw bad("\(fkey).knots", "is missing; transform: spline needs its knots")
                 }
             case .categorical:
                 guard let levels = f.levels else { throw bad("\(fkey).levels", "is missing; a categorical feature lists its levels") }
