@@ -95,3 +95,27 @@ import TestSupport
         #expect("\(error.map { "\($0)" } ?? "")".contains("knots"))
     }
 }
+
+/// The scorecard's points per unit cannot express a spline: refused with the feature's name.
+@Suite struct SplineScorecardTests {
+    @Test func scorecardRefusesSplines() throws {
+        let (file, _) = try SplineConformanceTests.fixture.weightFile()
+        let error = #expect(throws: ExportError.self) { try ScorecardExport.csv(file) }
+        #expect(error?.description.hasPrefix("cannot export to scorecard: \"usage\" is a spline") == true)
+    }
+}
+
+/// `healthcal diff` names spline knots that moved, and says nothing of knots when none did.
+@Suite struct SplineDiffTests {
+    @Test func diffListsMovedKnots() throws {
+        let (old, _) = try SplineConformanceTests.fixture.weightFile()
+        var new = old
+        new.encoding.features[0].knots = old.encoding.features[0].knots.map { $0.map { $0 + 1 } }
+        let diff = WeightFileDiff(old: old, new: new)
+        #expect(diff.knotChanges?.map(\.feature) == ["usage"])
+        #expect(diff.knotChanges?.first?.new == new.encoding.features[0].knots)
+        #expect(diff.table().contains("Spline knots\n  usage: ["))
+        #expect(WeightFileDiff(old: old, new: old).knotChanges == nil)
+        #expect(!WeightFileDiff(old: old, new: old).table().contains("Spline knots"))
+    }
+}

@@ -68,59 +68,95 @@ public struct KnotProblem: Error, Sendable, Equatable, CustomStringConvertible {
 ///   distinct value is the outer knot and the remaining knots are placed on the values beyond it;
 /// - with fewer than 100 values, the outer knots move to the 5th smallest and 5th largest values.
 public enum SplineKnots {
+    /// What the rule reads of the present training values, sorted ascending: their count, the
+    /// k-th smallest (0-based), the number of distinct values, the two smallest and two largest
+    /// distinct values with their counts, the largest count of a value strictly between the
+    /// smallest and largest, and every distinct value when there are at most k + 2. In memory
+    /// from a sorted array (`harrell(sorted:count:)`); in a database from a few aggregate queries.
+    public struct SortedValues {
+        public var count: Int
+        public var at: (Int) throws -> Double
+        public var distinct: Int
+        /// Up to two (value, count), smallest first.
+        public var lowest: [(value: Double, count: Int)]
+        /// Up to two (value, count), largest first.
+        public var highest: [(value: Double, count: Int)]
+        public var maxInteriorCount: Int
+        /// All distinct values, ascending, when `distinct` <= knots + 2 (else unused).
+        public var few: () throws -> [Double]
+    }
+
     /// `values` are the present training values, sorted ascending (NaN-free).
     public static func harrell(sorted values: [Double], count nk: Int) throws(KnotProblem) -> [Double] {
-        let n = values.count
-        guard n >= 6 else { throw KnotProblem(message: "a spline needs at least 6 present training values to place its knots; found \(n)") }
         var unique: [Double] = [], frequency: [Int] = []
         for v in values {
             if let last = unique.last, last == v { frequency[frequency.count - 1] += 1 } else { unique.append(v); frequency.append(1) }
         }
-        let nxu = unique.count
+        let m = unique.count
+        let view = SortedValues(
+            count: values.count, at: { values[$0] }, distinct: m,
+            lowest: (0..<min(2, m)).map { (unique[$0], frequency[$0]) },
+            highest: (0..<min(2, m)).map { (unique[m - 1 - $0], frequency[m - 1 - $0]) },
+            maxInteriorCount: m > 2 ? frequency[1..<(m - 1)].max() ?? 0 : 0, few: { unique })
+        do {
+            return try harrell(view, count: nk)
+        } catch let problem as KnotProblem {
+            throw problem
+        } catch {
+            throw KnotProblem(message: "\(error)")   // unreachable: the array reads cannot fail
+        }
+    }
+
+    /// Harrell's rule on any `SortedValues`; errors of `at`/`few` pass through.
+    public static func harrell(_ x: SortedValues, count nk: Int) throws -> [Double] {
+        let n = x.count, nxu = x.distinct
+        guard n >= 6 else { throw KnotProblem(message: "a spline needs at least 6 present training values to place its knots; found \(n)") }
         guard nxu >= nk else {
             throw KnotProblem(message: "\(nk) knots asked for, but the training rows hold only \(nxu) distinct value\(nxu == 1 ? "" : "s"); use knots: \(max(3, min(nxu, 7))) or fewer, or another transform")
         }
         var knots: [Double]
         if nxu - 2 <= nk {
-            knots = Array(unique[1..<(nxu - 1)])
+            let unique = try x.few()
+            knots = Array(unique[1..<(unique.count - 1)])
         } else {
             var outer = nk > 3 ? 0.05 : 0.1
             if nk > 6 { outer = 0.025 }
-            var xx = values[...]
+            // The values kept for the quantiles: positions lo..<hi of the sorted values.
+            var lo = 0, hi = n
             var nke = nk
             var first: Double? = nil, last: Double? = nil
             let fractied = 0.05
-            let share = frequency.map { Double($0) / Double(n) }
-            if share[1..<(nxu - 1)].max() ?? 0 < fractied {
-                if share[0] >= fractied {
-                    let knot = unique[1]
-                    first = knot
-                    xx = xx.drop { $0 <= knot }
+            if Double(x.maxInteriorCount) / Double(n) < fractied, x.lowest.count == 2, x.highest.count == 2 {
+                if Double(x.lowest[0].count) / Double(n) >= fractied {
+                    first = x.lowest[1].value
+                    lo = x.lowest[0].count + x.lowest[1].count
                     nke -= 1
                 }
-                if share[nxu - 1] >= fractied, let top = xx.last, let knot = xx.last(where: { $0 < top }) {
-                    last = knot
-                    xx = xx.prefix { $0 < knot }
+                if Double(x.highest[0].count) / Double(n) >= fractied {
+                    last = x.highest[1].value
+                    hi = n - x.highest[0].count - x.highest[1].count
                     nke -= 1
                 }
             }
-            let sorted = Array(xx)
-            guard !sorted.isEmpty else { throw KnotProblem(message: "no training values are left between the outer knots") }
+            let m = hi - lo
+            guard m > 0 else { throw KnotProblem(message: "no training values are left between the outer knots") }
+            let at = { (k: Int) throws -> Double in try x.at(lo + k) }
+            func quantile(_ q: Double) throws -> Double { try rQuantile(count: m, q, at: at) }
             if nke == 1 {
-                knots = [rQuantile(sorted: sorted, 0.5)]
+                knots = [try quantile(0.5)]
             } else {
                 let p = nke == 2 ? rSeq(0.5, 1 - outer, count: nke) : rSeq(outer, 1 - outer, count: nke)
-                knots = p.map { rQuantile(sorted: sorted, $0) }
+                knots = try p.map(quantile)
                 if Set(knots).count < min(nke, 3) {
-                    knots = rSeq(outer, 1 - outer, count: 2 * nke).map { rQuantile(sorted: sorted, $0) }
+                    knots = try rSeq(outer, 1 - outer, count: 2 * nke).map(quantile)
                     if first != nil, Set(knots).count < 3 {
-                        let mid = first.flatMap { f in last.map { (f + $0) / 2 } } ?? rQuantile(sorted: sorted, 0.5)
-                        knots = [first ?? mid, mid, last ?? rQuantile(sorted: sorted, 1 - outer)].sorted()
+                        let mid = try first.flatMap { f in last.map { (f + $0) / 2 } } ?? quantile(0.5)
+                        knots = [first ?? mid, mid, try last ?? quantile(1 - outer)].sorted()
                     }
                 }
-                if sorted.count < 100 {
-                    if first == nil, sorted.count > 4 { knots[0] = sorted[4] }
-                    if last == nil, sorted.count > 4 { knots[knots.count - 1] = sorted[sorted.count - 5] }
+                if m < 100 {
+                    if first == nil, m > 4 { knots[0] = try at(4) }
+                    if last == nil, m > 4 { knots[knots.count - 1] = try at(m - 5) }
                 }
             }
             knots = (first.map { [$0] } ?? []) + knots + (last.map { [$0] } ?? [])
@@ -133,13 +169,14 @@ public enum SplineKnots {
         return distinct
     }
 
-    /// R's `quantile(x, q, type = 7)` of sorted values, with R's arithmetic.
-    static func rQuantile(sorted x: [Double], _ q: Double) -> Double {
-        let n = x.count
+    /// R's `quantile(x, q, type = 7)` of `n` sorted values read through `at` (0-based), with R's arithmetic.
+    static func rQuantile(count n: Int, _ q: Double, at: (Int) throws -> Double) rethrows -> Double {
         let index = 1 + Double(max(n - 1, 0)) * q
         let lo = Int(index.rounded(.down)), hi = Int(index.rounded(.up))
-        let a = x[min(max(lo, 1), n) - 1], b = x[min(max(hi, 1), n) - 1]
-        guard index > Double(lo), b != a else { return a }
+        let a = try at(min(max(lo, 1), n) - 1)
+        guard index > Double(lo) else { return a }
+        let b = try at(min(max(hi, 1), n) - 1)
+        guard b != a else { return a }
         let h = index - Double(lo)
         return (1 - h) * a + h * b
     }

@@ -18,12 +18,6 @@ enum InDatabaseEncoding {
         let spec = rows.spec
         var problems = ProblemCollector()
         let source = "\(rows.relation)"
-        // Spline knots need Harrell's order-statistic rules, which are not compiled to queries yet.
-        for fs in spec.features where fs.type == .numeric && fs.transform == .spline {
-            problems.add(DataProblem(file: source, columnName: fs.name,
-                                     message: "transform: spline is not supported by the in-database fit yet (its knots are placed in memory); fit this spec without --in-database, or use another transform for this feature"))
-        }
-        try problems.throwIfAny()
         let numeric = spec.features.filter { $0.type != .categorical }
         // The fixed-clip stage of each numeric feature (no winsorize bounds yet).
         let stage0 = Dictionary(uniqueKeysWithValues: numeric.map { ($0.name, fixedStage($0)) })
@@ -88,6 +82,14 @@ enum InDatabaseEncoding {
                 let (l, u) = (f.lower ?? -.infinity, f.upper ?? .infinity)
                 f.imputeValue = try OrderStatistics.median(count: present) { k in min(max(try orderStatistic(k), l), u) }
             }
+            if fs.type == .numeric, fs.transform == .spline {
+                do {
+                    f.knots = try knots(fs, f, present: present, rows: rows, conn: conn, orderStatistic: orderStatistic)
+                } catch let problem as KnotProblem {
+                    problems.add(DataProblem(file: source, columnName: fs.name, message: problem.message))
+                    continue
+                }
+            }
             pending[fs.name] = Pending(feature: f, presentCount: present, missingCount: missing)
         }
         try problems.throwIfAny()
@@ -120,6 +122,7 @@ enum InDatabaseEncoding {
             case .never: false
             }
             if p.feature.missingIndicator == true { p.feature.columns.append("\(fs.name) (missing)") }
+            if let knots = p.feature.knots { p.feature.columns += SplineBasis.columnNames(fs.name, knots: knots.count) }
             if fs.effectiveStandardize {
                 // The mean of the imputed training values, added as the in-memory encoder adds them.
                 let extra = p.feature.imputeValue == nil ? 0 : p.missingCount

@@ -42,12 +42,14 @@ public struct WeightFileDiff: Sendable, Equatable, Codable {
     public var newRows: Int
     public var oldTrainingPeriods: [String]
     public var newTrainingPeriods: [String]
+    /// Spline features whose knots differ (nil when none do; `WeightFileDiff+Knots.swift`).
+    public var knotChanges: [KnotChange]?
 
     enum CodingKeys: String, CodingKey {
         case intercept, weights, addedFeatures = "added_features", removedFeatures = "removed_features", thresholds,
              oldCalibration = "old_calibration", newCalibration = "new_calibration", metrics,
              oldRows = "old_rows", newRows = "new_rows", oldTrainingPeriods = "old_training_periods",
-             newTrainingPeriods = "new_training_periods"
+             newTrainingPeriods = "new_training_periods", knotChanges = "knot_changes"
     }
 
     public init(old: WeightFile, new: WeightFile) {
@@ -100,6 +102,7 @@ public struct WeightFileDiff: Sendable, Equatable, Codable {
         newRows = new.metadata.rows
         oldTrainingPeriods = old.metadata.trainingPeriods
         newTrainingPeriods = new.metadata.trainingPeriods
+        knotChanges = Self.knotChanges(old: old, new: new)
     }
 
     /// A plain-text report for people.
@@ -118,6 +121,7 @@ public struct WeightFileDiff: Sendable, Equatable, Codable {
             let status = w.old == nil ? "  (added)" : w.new == nil ? "  (removed)" : ""
             out += pad(w.column.debugEscaped, width) + "  " + pad(num(w.old), 12) + "  " + pad(num(w.new), 12) + "  " + signed(w.change) + status + "\n"
         }
+        out += knotLines()
         if !thresholds.isEmpty {
             out += "\nBand thresholds (lowest health score)\n"
             for t in thresholds { out += "  \(t.scheme.debugEscaped) / \(t.band.debugEscaped): \(num(t.oldMinScore)) -> \(num(t.newMinScore))\n" }
