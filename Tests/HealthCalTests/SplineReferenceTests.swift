@@ -10,6 +10,7 @@ import TestSupport
 @Suite struct SplineReferenceTests {
     struct Reference: Decodable {
         var knots: [String: [Double]]
+        var knots_by_count: [String: [String: [Double]]]
         var llf: Double
         var rows: [Int]
         var probabilities: [Double]
@@ -36,6 +37,29 @@ import TestSupport
                               "MonthlyCharges (spline 1)", "MonthlyCharges (spline 2)",
                               "PaymentMethod=Bank transfer (automatic)", "PaymentMethod=Credit card (automatic)",
                               "PaymentMethod=Mailed check"])
+    }
+
+    /// Every knot count 3...7 on tenure (ties at the ends), MonthlyCharges and TotalCharges (11
+    /// blank cells, missing) read by the CSV reader: equal to R's within 1e-12.
+    @Test(arguments: [3, 4, 5, 6, 7])
+    func everyKnotCountEqualsR(knots: Int) throws {
+        let ref = try Self.reference()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hc-knots-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("telco.csv").path
+        try TelcoFixture.csv().write(toFile: csv, atomically: true, encoding: .utf8)
+        let names = ["tenure", "MonthlyCharges", "TotalCharges"]
+        let spec = Spec(data: DataOptions(id: "customerID", period: nil, outcome: "Churn"),
+                        features: names.map { FeatureSpec(name: $0, type: .numeric, transform: .spline, knots: knots) })
+        let panel = try PanelLoading.load(path: csv, spec: spec)
+        let enc = try FeatureEncoder.fit(panel, rows: Array(0..<panel.rowCount), spec: spec)
+        for name in names {
+            let got = try #require(enc.features.first { $0.name == name }?.knots)
+            let expected = try #require(ref.knots_by_count[name]?[String(knots)])
+            #expect(got.count == expected.count && maxAbsoluteError(got, expected) <= 1e-12, "\(name) k=\(knots): \(got) vs R \(expected)")
+        }
+        #expect(enc.features.first { $0.name == "TotalCharges" }?.missingIndicator == true)
     }
 
     /// Fitted probabilities within 1e-8 absolute and the log-likelihood within 1e-8 relative of

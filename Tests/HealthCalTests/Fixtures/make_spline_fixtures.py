@@ -29,7 +29,8 @@ y = (df["Churn"] == "Yes").astype(float).to_numpy()
 def r_knots(column, nk):
     import tempfile
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
-        f.write("\n".join(repr(float(v)) for v in df[column]))
+        values = pd.to_numeric(df[column], errors="coerce").dropna()   # TotalCharges: 11 blank cells are missing
+        f.write("\n".join(repr(float(v)) for v in values))
     code = (f"suppressMessages(library(Hmisc)); x <- scan('{f.name}', quiet = TRUE); "
             f"k <- attr(rcspline.eval(x, nk = {nk}), 'knots'); cat(sprintf('%.17g', k), sep = '\\n')")
     out = subprocess.run(["Rscript", "-e", code], check=True, capture_output=True, text=True).stdout
@@ -46,6 +47,8 @@ def rcs(x, t):
     return np.column_stack(cols)
 
 knots = {c: r_knots(c, 4) for c in ("tenure", "MonthlyCharges")}
+# Every knot count the spec allows (3..7), for the knot-placement test alone.
+knots_by_count = {c: {str(k): r_knots(c, k) for k in range(3, 8)} for c in ("tenure", "MonthlyCharges", "TotalCharges")}
 contract = pd.get_dummies(df["PaymentMethod"], drop_first=True).astype(float).to_numpy()
 
 # patsy's natural cubic splines with the same knots.
@@ -86,6 +89,7 @@ json.dump({
     "source": "statsmodels Logit on patsy cr() with R Hmisc::rcspline.eval default knots (make_spline_fixtures.py)",
     "statsmodels_version": statsmodels.__version__, "patsy_version": patsy.__version__,
     "knots": knots,
+    "knots_by_count": knots_by_count,
     "llf": fit_cr.llf,
     "max_abs_diff_rcs_vs_cr": float(np.max(np.abs(p_cr - p_rcs))),
     "rows": rows,
