@@ -119,3 +119,56 @@ import TestSupport
         #expect(!WeightFileDiff(old: old, new: old).table().contains("Spline knots"))
     }
 }
+
+/// Per-segment models with their own spline encodings (their own knots) score the same in the
+/// Scorer, SQLite, PostgreSQL and pypmml (1e-9 absolute).
+@Suite struct SplineSegmentTests {
+    @Test func segmentModelsWithTheirOwnKnotsAgreeEverywhere() throws {
+        let fixture = SplineConformanceTests.fixture
+        var spec = fixture.spec
+        spec.model.perSegment = true
+        spec.model.minSegmentRows = 100
+        let panel = try Panel.make(table: fixture.trainingTable(customers: 300), spec: spec)
+        let segmented = try SegmentedFit.run(panel: panel)
+        var file = try WeightFile.makeInSample(panel: panel, segmented: segmented, inputBytes: Array("training".utf8))
+        file.bands = nil
+        let pooledKnots = try #require(file.encoding.features[0].knots)
+        let segments = file.segments ?? [:]
+        #expect(!segments.isEmpty)   // one segment has enough rows and churners for its own model
+        for (name, model) in segments {
+            let own = try #require(model.encoding?.features[0].knots, "segment \(name) has its own encoding")
+            #expect(own != pooledKnots, "segment \(name)")
+        }
+        let table = fixture.scoringTable()
+        let expected = try Scorer(file).score(table: table).map(\.score.churnProbability)
+        let query = try SQLExport.query(file, table: "scored", bands: false)
+        let wrap = "SELECT \"id\", printf('%.17g', \"churn_probability\") AS \"p\" FROM (\n\(query.dropLast(2))\n) AS \"q\";\n"
+        if let rows = try runSQLite(sqlLoad(table, name: "scored") + wrap) {
+            let err = maxAbsoluteError(rows.map { Double($0["p"] as? String ?? "") ?? .nan }, expected)
+            print("SQLite vs Scorer, segment splines: max |Δp| = \(err)")
+            #expect(err <= 1e-9)
+        }
+        if let pg = try runPostgres(sqlLoad(table, name: "scored", temporary: true) + pgJSON(query)) {
+            let err = maxAbsoluteError(pg.map { ($0["churn_probability"] as? NSNumber)?.doubleValue ?? .nan }, expected)
+            print("PostgreSQL vs Scorer, segment splines: max |Δp| = \(err)")
+            #expect(err <= 1e-9)
+        }
+        let formats = ExportFormatTests()
+        guard formats.run(["python3", "-c", "import pypmml"]).status == 0 else { return }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hc-pmml-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pmml = dir.appendingPathComponent("m.pmml"), data = dir.appendingPathComponent("d.csv"), scores = dir.appendingPathComponent("s.csv")
+        try PMMLExport.document(file).write(to: pmml, atomically: true, encoding: .utf8)
+        try formats.dataCSV(table).write(to: data, atomically: true, encoding: .utf8)
+        try ScoreOutput.csv(Scorer(file).score(table: table), top: 0).write(to: scores, atomically: true, encoding: .utf8)
+        let script = CLIRoot.url.appendingPathComponent("scripts/pmml-conformance").path
+        let result = formats.run(["python3", script, pmml.path, data.path, scores.path, "--tolerance", "1e-9"])
+        print("pmml-conformance, segment splines: \(result.output)")
+        #expect(result.status == 0)
+    }
+}
+
+private enum CLIRoot {
+    static let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+}
