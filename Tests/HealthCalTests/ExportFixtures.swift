@@ -15,6 +15,9 @@ struct ExportFixture {
     /// Category levels of `plan` (index 3 and 4 are rare, so they pool into "(other)").
     var levels = ["basic", "pro", "enterprise", "legacy", "trial"]
     var idPrefix = "C"
+    /// `usage` and `tickets` as restricted cubic splines (4 and 3 knots; tickets' linear term
+    /// standardized): the spline conformance tests.
+    var splines = false
 
     static let hostile = ExportFixture(
         id: "cust\"id'<;--\nx", usage: "us\"age'<b>;--\n", tickets: "=tickets,\"1\"", plan: "pl\"an'<&;--\r\nx",
@@ -26,9 +29,14 @@ struct ExportFixture {
         bands.gate = .init(column: gate, min: 1)
         return Spec(
             data: DataOptions(id: id, period: "period", outcome: "churned", segment: tier),
-            features: [
+            features: (splines ? [
+                FeatureSpec(name: usage, type: .numeric, transform: .spline, impute: .median, knots: 4),
+                FeatureSpec(name: tickets, type: .numeric, transform: .spline, clip: [0, 20], impute: .mean, missingIndicator: .never,
+                            standardize: true, knots: 3),
+            ] : [
                 FeatureSpec(name: usage, type: .numeric, transform: .log1p, winsorize: [0.05, 0.95], impute: .median),
                 FeatureSpec(name: tickets, type: .numeric, clip: [0, 20], impute: .mean, missingIndicator: .never, standardize: false),
+            ]) + [
                 FeatureSpec(name: plan, type: .categorical, minCount: 8),
                 FeatureSpec(name: sso, type: .boolean),
             ],

@@ -117,7 +117,8 @@ public enum FeatureEncoder {
         let clipLower = lower ?? -.infinity, clipUpper = upper ?? .infinity
         let log1p = transform == .log1p
         let winsorize = isNumeric ? fs.winsorize.flatMap { $0.count == 2 ? $0 : nil } : nil
-        let keep = winsorize != nil || impute == .median || impute == .mode
+        let spline = isNumeric && transform == .spline
+        let keep = winsorize != nil || impute == .median || impute == .mode || spline
         let straight = firstRow != nil, first = firstRow ?? 0
         var missingCount = 0, presentCount = 0
         var presentSum = 0.0
@@ -256,9 +257,21 @@ public enum FeatureEncoder {
         }
         var columns = [fs.name]
         if indicator { columns.append("\(fs.name) (missing)") }
-        return FittedFeature(name: fs.name, type: fs.type, group: fs.group, columns: columns,
-                             transform: transform, lower: lower, upper: upper, impute: impute,
-                             imputeValue: imputeValue, missingIndicator: indicator, center: center, scale: scale)
+        var knots: [Double]? = nil
+        if spline {
+            do throws(KnotProblem) {
+                knots = try SplineKnots.harrell(sorted: present.sorted(), count: fs.effectiveKnots)
+            } catch {
+                problem(nil, nil, error.message)
+                return nil
+            }
+            columns += SplineBasis.columnNames(fs.name, knots: knots?.count ?? 0)
+        }
+        var fitted = FittedFeature(name: fs.name, type: fs.type, group: fs.group, columns: columns,
+                                   transform: transform, lower: lower, upper: upper, impute: impute,
+                                   imputeValue: imputeValue, missingIndicator: indicator, center: center, scale: scale)
+        fitted.knots = knots
+        return fitted
     }
 
     static func fitCategorical(_ fs: FeatureSpec, column: TextColumn, rows: [Int], panel: Panel,

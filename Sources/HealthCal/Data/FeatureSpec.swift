@@ -5,7 +5,9 @@
 /// Use the `effective...` accessors for the values the encoder applies.
 public struct FeatureSpec: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable, CaseIterable { case numeric, categorical, boolean }
-    public enum Transform: String, Sendable, Codable, CaseIterable { case none, log1p, bins }
+    /// `bins`: monotone bins (Data/MonotoneBins.swift); `spline`: a restricted cubic spline with
+    /// `knots` knots (Data/SplineBasis.swift).
+    public enum Transform: String, Sendable, Codable, CaseIterable { case none, log1p, bins, spline }
     /// What a missing cell becomes. `mode` (the most frequent of 0/1) is the boolean default.
     public enum Impute: String, Sendable, Codable, CaseIterable { case median, mean, zero, constant, error, mode }
     public enum Unseen: String, Sendable, Codable, CaseIterable { case reference, error }
@@ -62,6 +64,12 @@ public struct FeatureSpec: Sendable, Equatable, Codable {
     public var monotone: MonotoneBins.Direction?
     /// `transform: bins`: the smallest share of the present training rows a bin may hold.
     public var minBinShare: Double?
+    /// Number of spline knots (3...7) with `transform: spline`.
+    public var knots: Int?
+
+    /// Knots of a spline when `knots:` is not given (Harrell's default).
+    public static let defaultKnots = 4
+    public static let knotRange = 3...7
 
     /// Levels seen fewer times than this in training pool into "(other)" unless `min_count` says otherwise.
     public static let defaultMinCount = 20
@@ -70,7 +78,7 @@ public struct FeatureSpec: Sendable, Equatable, Codable {
                 clip: [Double]? = nil, winsorize: [Double]? = nil, impute: Impute? = nil,
                 imputeValue: Double? = nil, missingIndicator: MissingIndicator? = nil,
                 standardize: Bool? = nil, reference: String? = nil, minCount: Int? = nil,
-                unseen: Unseen? = nil) {
+                unseen: Unseen? = nil, knots: Int? = nil) {
         self.name = name
         self.type = type
         self.group = group
@@ -84,6 +92,7 @@ public struct FeatureSpec: Sendable, Equatable, Codable {
         self.reference = reference
         self.minCount = minCount
         self.unseen = unseen
+        self.knots = knots
     }
 
     /// A numeric feature under `transform: bins`.
@@ -98,7 +107,7 @@ public struct FeatureSpec: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, type, group, transform, clip, winsorize, impute, imputeValue = "impute_value",
-             missingIndicator = "missing_indicator", standardize, reference, minCount = "min_count", unseen
+             missingIndicator = "missing_indicator", standardize, reference, minCount = "min_count", unseen, knots
         case maxBins = "max_bins", monotone, minBinShare = "min_bin_share"
     }
 
@@ -108,7 +117,7 @@ public struct FeatureSpec: Sendable, Equatable, Codable {
         switch kind {
         case .numeric:
             return common.union(["transform", "clip", "winsorize", "impute", "impute_value", "missing_indicator", "standardize",
-                                 "max_bins", "monotone", "min_bin_share"])
+                                 "max_bins", "monotone", "min_bin_share", "knots"])
         case .categorical:
             return common.union(["reference", "min_count", "unseen"])
         case .boolean:
@@ -119,12 +128,14 @@ public struct FeatureSpec: Sendable, Equatable, Codable {
     public var effectiveTransform: Transform { transform ?? .none }
     public var effectiveImpute: Impute { impute ?? (type == .boolean ? .mode : .median) }
     public var effectiveMissingIndicator: MissingIndicator { missingIndicator ?? .auto }
-    /// Numeric features standardize by default; booleans stay 0/1.
-    /// Binned features are indicator columns and are never standardized.
-    public var effectiveStandardize: Bool { type == .numeric && transform != .bins && (standardize ?? true) }
+    /// Numeric features standardize by default; booleans stay 0/1. Binned features are indicator
+    /// columns and are never standardized. A spline does not by default: with `standardize: true`
+    /// only its linear column is standardized (docs/encodings.md).
+    public var effectiveStandardize: Bool { type == .numeric && transform != .bins && (standardize ?? (transform != .spline)) }
     public var effectiveMaxBins: Int { maxBins ?? MonotoneBins.defaultMaxBins }
     public var effectiveMonotone: MonotoneBins.Direction { monotone ?? .auto }
     public var effectiveMinBinShare: Double { minBinShare ?? MonotoneBins.defaultMinShare }
+    public var effectiveKnots: Int { knots ?? Self.defaultKnots }
     public var effectiveMinCount: Int { minCount ?? Self.defaultMinCount }
     public var effectiveUnseen: Unseen { unseen ?? .reference }
 }

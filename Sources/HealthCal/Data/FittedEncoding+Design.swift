@@ -166,6 +166,11 @@ extension FittedEncoding {
                         let indicator = f.missingIndicator == true && f.width >= 2
                         sums = f.fillNumeric(values, rows: rows, firstRow: firstRow, value: column(j),
                                              indicator: indicator ? column(j + 1) : nil, report: report)
+                        if f.knots != nil {
+                            let offset = f.splineOffset
+                            f.fillSpline(values, rows: rows, firstRow: firstRow,
+                                         columns: column(j + offset, width: max(f.width - offset, 0)))
+                        }
                         if f.width != (indicator ? 2 : 1) { sums = nil }
                         // A run filled by `fillRun` whose raw extremes the encoder's fit kept.
                         if sums != nil, hasOutcome, let first = firstRow,
@@ -244,6 +249,7 @@ extension FittedEncoding {
                 if failed { return nil }
                 means.append(contentsOf: counts.map { Double($0) / n })
             case let (.numeric(values), .numeric), let (.numeric(values), .boolean):
+                if f.knots != nil { return nil }   // the design's own means (more columns)
                 var missing = 0
                 scratch.withUnsafeMutableBufferPointer { value in
                     _ = f.fillNumeric(values, rows: rows, value: value, indicator: nil) { _, _ in failed = true }

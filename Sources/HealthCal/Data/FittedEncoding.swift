@@ -25,6 +25,9 @@ public struct FittedFeature: Sendable, Equatable, Codable {
     /// Standardization: (value - center) / scale; nil when not standardized.
     public var center: Double?
     public var scale: Double?
+    /// Spline knots (`transform: spline`), on the clipped scale; the k − 2 nonlinear columns
+    /// follow the value (and missing-indicator) columns. Absent for every other feature.
+    public var knots: [Double]?
 
     // categorical
     /// Levels with their own column, in column order (excludes the reference, "(other)" and "(missing)").
@@ -45,7 +48,7 @@ public struct FittedFeature: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case name, type, group, columns, transform, lower, upper, impute, imputeValue = "impute_value",
              missingIndicator = "missing_indicator", center, scale, levels, reference, pooled,
-             hasOther = "has_other", hasMissingLevel = "has_missing_level", unseen
+             hasOther = "has_other", hasMissingLevel = "has_missing_level", unseen, knots
         case cuts, monotone
     }
 
@@ -116,6 +119,10 @@ public struct FittedEncoding: Sendable, Equatable, Codable {
                 let cell = try f.encodeNumber(x)
                 out[j] = cell.value
                 if f.missingIndicator == true { out[j + 1] = cell.indicator }
+                if let knots = f.knots {
+                    let start = j + f.splineOffset
+                    SplineBasis.nonlinear(try f.cleanNumber(x).value, knots: knots) { out[start + $0] = $1 }
+                }
             case .categorical:
                 let label: String? = switch raw {
                 case let .number(v): v.isNaN ? nil : CellParsing.label(v)
@@ -145,6 +152,14 @@ extension FittedFeature {
     /// NaN means missing. Returns the value and the missing indicator (1 when missing).
     @inline(__always)
     func encodeNumber(_ raw: Double) throws(EncodingProblem) -> (value: Double, indicator: Double) {
+        var (x, indicator) = try cleanNumber(raw)
+        if let center, let scale { x = (x - center) / scale }
+        return (x, indicator)
+    }
+
+    /// `encodeNumber` before standardization: the value a spline's basis is evaluated at.
+    @inline(__always)
+    func cleanNumber(_ raw: Double) throws(EncodingProblem) -> (value: Double, indicator: Double) {
         var x = raw
         let missing = x.isNaN
         if missing {
@@ -163,7 +178,6 @@ extension FittedFeature {
             if let lower, x < lower { x = lower }
             if let upper, x > upper { x = upper }
         }
-        if let center, let scale { x = (x - center) / scale }
         return (x, missing ? 1 : 0)
     }
 

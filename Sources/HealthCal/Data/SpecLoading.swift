@@ -148,7 +148,7 @@ indirect enum SpecSchema: Sendable {
             ("impute", .oneOf(FeatureSpec.Impute.allCases.map(\.rawValue))), ("impute_value", .value),
             ("missing_indicator", .oneOf(["auto", "true", "false"])), ("standardize", .value),
             ("reference", .value), ("min_count", .value),
-            ("unseen", .oneOf(FeatureSpec.Unseen.allCases.map(\.rawValue))),
+            ("unseen", .oneOf(FeatureSpec.Unseen.allCases.map(\.rawValue))), ("knots", .value),
             ("max_bins", .value), ("monotone", .oneOf(MonotoneBins.Direction.allCases.map(\.rawValue))), ("min_bin_share", .value),
         ]))),
         ("model", .map("model", keys(ModelOptions.CodingKeys.self).map {

@@ -113,6 +113,12 @@ extension Spec {
         if let v = f.imputeValue, !v.isFinite { add("\(at).impute_value", "\(at).impute_value must be a finite number") }
         if let m = f.minCount, m < 1 { add("\(at).min_count", "\(at).min_count must be at least 1") }
         validateBins(f, at: at, add: add)
+        if let k = f.knots, !FeatureSpec.knotRange.contains(k) {
+            add("\(at).knots", "\(at).knots ('\(f.name.shownInMessage)') must be between \(FeatureSpec.knotRange.lowerBound) and \(FeatureSpec.knotRange.upperBound), not \(k)")
+        }
+        if f.knots != nil, f.type == .numeric, f.transform != .spline {
+            add("\(at).knots", "\(at).knots ('\(f.name.shownInMessage)') is used only with transform: spline")
+        }
     }
 
     private func givenKeys(_ f: FeatureSpec) -> [String] {
@@ -130,6 +136,7 @@ extension Spec {
         if f.maxBins != nil { keys.append("max_bins") }
         if f.monotone != nil { keys.append("monotone") }
         if f.minBinShare != nil { keys.append("min_bin_share") }
+        if f.knots != nil { keys.append("knots") }
         return keys
     }
 

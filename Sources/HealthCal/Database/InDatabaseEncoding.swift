@@ -86,6 +86,14 @@ enum InDatabaseEncoding {
                 let (l, u) = (f.lower ?? -.infinity, f.upper ?? .infinity)
                 f.imputeValue = try OrderStatistics.median(count: present) { k in min(max(try orderStatistic(k), l), u) }
             }
+            if fs.type == .numeric, fs.transform == .spline {
+                do {
+                    f.knots = try knots(fs, f, present: present, rows: rows, conn: conn, orderStatistic: orderStatistic)
+                } catch let problem as KnotProblem {
+                    problems.add(DataProblem(file: source, columnName: fs.name, message: problem.message))
+                    continue
+                }
+            }
             pending[fs.name] = Pending(feature: f, presentCount: present, missingCount: missing)
         }
         try problems.throwIfAny()
@@ -118,6 +126,7 @@ enum InDatabaseEncoding {
             case .never: false
             }
             if p.feature.missingIndicator == true { p.feature.columns.append("\(fs.name) (missing)") }
+            if let knots = p.feature.knots { p.feature.columns += SplineBasis.columnNames(fs.name, knots: knots.count) }
             if fs.effectiveStandardize {
                 // The mean of the imputed training values, added as the in-memory encoder adds them.
                 let extra = p.feature.imputeValue == nil ? 0 : p.missingCount

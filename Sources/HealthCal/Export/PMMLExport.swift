@@ -174,10 +174,12 @@ public enum PMMLExport {
             if let lower = f.lower { t = apply("max", t, constant(lower)) }
             if let upper = f.upper { t = apply("min", t, constant(upper)) }
             // impute: error has no value: a missing cell leaves the field missing, so the prediction is missing.
-            var v = f.imputeValue.map { ifElse(isMissing, constant($0), t) } ?? t
+            let x = f.imputeValue.map { ifElse(isMissing, constant($0), t) } ?? t
+            var v = x
             if let center = f.center, let scale = f.scale { v = apply("/", apply("-", v, constant(center)), constant(scale)) }
             var out = [v]
             if f.missingIndicator == true { out.append(ifElse(isMissing, one, zero)) }
+            if f.knots != nil { out += splineColumns(f, x: x) }
             return out
         case .categorical:
             // A missing cell sets no level column (it is the reference, or the "(missing)" column).

@@ -15,10 +15,12 @@ public enum SQLEncoding {
         switch f.type {
         case .numeric, .boolean:
             if let cuts = f.cuts { return binColumns(f, cuts: cuts) }
-            var v = "(CASE WHEN \(c) IS NULL THEN \(f.imputeValue.map(number) ?? "NULL") ELSE \(presentValue(f)) END)"
+            let x = "(CASE WHEN \(c) IS NULL THEN \(f.imputeValue.map(number) ?? "NULL") ELSE \(presentValue(f)) END)"
+            var v = x
             if let center = f.center, let scale = f.scale { v = "((\(v) - \(number(center))) / \(number(scale)))" }
             var out = [v]
             if f.missingIndicator == true { out.append(missingIndicator(f)) }
+            if f.knots != nil { out += splineColumns(f, x: x) }
             return out
         case .categorical:
             let missing = "(\(c) IS NULL OR TRIM(\(c)) = '')"

@@ -45,6 +45,9 @@ public enum ScorecardExport {
         if case .isotonic = file.calibration {
             throw .unsupported(format: "scorecard", reason: "isotonic calibration is not linear in the log-odds, so it has no points scale; use platt, intercept or none")
         }
+        if let spline = file.encoding.features.first(where: { $0.knots != nil }) {
+            throw .unsupported(format: "scorecard", reason: "\"\(spline.name.shownInMessage)\" is a spline, whose points are not a constant per unit; a scorecard would misstate them (use the weight file, SQL or PMML, which carry the spline exactly)")
+        }
         if file.encoding.features.contains(where: { $0.cuts != nil }) { return try thresholdCSV(file, scale: scale) }
         let m = file.model, enc = file.encoding
         let factor = scale.factor

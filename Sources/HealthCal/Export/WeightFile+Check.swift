@@ -65,7 +65,15 @@ extension WeightFile {
                     try checkBins(f, cuts: cuts, key: fkey, bad)
                     continue
                 }
-                let width = 1 + (f.missingIndicator == true ? 1 : 0)
+                if let knots = f.knots {
+                    guard f.transform == .spline, knots.count >= 3, knots.allSatisfy(\.isFinite),
+                          zip(knots, knots.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                        throw bad("\(fkey).knots", "a spline needs 3 or more finite, strictly increasing knots (and transform: spline)")
+                    }
+                } else if f.transform == .spline {
+                    throw bad("\(fkey).knots", "is missing; transform: spline needs its knots")
+                }
+                let width = 1 + (f.missingIndicator == true ? 1 : 0) + max((f.knots?.count ?? 2) - 2, 0)
                 guard f.columns.count == width else {
                     throw bad("\(fkey).columns", "\(f.columns.count) columns; a \(f.type.rawValue) feature\(f.missingIndicator == true ? " with a missing indicator" : "") has \(width)")
                 }

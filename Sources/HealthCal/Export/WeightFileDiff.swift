@@ -44,12 +44,14 @@ public struct WeightFileDiff: Sendable, Equatable, Codable {
     public var newTrainingPeriods: [String]
     /// Binned features whose cut points differ (WeightFileDiff+Bins.swift); nil without bins.
     public var cutChanges: [CutChange]?
+    /// Spline features whose knots differ (nil when none do; `WeightFileDiff+Knots.swift`).
+    public var knotChanges: [KnotChange]?
 
     enum CodingKeys: String, CodingKey {
         case intercept, weights, addedFeatures = "added_features", removedFeatures = "removed_features", thresholds,
              oldCalibration = "old_calibration", newCalibration = "new_calibration", metrics,
              oldRows = "old_rows", newRows = "new_rows", oldTrainingPeriods = "old_training_periods",
-             newTrainingPeriods = "new_training_periods"
+             newTrainingPeriods = "new_training_periods", knotChanges = "knot_changes"
         case cutChanges = "cut_changes"
     }
 
@@ -104,6 +106,7 @@ public struct WeightFileDiff: Sendable, Equatable, Codable {
         oldTrainingPeriods = old.metadata.trainingPeriods
         newTrainingPeriods = new.metadata.trainingPeriods
         cutChanges = Self.cutChanges(old: old, new: new)
+        knotChanges = Self.knotChanges(old: old, new: new)
     }
 
     /// A plain-text report for people.
@@ -122,6 +125,7 @@ public struct WeightFileDiff: Sendable, Equatable, Codable {
             let status = w.old == nil ? "  (added)" : w.new == nil ? "  (removed)" : ""
             out += pad(w.column.debugEscaped, width) + "  " + pad(num(w.old), 12) + "  " + pad(num(w.new), 12) + "  " + signed(w.change) + status + "\n"
         }
+        out += knotLines()
         if !thresholds.isEmpty {
             out += "\nBand thresholds (lowest health score)\n"
             for t in thresholds { out += "  \(t.scheme.debugEscaped) / \(t.band.debugEscaped): \(num(t.oldMinScore)) -> \(num(t.newMinScore))\n" }

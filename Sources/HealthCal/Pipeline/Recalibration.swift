@@ -216,12 +216,14 @@ public enum Recalibration {
         }
         let report = BackgroundValue { [source = options.source, date = options.date] in
             let periodLabels = panel.periodLabels
-            let inputs = ReportInputs(
+            var inputs = ReportInputs(
                 runLabel: label, date: date, dataFile: source.shortName,
                 backtest: backtest, probability: run.calibratedProbability, rawProbability: run.probability,
                 outcome: run.rows.map { panel.outcome[$0] }, weights: panel.weights.map { ws in run.rows.map { ws[$0] } },
                 periodLabels: panel.isSnapshot ? run.rows.map { _ in "" } : run.rows.map { periodLabels[Int(panel.periodOfRow[$0])] },
                 champion: championScores, fit: final.fit, calibration: run.finalCalibration, bands: nil, flags: nil, outputs: [])
+            inputs.partialEffects = PartialEffect.curves(encoding: final.encoding, fit: final.fit,
+                                                         ranges: PartialEffect.ranges(encoding: final.encoding, panel: panel, rows: Array(0..<panel.rowCount)))
             return (inputs, RankingCharts(inputs))
         }
         var flags: FlagReport

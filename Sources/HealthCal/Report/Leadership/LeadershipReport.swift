@@ -55,7 +55,8 @@ public enum LeadershipReport {
             .paragraph("Weights in log-odds of churn with 95% intervals: a positive weight raises churn risk. Features are on the scale the spec encodes them (see the weight file). " + facts.intervalSentence),
             .figure(ReportFigure(ForestPlot(title: facts.forestTitle, rows: facts.forestRows))),
             .table(facts.fitTable),
-        ] + (facts.validationTable.map { [.paragraph(facts.validationSentence ?? ""), .table($0)] } ?? []), startsOnNewPage: true))
+        ] + PartialEffect.reportBlocks(r.partialEffects)
+          + (facts.validationTable.map { [.paragraph(facts.validationSentence ?? ""), .table($0)] } ?? []), startsOnNewPage: true))
         sections.append(ReportSection(title: "Files", blocks: [.table(ReportTable(
             columns: [.init("What"), .init("Where")], rows: r.outputs.map { ReportTable.Row([$0.0, $0.1]) }))]
             + r.backtest.notes.map { ReportBlock.note($0) }))

@@ -24,6 +24,8 @@ public struct ReportInputs: Sendable {
     public var drift: DriftReport? = nil
     /// The final model's optimism (`--validate`), shown under "The model".
     public var validation: OptimismReport? = nil
+    /// The final fit's partial effect of each spline feature (`PartialEffect`).
+    public var partialEffects: [PartialEffect] = []
     /// (what, path) of every file written, for the "where things are" list.
     public var outputs: [(String, String)]
 
