@@ -151,7 +151,12 @@ indirect enum SpecSchema: Sendable {
             ("unseen", .oneOf(FeatureSpec.Unseen.allCases.map(\.rawValue))),
         ]))),
         ("model", .map("model", keys(ModelOptions.CodingKeys.self).map {
-            ($0, $0 == "covariance" ? .oneOf(CovarianceType.allCases.map(\.rawValue)) : .value)
+            switch $0 {
+            case "covariance": ($0, .oneOf(CovarianceType.allCases.map(\.rawValue)))
+            case "penalty": ($0, .map("model.penalty", keys(PenaltyOptions.CodingKeys.self).map { ($0, .value) }))
+            case "select": ($0, .oneOf(PenaltySelection.allCases.map(\.rawValue)))
+            default: ($0, .value)
+            }
         })),
         ("backtest", .map("backtest", keys(BacktestOptions.CodingKeys.self).map {
             ($0, $0 == "window" ? .oneOf(BacktestOptions.Window.allCases.map(\.rawValue)) : .value)

@@ -38,7 +38,7 @@ public struct SpecFit: Sendable {
         let spec = panel.spec
         let y = rows.map { panel.outcome[$0] }
         let w = panel.weights.map { ws in rows.map { ws[$0] } }
-        var options = LogisticOptions(ridge: ridge ?? spec.model.ridge, firth: spec.model.firth)
+        var options = LogisticOptions(ridge: ridge ?? spec.model.l2, firth: spec.model.firth, l1: spec.model.l1)
         options.newton.maxIterations = spec.model.maxIterations
         let predicted = previous.flatMap { FoldStart.predicted(from: $0, encoding: encoding, design: design, y: y, weights: w) }
         let start = predicted?.start ?? warmStart.flatMap { $0.names == design.names ? $0.coefficients : nil }
