@@ -170,12 +170,13 @@ public enum Recalibration {
         }
         let report = BackgroundValue { [source = options.source, date = options.date] in
             let periodLabels = panel.periodLabels
-            let inputs = ReportInputs(
+            var inputs = ReportInputs(
                 runLabel: label, date: date, dataFile: source.shortName,
                 backtest: backtest, probability: run.calibratedProbability, rawProbability: run.probability,
                 outcome: run.rows.map { panel.outcome[$0] }, weights: panel.weights.map { ws in run.rows.map { ws[$0] } },
                 periodLabels: panel.isSnapshot ? run.rows.map { _ in "" } : run.rows.map { periodLabels[Int(panel.periodOfRow[$0])] },
                 champion: championScores, fit: final.fit, calibration: run.finalCalibration, bands: nil, flags: nil, outputs: [])
+            inputs.selection = final.selection
             return (inputs, RankingCharts(inputs))
         }
         var flags = FlagDetection.run(scored: scored, panel: panel, models: run.models, options: spec.flags)

@@ -22,6 +22,8 @@ public struct ReportInputs: Sendable {
     public var flags: FlagDigest?
     /// Population stability per scored period (recalibrate on a panel with periods).
     public var drift: DriftReport? = nil
+    /// The final fit's λ selection (`model.select: path`), for "Which metrics matter".
+    public var selection: PathSelection? = nil
     /// (what, path) of every file written, for the "where things are" list.
     public var outputs: [(String, String)]
 
