@@ -20,6 +20,8 @@ enum ElasticNet {
         var beta: [Double]
         /// XᵀWX (without the penalty) at `beta`.
         var hessian: Matrix
+        /// −log L with its gradient and XᵀWX at `beta`: the next fit of a path starts from them.
+        var evaluation: NewtonEvaluation
         var negativeLogLikelihood: Double
         /// F(β).
         var objective: Double
@@ -30,12 +32,15 @@ enum ElasticNet {
     }
 
     /// Minimizes F from `start` (a warm start along a λ path, or the intercept-only point).
+    /// `evaluated`, −log L and its derivatives at `start` (the previous fit's on a path), saves
+    /// a pass over the design.
     static func minimize(x: Matrix, y: [Double], weights: [Double], l1: Double, l2: Double, penalized: [Bool],
-                         start: [Double], tolerance: Double = 1e-10, maxIterations: Int = 100) throws -> Result {
+                         start: [Double], evaluated: NewtonEvaluation? = nil, tolerance: Double = 1e-10,
+                         maxIterations: Int = 100) throws -> Result {
         let scale = weights.reduce(0, +)
         var objective = LogisticObjective(x: x, y: y, weights: weights, ridge: 0, penalized: penalized)
         var beta = start
-        var here = try objective.valueAndDerivatives(at: beta)
+        var here = try evaluated ?? objective.valueAndDerivatives(at: beta)
         var value = here.value + penalty(beta, l1: l1, l2: l2, penalized: penalized)
         var iterations = 0
         var violation = kkt(gradient: here.gradient, beta: beta, l1: l1, l2: l2, penalized: penalized) / scale
@@ -60,7 +65,7 @@ enum ElasticNet {
             }
             if !accepted { break }
         }
-        return Result(beta: beta, hessian: here.hessian, negativeLogLikelihood: here.value, objective: value,
+        return Result(beta: beta, hessian: here.hessian, evaluation: here, negativeLogLikelihood: here.value, objective: value,
                       iterations: iterations, converged: violation <= tolerance, kktViolation: violation)
     }
 

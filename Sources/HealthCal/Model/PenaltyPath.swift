@@ -56,11 +56,13 @@ public struct PenaltyPath: Sendable, Equatable, Codable {
         let penalized = (0..<p).map { !(design.hasIntercept && $0 == 0) }
         var beta = interceptOnly(y: y, weights: w, count: p, hasIntercept: design.hasIntercept)
         var rows: [[Double]] = []
+        var evaluated: NewtonEvaluation? = nil
         for lambda in lambdas {
             let r = try ElasticNet.minimize(x: design.x, y: y, weights: w, l1: alpha * lambda, l2: (1 - alpha) * lambda,
-                                            penalized: penalized, start: beta, tolerance: tolerance,
+                                            penalized: penalized, start: beta, evaluated: evaluated, tolerance: tolerance,
                                             maxIterations: maxIterations)
             beta = r.beta
+            evaluated = r.evaluation
             rows.append(beta)
         }
         return PenaltyPath(alpha: alpha, lambdas: lambdas, names: design.names, coefficients: rows)
