@@ -73,7 +73,8 @@ import TestSupport
         }
         // The final fit is the elastic net at λ_1se: its weights are the path's there.
         #expect(fit.fit.l1 == s.lambda1SE)
-        #expect(maxAbsoluteError(fit.fit.coefficients, s.path.coefficients[s.chosenIndex]) < 1e-7)
+        // (the path's fits stop at KKT 1e-8, the final fit at 1e-10: 1e-6 on the weights).
+        #expect(maxAbsoluteError(fit.fit.coefficients, s.path.coefficients[s.chosenIndex]) < 1e-6)
         // λ_1se is the largest λ whose mean deviance is within one SE of the minimum.
         let best = try #require(s.path.lambdas.firstIndex(of: s.lambdaMin))
         for i in 0..<s.chosenIndex { #expect(s.meanDeviance[i] > s.meanDeviance[best] + s.devianceSE[best]) }

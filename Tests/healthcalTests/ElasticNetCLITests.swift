@@ -52,6 +52,21 @@ import Testing
         #expect(!sql.isEmpty)
     }
 
+    /// `fit` (one pooled fit, which otherwise frees the raw columns as it encodes) keeps them for
+    /// the selection's folds, prints the not-valid-after-selection caveat and writes the record.
+    @Test func fitWithSelectPathWritesTheSelection() throws {
+        let s = try Self.sample(model: "  select: path")
+        let weights = s.dir.appendingPathComponent("w.json").path
+        let r = try CLI.run(["fit", "--spec", s.spec, "--data", s.data, "--weights-out", weights])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect((r.stdout + r.stderr).contains("not valid after selection"))
+        let file = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: weights))) as? [String: Any])
+        let penalty = try #require((file["metadata"] as? [String: Any])?["penalty"] as? [String: Any])
+        let selection = try #require(penalty["selection"] as? [String: Any])
+        #expect(selection["alpha"] as? Double == 1 && penalty["l2"] as? Double == 0)
+        #expect((selection["folds"] as? [String]) == ["2024Q1", "2024Q2", "2024Q3", "2024Q4"])
+    }
+
     @Test func badPenaltiesExitTwoNamingTheKey() throws {
         let negative = try Self.sample(model: "  penalty: {l1: -0.5}")
         let r = try CLI.run(["fit", "--spec", negative.spec, "--data", negative.data])

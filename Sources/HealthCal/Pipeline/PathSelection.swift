@@ -42,6 +42,11 @@ public struct PathSelection: Sendable, Equatable, Codable {
         case lambda1SE = "lambda_1se", foldLabels = "fold_labels", foldTrainPeriods = "fold_train_periods"
     }
 
+    /// The KKT tolerance of the path's fits (mean-loss scale): the deviance curve needs far less
+    /// than the final fit's 1e-10, and from a warm start most λ then take one pass over the data.
+    /// The fit at the chosen λ is solved again to 1e-10.
+    public static let pathTolerance = 1e-8
+
     /// The L1 share of `model`'s penalty: l1 / (l1 + l2) of `penalty` (or of `ridge`), 1 when none
     /// is given (the lasso path).
     public static func alpha(_ model: ModelOptions) -> Double {
@@ -65,7 +70,7 @@ public struct PathSelection: Sendable, Equatable, Codable {
             let trainY = fold.train.map { panel.outcome[$0] }
             let trainW = panel.weights.map { ws in fold.train.map { ws[$0] } }
             let path = try PenaltyPath.fit(encoded.design, y: trainY, weights: trainW, alpha: alpha, lambdas: lambdas,
-                                           maxIterations: spec.model.maxIterations)
+                                           tolerance: pathTolerance, maxIterations: spec.model.maxIterations)
             let test = try encoding.design(panel, rows: fold.test)
             let testY = fold.test.map { panel.outcome[$0] }
             let testW = panel.weights.map { ws in fold.test.map { ws[$0] } } ?? [Double](repeating: 1, count: fold.test.count)
@@ -81,7 +86,7 @@ public struct PathSelection: Sendable, Equatable, Codable {
         let best = mean.indices.min { mean[$0] < mean[$1] } ?? 0
         let oneSE = mean.indices.first { mean[$0] <= mean[best] + se[best] } ?? best
         let path = try PenaltyPath.fit(design, y: y, weights: weights, alpha: alpha, lambdas: lambdas,
-                                       maxIterations: spec.model.maxIterations)
+                                       tolerance: pathTolerance, maxIterations: spec.model.maxIterations)
         return PathSelection(path: path, meanDeviance: mean, devianceSE: se, lambdaMin: lambdas[best],
                              lambda1SE: lambdas[oneSE], foldLabels: folds.map(\.label), foldTrainPeriods: folds.map(\.trainPeriods))
     }

@@ -27,9 +27,12 @@ public struct SpecFit: Sendable {
 
     /// `run` on all rows for a caller that is done with the panel's feature columns (a one-off
     /// fit): the raw columns are freed while the design is built, so the data path peaks at
-    /// about one design in memory. The panel is left without feature columns.
+    /// about one design in memory. The panel is left without feature columns (except under
+    /// `select: path`, whose folds encode from them: then this is `run(panel:)`).
     public static func run(releasing panel: inout Panel, ridge: Double? = nil) throws -> SpecFit {
         let rows = Array(0..<panel.rowCount)
+        // select: path encodes each selection fold from the raw columns: they must stay.
+        if panel.spec.model.select == .path { return try run(panel: panel, ridge: ridge) }
         let (encoding, encoded) = try FeatureEncoder.fitWithEncodedDesign(releasing: &panel, rows: rows, spec: panel.spec)
         return try fitted(encoding, encoded.design, ranges: encoded.ranges, panel: panel, rows: rows, ridge: ridge, warmStart: nil)
     }
