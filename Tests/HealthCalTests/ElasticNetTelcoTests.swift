@@ -88,6 +88,21 @@ import LinearAlgebra
         #expect(zeroedHalf)
     }
 
+    /// The same three fits against scipy's L-BFGS-B on the exact objective (Fixtures/make_enet_scipy.py,
+    /// committed output enet_scipy.json; it agrees with glmnet within 1e-8).
+    @Test func coefficientsEqualScipyOnTheExactObjective() throws {
+        let url = try #require(Bundle.module.url(forResource: "enet_scipy", withExtension: "json", subdirectory: "Fixtures"))
+        let cases = try #require(try loadJSON(url)["cases"] as? [[String: Any]])
+        let (d, y) = try Self.design()
+        #expect(cases.count == 3)
+        for c in cases {
+            let l1 = try #require(c["l1"] as? Double), l2 = try #require(c["l2"] as? Double)
+            let fit = try LogisticRegression.fit(d, y: y, options: LogisticOptions(ridge: l2, l1: l1))
+            // 1e-6 absolute on every weight (scipy stops at its gradient tolerance, ~1e-8 here).
+            #expect(maxAbsoluteError(fit.coefficients, try #require(c["coefficients"] as? [Double])) < 1e-6, "l1 \(l1) l2 \(l2)")
+        }
+    }
+
     /// Along glmnet's own λ sequence (α = 1), the number of non-zero weights is glmnet's at
     /// every λ, so it is monotone wherever glmnet's is.
     @Test func pathNonZeroCountsFollowGlmnet() throws {
