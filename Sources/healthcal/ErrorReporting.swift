@@ -28,6 +28,8 @@ func reportingErrors(_ body: () throws -> Void) throws {
         fail("the model cannot be fit: \(error.description)", code: Exit.cannotFit)
     } catch let error as BacktestError {
         fail("backtest: \(error)", code: Exit.invalidInput)
+    } catch let error as PathSelectionError {
+        fail(error.description, code: Exit.invalidInput)
     } catch let error as BacktestFailure {
         fail(error.description, code: Exit.cannotFit)
     } catch let error as FlagError {

@@ -113,6 +113,15 @@ public struct ModelOptions: Sendable, Equatable, Codable {
     /// more than one row, else `model` (see `resolvedCovariance`). Nil is not written back, so a
     /// spec embedded in an older weight file re-encodes to the same bytes.
     public var covariance: CovarianceType?
+    /// `penalty: {l1, l2}`: the elastic net (`ElasticNet`), on the scale of `ridge` (l2 is
+    /// ridge's λ). Not combined with `ridge` or `firth` (spec errors). Nil: not written back.
+    public var penalty: PenaltyOptions?
+    /// `select: path`: λ chosen on the walk-forward backtest (`PenaltyPath`). Nil: not written back.
+    public var select: PenaltySelection?
+
+    /// The L1 and L2 penalties the fit uses: `penalty`'s, or (0, `ridge`).
+    public var l1: Double { penalty?.l1 ?? 0 }
+    public var l2: Double { penalty?.l2 ?? ridge }
 
     public init(ridge: Double = 0, perSegment: Bool = false, minSegmentRows: Int = 500, maxIterations: Int = 100,
                 covariance: CovarianceType? = nil) {
@@ -125,7 +134,7 @@ public struct ModelOptions: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case ridge, firth, perSegment = "per_segment", minSegmentRows = "min_segment_rows", maxIterations = "max_iterations"
-        case covariance
+        case covariance, penalty, select
     }
 
     public init(from decoder: any Decoder) throws {
@@ -136,6 +145,8 @@ public struct ModelOptions: Sendable, Equatable, Codable {
         minSegmentRows = try c.decodeIfPresent(Int.self, forKey: .minSegmentRows) ?? 500
         maxIterations = try c.decodeIfPresent(Int.self, forKey: .maxIterations) ?? 100
         covariance = try c.decodeIfPresent(CovarianceType.self, forKey: .covariance)
+        penalty = try c.decodeIfPresent(PenaltyOptions.self, forKey: .penalty)
+        select = try c.decodeIfPresent(PenaltySelection.self, forKey: .select)
     }
 
     /// `firth` and `covariance` are written only when set, so a weight file of the release
@@ -148,7 +159,35 @@ public struct ModelOptions: Sendable, Equatable, Codable {
         try c.encode(minSegmentRows, forKey: .minSegmentRows)
         try c.encode(maxIterations, forKey: .maxIterations)
         try c.encodeIfPresent(covariance, forKey: .covariance)
+        try c.encodeIfPresent(penalty, forKey: .penalty)
+        try c.encodeIfPresent(select, forKey: .select)
     }
+}
+
+/// `model.penalty`: minimize −log L + l1·Σ|w_j| + (l2/2)·Σw_j² over the weights (never the
+/// intercept), on the design columns as the model sees them (standardized where the spec says).
+public struct PenaltyOptions: Sendable, Equatable, Codable {
+    public var l1: Double = 0
+    public var l2: Double = 0
+
+    public init(l1: Double = 0, l2: Double = 0) {
+        self.l1 = l1
+        self.l2 = l2
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case l1, l2 }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        l1 = try c.decodeIfPresent(Double.self, forKey: .l1) ?? 0
+        l2 = try c.decodeIfPresent(Double.self, forKey: .l2) ?? 0
+    }
+}
+
+/// `model.select`: how the penalty's size is chosen.
+public enum PenaltySelection: String, Sendable, Codable, CaseIterable {
+    /// The λ path, λ picked by the walk-forward backtest's out-of-sample deviance (λ_1se).
+    case path
 }
 
 /// `backtest:` the walk-forward (or, for snapshots, k-fold) evaluation.

@@ -152,7 +152,12 @@ indirect enum SpecSchema: Sendable {
             ("max_bins", .value), ("monotone", .oneOf(MonotoneBins.Direction.allCases.map(\.rawValue))), ("min_bin_share", .value),
         ]))),
         ("model", .map("model", keys(ModelOptions.CodingKeys.self).map {
-            ($0, $0 == "covariance" ? .oneOf(CovarianceType.allCases.map(\.rawValue)) : .value)
+            switch $0 {
+            case "covariance": ($0, .oneOf(CovarianceType.allCases.map(\.rawValue)))
+            case "penalty": ($0, .map("model.penalty", keys(PenaltyOptions.CodingKeys.self).map { ($0, .value) }))
+            case "select": ($0, .oneOf(PenaltySelection.allCases.map(\.rawValue)))
+            default: ($0, .value)
+            }
         })),
         ("backtest", .map("backtest", keys(BacktestOptions.CodingKeys.self).map {
             ($0, $0 == "window" ? .oneOf(BacktestOptions.Window.allCases.map(\.rawValue)) : .value)

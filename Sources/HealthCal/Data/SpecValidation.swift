@@ -50,6 +50,17 @@ extension Spec {
         if model.firth && model.ridge > 0 {
             add("model.firth", "model.firth and model.ridge (\(model.ridge)) cannot be combined: Firth's penalty already keeps the weights finite under separation; set ridge: 0 or firth: false")
         }
+        if let penalty = model.penalty {
+            for (key, value) in [("l1", penalty.l1), ("l2", penalty.l2)] where !(value.isFinite && value >= 0) {
+                add("model.penalty.\(key)", "model.penalty.\(key) must be a finite number >= 0, not \(formatNumber(value))")
+            }
+            if model.ridge > 0 {
+                add("model.penalty", "model.penalty and model.ridge (\(formatNumber(model.ridge))) cannot both be given: ridge: x is penalty: {l2: x}; keep one")
+            }
+        }
+        if model.firth && (model.penalty != nil || model.select != nil) {
+            add("model.firth", "model.firth cannot be combined with model.penalty or model.select: Firth's penalty is a different prior, and stacking an L1/L2 penalty on it would make its intervals and tests mean neither; drop one")
+        }
         if model.minSegmentRows < 1 { add("model.min_segment_rows", "model.min_segment_rows must be at least 1") }
         // Upper bounds keep a typo from making the run endless: each iteration or fold is a pass
         // over the data, and each listed feature three columns of every flag row.

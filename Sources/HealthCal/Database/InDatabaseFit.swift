@@ -42,7 +42,7 @@ public enum InDatabaseFit {
         _ = try PostgresPanelReader.selectList(conn, relation: relation, spec: spec)
         let rows = periods.map { DatabaseRows(relation: relation, spec: spec, periods: $0) } ?? DatabaseRows(relation: relation, spec: spec)
         let shards = try ShardedPasses.detect(conn, url: url, rows: rows)
-        let outcome = try run(rows, conn, ridge: ridge ?? spec.model.ridge, shards: shards)
+        let outcome = try run(rows, conn, ridge: ridge ?? spec.model.l2, shards: shards)
         try shards?.commit()
         try conn.execute("COMMIT")
         return outcome
@@ -65,6 +65,11 @@ public enum InDatabaseFit {
                     subsampleThreshold: Int = defaultSubsampleThreshold,
                     subsampleRows: Int = LogisticRegression.subsampleRows) throws -> Outcome {
         let spec = rows.spec
+        // The elastic net's coordinate descent would take the same XᵀWX and gradient sums; it is
+        // not wired to the database passes yet.
+        if spec.model.l1 > 0 || spec.model.select != nil {
+            throw FitError.shape("model.penalty with l1 > 0 and model.select: path are not pushed down yet: fit this spec without --in-database")
+        }
         if spec.model.firth {
             throw FitError.shape("model.firth is not pushed down yet: fit this spec without --in-database")
         }

@@ -75,6 +75,7 @@ extension WeightFile {
         var metadata = Metadata(trainingPeriods: periods, rows: rows.count, churnRate: wSum > 0 ? yw / wSum : 0,
                                 inputSHA256: inputSHA256, spec: panel.spec, metrics: metrics)
         metadata.covariance = CovarianceRecord(fit: fit.fit, idColumn: panel.spec.data.id)
+        metadata.penalty = PenaltyRecord(fit)
         let sds = try given ?? contributionSDs(panel: panel, rows: rows, fit: fit, calibration: calibration)
         return try make(encoding: fit.encoding, coefficients: fit.fit.coefficients, calibration: calibration,
                         bands: bands, metadata: metadata, contributionSDs: sds)

@@ -114,10 +114,12 @@ public struct WeightFile: Sendable, Equatable, Codable {
         /// Which covariance the pooled model's standard errors used. Optional and additive: files
         /// written before it was added have none and load and export exactly as before.
         public var covariance: CovarianceRecord?
+        /// The elastic net's penalties and λ selection (`PenaltyRecord`); absent otherwise.
+        public var penalty: PenaltyRecord?
 
         enum CodingKeys: String, CodingKey {
             case trainingPeriods = "training_periods", rows, churnRate = "churn_rate", inputSHA256 = "input_sha256",
-                 spec, toolVersion = "tool_version", metrics, source, covariance
+                 spec, toolVersion = "tool_version", metrics, source, covariance, penalty
         }
 
         public init(trainingPeriods: [String], rows: Int, churnRate: Double, inputSHA256: String, spec: Spec,

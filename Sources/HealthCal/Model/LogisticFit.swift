@@ -68,6 +68,11 @@ public struct LogisticFit: Sendable, Codable, Equatable {
     /// likelihood-ratio tests of β_j = 0, and `likelihoodRatio` the penalized LR test against
     /// the intercept-only model (logistf's definitions).
     public var firthPenalizedLogLikelihood: Double? = nil
+    /// Elastic-net fits only (nil otherwise, and absent from the JSON): the L1 penalty λ1
+    /// (`ridge` holds λ2). Their standard errors, z, p-values and intervals come from the
+    /// curvature of the smooth part, XᵀWX + λ2·I, as for ridge, and ignore the selection the L1
+    /// term made: they are not valid after selection, and `warnings` says so.
+    public var l1: Double? = nil
 
     init(names: [String], beta: [Double], hessian: Matrix, logLikelihood: Double, nullLogLikelihood: Double,
          rows: Int, observations: Double, ridge: Double, iterations: Int, converged: Bool,
@@ -129,7 +134,7 @@ public struct LogisticFit: Sendable, Codable, Equatable {
         case nullDeviance = "null_deviance", aic, bic, mcFaddenR2 = "mcfadden_r2"
         case likelihoodRatio = "likelihood_ratio", likelihoodRatioDF = "likelihood_ratio_df"
         case likelihoodRatioPValue = "likelihood_ratio_p_value", rows, observations, ridge, iterations
-        case converged, warnings, firthPenalizedLogLikelihood = "firth_penalized_log_likelihood"
+        case converged, warnings, firthPenalizedLogLikelihood = "firth_penalized_log_likelihood", l1
     }
 
     /// The coefficient of the column called `name`.

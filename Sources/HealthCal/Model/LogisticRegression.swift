@@ -10,20 +10,25 @@ public struct LogisticOptions: Sendable, Codable, Equatable {
     public var ridge: Double = 0
     /// Firth's penalized likelihood (maximize log L + ½ log det I(β)); excludes `ridge` > 0.
     public var firth: Bool = false
+    /// L1 penalty λ1: with it the fit minimizes −log L + λ1‖w‖₁ + (ridge/2)‖w‖² (the elastic
+    /// net, `ElasticNet`), the intercept unpenalized. 0: no L1 term (and the Newton fit).
+    public var l1: Double = 0
     public var newton = NewtonSettings()
 
-    public init(ridge: Double = 0, firth: Bool = false, newton: NewtonSettings = NewtonSettings()) {
+    public init(ridge: Double = 0, firth: Bool = false, l1: Double = 0, newton: NewtonSettings = NewtonSettings()) {
         self.ridge = ridge
         self.firth = firth
+        self.l1 = l1
         self.newton = newton
     }
 
-    enum CodingKeys: String, CodingKey { case ridge, firth, newton }
+    enum CodingKeys: String, CodingKey { case ridge, firth, l1, newton }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         ridge = try c.decodeIfPresent(Double.self, forKey: .ridge) ?? 0
         firth = try c.decodeIfPresent(Bool.self, forKey: .firth) ?? false
+        l1 = try c.decodeIfPresent(Double.self, forKey: .l1) ?? 0
         newton = try c.decodeIfPresent(NewtonSettings.self, forKey: .newton) ?? NewtonSettings()
     }
 
@@ -31,6 +36,7 @@ public struct LogisticOptions: Sendable, Codable, Equatable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(ridge, forKey: .ridge)
         if firth { try c.encode(firth, forKey: .firth) }
+        if l1 > 0 { try c.encode(l1, forKey: .l1) }
         try c.encode(newton, forKey: .newton)
     }
 }
@@ -64,6 +70,7 @@ public enum LogisticRegression {
         guard y.count == n else { throw .shape("\(y.count) outcomes for \(n) rows") }
         guard design.names.count == p else { throw .shape("\(design.names.count) names for \(p) columns") }
         guard options.ridge >= 0, options.ridge.isFinite else { throw .shape("ridge penalty must be a finite number >= 0") }
+        guard options.l1 >= 0, options.l1.isFinite else { throw .shape("l1 penalty must be a finite number >= 0") }
         let w = weights ?? [Double](repeating: 1, count: n)
         guard w.count == n else { throw .shape("\(w.count) weights for \(n) rows") }
         guard n > 0, p > 0 else { throw .shape("no rows or no columns to fit") }
@@ -74,9 +81,13 @@ public enum LogisticRegression {
         let penalized = (0..<p).map { !(design.hasIntercept && $0 == 0) }
         try checkConstantColumns(design, ranges)
         if options.firth {
-            guard options.ridge == 0 else { throw .firthWithRidge(options.ridge) }
+            guard options.ridge == 0, options.l1 == 0 else { throw .firthWithRidge(options.ridge + options.l1) }
             return try fitFirth(design, y: y, weights: w, options: options, start: warmStart,
                                 inference: finalHessian == .exact)
+        }
+        if options.l1 > 0 {
+            return try fitElasticNet(design, y: y, weights: w, options: options, penalized: penalized, start: warmStart,
+                                     clusters: clusters)
         }
         if options.ridge == 0 {
             try checkSingleColumnSeparation(design, ranges)

@@ -224,6 +224,7 @@ public enum Recalibration {
                 champion: championScores, fit: final.fit, calibration: run.finalCalibration, bands: nil, flags: nil, outputs: [])
             inputs.partialEffects = PartialEffect.curves(encoding: final.encoding, fit: final.fit,
                                                          ranges: PartialEffect.ranges(encoding: final.encoding, panel: panel, rows: Array(0..<panel.rowCount)))
+            inputs.selection = final.selection
             return (inputs, RankingCharts(inputs))
         }
         var flags: FlagReport

@@ -4,6 +4,8 @@
 public struct SpecFit: Sendable {
     public var encoding: FittedEncoding
     public var fit: LogisticFit
+    /// With `model.select: path`: the path and how its λ was chosen (`PathSelection`).
+    public var selection: PathSelection? = nil
 
     /// Fits on `rows` (all rows when nil). `ridge` overrides the spec's `model.ridge`.
     /// `warmStart` (an earlier fit, e.g. the previous backtest fold's) starts the Newton
@@ -25,9 +27,12 @@ public struct SpecFit: Sendable {
 
     /// `run` on all rows for a caller that is done with the panel's feature columns (a one-off
     /// fit): the raw columns are freed while the design is built, so the data path peaks at
-    /// about one design in memory. The panel is left without feature columns.
+    /// about one design in memory. The panel is left without feature columns (except under
+    /// `select: path`, whose folds encode from them: then this is `run(panel:)`).
     public static func run(releasing panel: inout Panel, ridge: Double? = nil) throws -> SpecFit {
         let rows = Array(0..<panel.rowCount)
+        // select: path encodes each selection fold from the raw columns: they must stay.
+        if panel.spec.model.select == .path { return try run(panel: panel, ridge: ridge) }
         let (encoding, encoded) = try FeatureEncoder.fitWithEncodedDesign(releasing: &panel, rows: rows, spec: panel.spec)
         return try fitted(encoding, encoded.design, ranges: encoded.ranges, panel: panel, rows: rows, ridge: ridge, warmStart: nil)
     }
@@ -38,18 +43,23 @@ public struct SpecFit: Sendable {
         let spec = panel.spec
         let y = rows.map { panel.outcome[$0] }
         let w = panel.weights.map { ws in rows.map { ws[$0] } }
-        var options = LogisticOptions(ridge: ridge ?? spec.model.ridge, firth: spec.model.firth)
+        var options = LogisticOptions(ridge: ridge ?? spec.model.l2, firth: spec.model.firth, l1: spec.model.l1)
+        // select: path picks the penalty on the walk-forward backtest of these rows only.
+        let selection = spec.model.select == .path
+            ? try PathSelection.run(panel: panel, rows: rows, design: design, y: y, weights: w) : nil
+        if let selection { (options.l1, options.ridge) = (selection.l1, selection.l2) }
         options.newton.maxIterations = spec.model.maxIterations
         let predicted = previous.flatMap { FoldStart.predicted(from: $0, encoding: encoding, design: design, y: y, weights: w) }
-        let start = predicted?.start ?? warmStart.flatMap { $0.names == design.names ? $0.coefficients : nil }
+        let start = selection.map { $0.path.coefficients[$0.chosenIndex] } ?? predicted?.start
+            ?? warmStart.flatMap { $0.names == design.names ? $0.coefficients : nil }
         // Steps on the predicted start's Hessian save the Hessian passes, not the one at the optimum:
         // only for fits whose standard errors nobody reads.
-        let approximate = finalHessian == .beforeLastStep ? predicted?.hessian : nil
+        let approximate = finalHessian == .beforeLastStep && selection == nil ? predicted?.hessian : nil
         // Only fits whose standard errors are read get the sandwich (its pass over the design).
         let clusters = finalHessian == .exact ? panel.clusterCodes(rows: rows) : nil
         let fit = try LogisticRegression.fit(design, y: y, weights: w, options: options, outcomeName: spec.data.outcome,
                                                start: start, approximateHessian: approximate, finalHessian: finalHessian,
                                                knownRanges: ranges, clusters: clusters)
-        return SpecFit(encoding: encoding, fit: fit)
+        return SpecFit(encoding: encoding, fit: fit, selection: selection)
     }
 }

@@ -51,6 +51,9 @@ public enum LeadershipReport {
         if let flags = r.flags {
             sections.append(ReportSection(title: "Where the score was wrong", blocks: facts.flagBlocks(flags), startsOnNewPage: true))
         }
+        if let selection = r.selection {
+            sections.append(ReportSection(title: "Which metrics matter", blocks: WhichMetricsMatter.blocks(selection)))
+        }
         sections.append(ReportSection(title: "The model", blocks: [
             .paragraph("Weights in log-odds of churn with 95% intervals: a positive weight raises churn risk. Features are on the scale the spec encodes them (see the weight file). " + facts.intervalSentence),
             .figure(ReportFigure(ForestPlot(title: facts.forestTitle, rows: facts.forestRows))),
@@ -92,6 +95,10 @@ public enum LeadershipReport {
         if let flags = r.flags {
             md.heading("Where the score was wrong")
             for line in facts.flagSentences(flags) { md.bullet(line) }
+        }
+        if let selection = r.selection {
+            md.heading("Which metrics matter")
+            md.paragraph(WhichMetricsMatter.sentence(selection))
         }
         md.heading("Files")
         for (what, path) in r.outputs { md.bullet("\(what): \(path)") }

@@ -26,6 +26,8 @@ public struct ReportInputs: Sendable {
     public var validation: OptimismReport? = nil
     /// The final fit's partial effect of each spline feature (`PartialEffect`).
     public var partialEffects: [PartialEffect] = []
+    /// The final fit's λ selection (`model.select: path`), for "Which metrics matter".
+    public var selection: PathSelection? = nil
     /// (what, path) of every file written, for the "where things are" list.
     public var outputs: [(String, String)]
 
