@@ -7,15 +7,15 @@ import TestSupport
 /// Fixtures/make_bins_reference.py (numpy's "higher" quantiles for the grid, an independent
 /// memoized search for the optimal monotone partition, statsmodels' Logit for the fit).
 @Suite struct MonotoneBinsTelcoTests {
-    /// The well-formed rows of telco.csv (line 6082 has 22 fields and is left out, as in the
-    /// script), with the columns the tests use; blank TotalCharges are missing.
+    /// The 7,043 rows of telco.csv, as the script reads them, with the columns the tests use;
+    /// blank TotalCharges are missing.
     static func table() throws -> Table {
         let text = try String(contentsOf: fixtureURL("telco.csv"), encoding: .utf8)
         var lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } }
         let header = lines.removeFirst()
         let keep = ["customerID", "tenure", "MonthlyCharges", "TotalCharges", "Churn"].map { name in header.firstIndex(of: name) ?? -1 }
         let rows = lines.filter { $0.count == header.count }
-        #expect(rows.count == 7042)
+        #expect(rows.count == 7043)
         let csv = "customerID,tenure,MonthlyCharges,TotalCharges,Churn\n" + rows.map { r in keep.map { r[$0] }.joined(separator: ",") }.joined(separator: "\n")
         return makeTable(csv, source: "telco.csv")
     }

@@ -67,7 +67,7 @@ import TestSupport
     @Test func fitEqualsStatsmodelsOnTheSameColumnSpace() throws {
         let ref = try Self.reference()
         let panel = try TelcoFixture.panel()
-        #expect(panel.rowCount == 7042)
+        #expect(panel.rowCount == 7043)
         let fitted = try SpecFit.run(panel: panel)
         #expect(abs(fitted.fit.logLikelihood - ref.llf) <= 1e-8 * abs(ref.llf), "llf \(fitted.fit.logLikelihood) vs \(ref.llf)")
         let design = try fitted.encoding.design(panel, rows: ref.rows)

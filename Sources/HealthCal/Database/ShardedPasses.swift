@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// The shards behind a partitioned table on a `scripts/pg-cluster` coordinator, for Newton
 /// passes that run on every shard at once with only each shard's partial sums coming back.
@@ -104,9 +105,13 @@ struct ShardedPasses {
         init(_ parts: [Part]) { self.parts = parts }
     }
 
+    /// Written by every shard's iteration: each write takes the lock (two threads writing
+    /// different elements of one array race on the array itself; the thread sanitizer found it).
     private final class Results: @unchecked Sendable {
-        var values: [Result<[Double], Error>?]
-        init(count: Int) { values = Array(repeating: nil, count: count) }
-        func set(_ k: Int, _ r: Result<[Double], Error>) { values[k] = r }
+        private var stored: [Result<[Double], Error>?]
+        private let lock = NSLock()
+        init(count: Int) { stored = Array(repeating: nil, count: count) }
+        func set(_ k: Int, _ r: Result<[Double], Error>) { lock.withLock { stored[k] = r } }
+        var values: [Result<[Double], Error>?] { lock.withLock { stored } }
     }
 }

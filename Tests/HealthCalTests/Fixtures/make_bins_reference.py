@@ -2,7 +2,7 @@
 """Reference for `transform: bins` (docs/monotone-bins.md) on the IBM Telco sample (telco.csv).
 
 For tenure, MonthlyCharges and TotalCharges (blank = missing, 11 rows), with every present
-value of the 7,042 well-formed rows as training rows:
+value of the 7,043 rows as training rows:
   - candidate cuts: numpy quantiles k/50, k = 1..49, method="higher", distinct, above the minimum;
   - the optimal partition: every bin >= min_share of the present rows, churn rates monotone
     (non-decreasing or non-increasing), 2..max_bins bins, maximum binomial log-likelihood; written
@@ -113,11 +113,9 @@ def bins(x, y, max_bins=5, min_share=0.05, direction="auto"):
 
 
 def main():
-    # telco.csv line 6082 (customer 9526-BIHHD) is malformed in the committed copy (22 fields:
-    # "Month-ts,Nonth" where Contract and PaperlessBilling belong); it is left out here and in the
-    # Swift test, which reads the same 7,042 rows.
-    df = pd.read_csv(os.path.join(HERE, "telco.csv"), dtype={"TotalCharges": str}, on_bad_lines="skip")
-    assert len(df) == 7042
+    # All 7,043 rows (telco.md: two records were restored in the committed copy).
+    df = pd.read_csv(os.path.join(HERE, "telco.csv"), dtype={"TotalCharges": str})
+    assert len(df) == 7043
     y = (df["Churn"] == "Yes").to_numpy(float)
     total = pd.to_numeric(df["TotalCharges"].str.strip().replace("", np.nan))
     columns = {"tenure": df["tenure"].to_numpy(float), "MonthlyCharges": df["MonthlyCharges"].to_numpy(float),

@@ -13,8 +13,8 @@
 # Run (from this folder):  Rscript make_enet_fixtures.R > enet_reference.json
 suppressMessages({ library(glmnet); library(jsonlite) })
 
-# Line 6082 of the committed telco.csv (customer 9526-BIHHD) has 22 fields, not 21 ("Month-ts,Nonth"
-# where Contract and PaperlessBilling belong): it is dropped here and by the test (7,042 rows).
+# All 7,043 rows have 21 fields (telco.md: two records were restored in the committed copy); the
+# filter guards against a malformed copy.
 lines <- readLines("telco.csv")
 lines <- lines[lengths(strsplit(lines, ",", fixed = TRUE)) == 21]
 d <- read.csv(text = lines, stringsAsFactors = FALSE, na.strings = c("", " "))

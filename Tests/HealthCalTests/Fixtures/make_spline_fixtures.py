@@ -12,19 +12,14 @@ Model: Churn ~ rcs(tenure, 4) + rcs(MonthlyCharges, 4) + PaymentMethod (one-hot)
 Run:  python3 make_spline_fixtures.py > spline_reference.json
 Writes every 7th row's fitted probability (rows 0, 7, 14, ...; 0-based data rows) and the llf.
 
-The first committed copy of telco.csv had two corrupted records (main has since restored them):
-customer 9526-BIHHD ("Month-ts,Nonth" for "Month-to-month", so 22 fields) and 5236-XMZJY (Contract
-"Mon730.o-month"). To give the same reference with either copy, customer 9526-BIHHD is left out here
-and in the Swift test (TelcoFixture), which therefore both fit the other 7,042 rows; the model uses
-PaymentMethod, not Contract, so 5236-XMZJY's Contract does not matter.
+All 7,043 rows of telco.csv (see telco.md for the two records restored in it).
 """
 import json, subprocess, sys
 import numpy as np, pandas as pd, patsy, statsmodels, statsmodels.api as sm
 
 here = __file__.rsplit("/", 1)[0] or "."
-df = pd.read_csv(f"{here}/telco.csv", on_bad_lines="skip")
-df = df[df["customerID"] != "9526-BIHHD"].reset_index(drop=True)
-assert len(df) == 7042, len(df)
+df = pd.read_csv(f"{here}/telco.csv")
+assert len(df) == 7043, len(df)
 y = (df["Churn"] == "Yes").astype(float).to_numpy()
 
 def r_knots(column, nk):
