@@ -89,7 +89,7 @@ public enum LeadershipReport {
             md.paragraph(DriftText.sentence(drift))
         }
         if let sentence = facts.validationSentence {
-            md.heading("How much does the fit flatter itself?")
+            md.heading("The model, corrected for optimism")
             md.paragraph(sentence)
         }
         if let flags = r.flags {
