@@ -45,10 +45,7 @@ public enum InDatabaseBacktest {
     public static func run(url: PostgresURL, relation: PostgresRelation, spec: Spec, ridge: Double? = nil,
                            fitFinal: Bool = false, progress: (@Sendable (String) -> Void)? = nil) throws -> Outcome {
         try checkPushedDown(spec)
-        let conn = try PostgresConnection(url)
-        try conn.execute("SET extra_float_digits = 1")
-        try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        try conn.execute("SET LOCAL jit = off")
+        let conn = try PostgresConnection.aggregateSession(url)
         _ = try PostgresPanelReader.selectList(conn, relation: relation, spec: spec)
         let shards = try ShardedPasses.detect(conn, url: url, rows: DatabaseRows(relation: relation, spec: spec))
 

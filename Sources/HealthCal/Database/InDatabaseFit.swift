@@ -33,12 +33,7 @@ public enum InDatabaseFit {
     /// fold's training periods). `ridge` overrides the spec's `model.ridge`.
     public static func run(url: PostgresURL, relation: PostgresRelation, spec: Spec, ridge: Double? = nil,
                            periods: [String]? = nil) throws -> Outcome {
-        let conn = try PostgresConnection(url)
-        // Shortest round-trip float text; one snapshot for every query of the fit; no JIT (it
-        // compiled a long aggregate for 1.4 s of a 3.8 s pass in the probe of issue 16).
-        try conn.execute("SET extra_float_digits = 1")
-        try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        try conn.execute("SET LOCAL jit = off")
+        let conn = try PostgresConnection.aggregateSession(url)
         _ = try PostgresPanelReader.selectList(conn, relation: relation, spec: spec)
         let rows = periods.map { DatabaseRows(relation: relation, spec: spec, periods: $0) } ?? DatabaseRows(relation: relation, spec: spec)
         let shards = try ShardedPasses.detect(conn, url: url, rows: rows)

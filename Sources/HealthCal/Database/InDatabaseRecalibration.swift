@@ -24,10 +24,7 @@ public enum InDatabaseRecalibration {
             guard calibration.isFoldable else { return Array(fit.fit.coefficients.dropFirst()) }
             return try calibration.folded(intercept: fit.fit.coefficients[0], weights: Array(fit.fit.coefficients.dropFirst())).weights
         }
-        let conn = try PostgresConnection(url)
-        try conn.execute("SET extra_float_digits = 1")
-        try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        try conn.execute("SET LOCAL jit = off")
+        let conn = try PostgresConnection.aggregateSession(url)
         let all = DatabaseRows(relation: relation, spec: spec)
         let shards = try ShardedPasses.detect(conn, url: url, rows: all)
         let sds = try contributionSDs(all, conn, shards: shards, encoding: final.pooled.encoding, weights: folded(final.pooled))

@@ -18,10 +18,7 @@ public enum InDatabaseScoring {
     /// under `unseen: error`, a missing value under `impute: error`) is an error naming it.
     public static func linearPredictors(url: PostgresURL, relation: PostgresRelation, spec: Spec, model: SpecFit,
                                         periods: [String]? = nil) throws -> [ScoredRow] {
-        let conn = try PostgresConnection(url)
-        try conn.execute("SET extra_float_digits = 1")
-        try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        try conn.execute("SET LOCAL jit = off")
+        let conn = try PostgresConnection.aggregateSession(url)
         let rows = periods.map { DatabaseRows(relation: relation, spec: spec, periods: $0) } ?? DatabaseRows(relation: relation, spec: spec)
         let out = try linearPredictors(rows, conn, model: model)
         try conn.execute("COMMIT")

@@ -14,10 +14,7 @@ public enum InDatabaseSegmentedFit {
     /// segments' own. `ridge` overrides the spec's `model.ridge`.
     public static func run(url: PostgresURL, relation: PostgresRelation, spec: Spec, ridge: Double? = nil) throws -> Outcome {
         try InDatabaseBacktest.checkPushedDown(spec)
-        let conn = try PostgresConnection(url)
-        try conn.execute("SET extra_float_digits = 1")
-        try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        try conn.execute("SET LOCAL jit = off")
+        let conn = try PostgresConnection.aggregateSession(url)
         _ = try PostgresPanelReader.selectList(conn, relation: relation, spec: spec)
         let rows = DatabaseRows(relation: relation, spec: spec)
         let shards = try ShardedPasses.detect(conn, url: url, rows: rows)

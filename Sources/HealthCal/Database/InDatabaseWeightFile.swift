@@ -8,10 +8,7 @@ public enum InDatabaseWeightFile {
     public static func inSample(url: PostgresURL, relation: PostgresRelation, spec: Spec, fit: SegmentedFit) throws -> WeightFile {
         let keys = try PanelLoading.load(.postgres(url, relation), spec: InDatabaseBacktest.keySpec(spec))
         let reference = try WeightFile.inSampleReference(panel: keys.panel)
-        let conn = try PostgresConnection(url)
-        try conn.execute("SET extra_float_digits = 1")
-        try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        try conn.execute("SET LOCAL jit = off")
+        let conn = try PostgresConnection.aggregateSession(url)
         let all = DatabaseRows(relation: relation, spec: spec)
         let shards = try ShardedPasses.detect(conn, url: url, rows: all)
         let referenceRows = reference.period.map { DatabaseRows(relation: relation, spec: spec, periods: [$0]) } ?? all

@@ -52,10 +52,7 @@ struct ShardedPasses {
             u.database = (row[3] ?? nil) ?? url.database
             let table = ((row[5] ?? nil) ?? (row[6] ?? nil)) ?? ""
             let remote = (row[4] ?? nil).map { "\($0).\(table)" } ?? table
-            let shard = try PostgresConnection(u)
-            try shard.execute("SET extra_float_digits = 1")
-            try shard.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            try shard.execute("SET LOCAL jit = off")
+            let shard = try PostgresConnection.aggregateSession(u)
             parts.append(Part(conn: shard, rows: rows.on(.table(remote))))
         }
         return ShardedPasses(parts: parts)
