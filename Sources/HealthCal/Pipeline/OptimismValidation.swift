@@ -56,7 +56,10 @@ public enum OptimismValidation {
         let all = Array(0..<n)
         let y = panel.outcome
         let w = panel.weights ?? [Double](repeating: 1, count: n)
-        let apparent = try figures(probability: final.probability(panel: panel, rows: all), y: y, weights: [w])[0]
+        let codes = panel.customerCodes
+        let everyone = [Int32](repeating: 1, count: customers)
+        let apparent = try figures(probability: final.probability(panel: panel, rows: all), y: y, base: w,
+                                   customer: codes, customers: customers, draws: [everyone])[0]
 
         var training: [[Double]] = [], test: [[Double]] = [], notes: [String] = []
         for b in 0..<resamples.count {
@@ -64,12 +67,9 @@ public enum OptimismValidation {
             let m = resamples.multiplicity(b)
             var rows: [Int] = []
             rows.reserveCapacity(n)
-            var resampleWeights = [Double](repeating: 0, count: n)
             for r in 0..<n {
                 let k = Int(m[Int(panel.customerCodes[r])])
-                if k == 0 { continue }
                 for _ in 0..<k { rows.append(r) }
-                resampleWeights[r] = Double(k) * w[r]
             }
             let refit: SegmentedFit
             do {
@@ -80,7 +80,7 @@ public enum OptimismValidation {
                 continue
             }
             let p = try refit.probability(panel: panel, rows: all)
-            let both = figures(probability: p, y: y, weights: [resampleWeights, w])
+            let both = figures(probability: p, y: y, base: w, customer: codes, customers: customers, draws: [m, everyone])
             training.append(both[0])
             test.append(both[1])
         }
@@ -107,13 +107,15 @@ public enum OptimismValidation {
         return report
     }
 
-    /// The figures of `figureOrder` for probabilities `p` under each weight vector (indexed by
-    /// row); NaN where a figure is undefined (one class only, a calibration fit that diverges).
-    static func figures(probability p: [Double], y: [Double], weights: [[Double]]) -> [[Double]] {
-        let prepared = ResampledFigures(p: p, y: y, healthiest: nil)
+    /// The figures of `figureOrder` for probabilities `p` with row weights `base`, under each
+    /// list of draw counts per customer; NaN where a figure is undefined (one class only, a
+    /// calibration fit that diverges).
+    static func figures(probability p: [Double], y: [Double], base: [Double], customer: [Int32], customers: Int,
+                        draws: [[Int32]]) -> [[Double]] {
+        let prepared = ResampledFigures(p: p, y: y, base: base, cluster: customer, clusters: customers, healthiest: nil)
         let names = BootstrapFigure.allCases
-        return weights.map { rowWeights in
-            let f = prepared.figures(ranked: prepared.ranked(rowWeights))
+        return draws.map { m in
+            let f = prepared.figures(multiplicity: m)
             func value(_ figure: BootstrapFigure) -> Double { f[names.firstIndex(of: figure) ?? 0] }
             let auc = value(.auc)
             return [auc, 2 * auc - 1, value(.calibrationSlope), value(.calibrationIntercept), value(.brier)]

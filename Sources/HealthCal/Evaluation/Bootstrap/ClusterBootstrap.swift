@@ -54,15 +54,11 @@ public enum ClusterBootstrap {
     /// outcomes `y`, row weights `w` (nil: 1) and customer `customer[i]` in 0..<resamples.customers.
     public static func run(challenger: Scores, champion: Scores? = nil, y: [Double], w: [Double]?,
                            customer: [Int32], resamples: CustomerResamples) -> BootstrapReport {
-        let n = y.count
-        let a = ResampledFigures(p: challenger.p, y: y, healthiest: challenger.healthiest)
-        let c = champion.map { ResampledFigures(p: $0.p, y: y, healthiest: $0.healthiest) }
+        let n = y.count, G = resamples.customers
         let base = w ?? [Double](repeating: 1, count: n)
-        // Row weights and customers in each model's rank order, so a resample's weights are
-        // written in that order directly.
+        let a = ResampledFigures(p: challenger.p, y: y, base: base, cluster: customer, clusters: G, healthiest: challenger.healthiest)
+        let c = champion.map { ResampledFigures(p: $0.p, y: y, base: base, cluster: customer, clusters: G, healthiest: $0.healthiest) }
         let models = [a] + (c.map { [$0] } ?? [])
-        let rankedBase = models.map { $0.ranked(base) }
-        let rankedCustomer = models.map { m in m.order.map { Int(customer[$0]) } }
         let f = BootstrapFigure.allCases.count, B = resamples.count
         // results[b][0..<f] challenger, [f..<2f] champion.
         let width = models.count * f
@@ -72,17 +68,15 @@ public enum ClusterBootstrap {
         let out = SendablePointer(results.baseAddress!)
         let workers = min(Parallel.workers, B)
         DispatchQueue.concurrentPerform(iterations: workers) { t in
-            var weights = [Double](repeating: 0, count: n)
             for b in stride(from: t, to: B, by: workers) {
                 let m = resamples.multiplicity(b)
                 let row = out.pointer + b * width
                 for (k, model) in models.enumerated() {
-                    let bw = rankedBase[k], cu = rankedCustomer[k]
-                    for i in 0..<n { weights[i] = bw[i] * Double(m[cu[i]]) }
-                    for (j, v) in model.figures(ranked: weights).enumerated() { row[k * f + j] = v }
+                    for (j, v) in model.figures(multiplicity: m).enumerated() { row[k * f + j] = v }
                 }
             }
         }
+        let everyone = [Int32](repeating: 1, count: G)
         func intervals(_ estimate: [Double], _ value: (Int, Int) -> Double) -> [String: BootstrapInterval] {
             var d: [String: BootstrapInterval] = [:]
             for (k, figure) in BootstrapFigure.allCases.enumerated() where estimate[k].isFinite {
@@ -96,7 +90,7 @@ public enum ClusterBootstrap {
             }
             return d
         }
-        let estimateA = a.figures(ranked: rankedBase[0])
+        let estimateA = a.figures(multiplicity: everyone)
         var report = BootstrapReport(
             resamples: B, seed: nil, resampleFile: nil, customers: resamples.customers, rows: n,
             resampled: BootstrapReport.resampledDescription,
@@ -106,7 +100,7 @@ public enum ClusterBootstrap {
         case .file(let path): report.resampleFile = path
         }
         if let c {
-            let estimateC = c.figures(ranked: rankedBase[1])
+            let estimateC = c.figures(multiplicity: everyone)
             report.champion = intervals(estimateC) { results[$0 * width + f + $1] }
             report.championMinusChallenger = intervals(zip(estimateC, estimateA).map { $0 - $1 }) {
                 results[$0 * width + f + $1] - results[$0 * width + $1]

@@ -10,118 +10,119 @@ public enum BootstrapFigure: String, Sendable, Codable, CaseIterable {
     case falseHealthyShare = "false_healthy_share"
 }
 
-/// One model's out-of-sample scores, prepared once for many weighted evaluations: every per-row
-/// quantity is stored in the order of p, highest first (ties adjacent), so a resample is a few
-/// sequential passes and AUC and lift need no sort.
+/// One model's out-of-sample scores, prepared once for many customer resamples, so that a
+/// resample costs little more than one pass over its rows:
+/// - the additive figures (Brier, log loss, churners in the healthiest band, the weight and
+///   churn totals) are sums over customers of per-customer sums, times the draw counts;
+/// - AUC, ECE and the top-decile lift are one pass in rank order (highest p first, ties
+///   adjacent), where each row's weight is its customer's draw count gathered by index;
+/// - the Cox slope and intercept are `CoxResampling`'s (a start from per-customer Taylor sums,
+///   then exact passes over the drawn customers' rows).
 struct ResampledFigures: Sendable {
-    /// `order[k]`: the row at rank k.
-    let order: [Int]
-    let p: [Double], y: [Double]
-    /// Brier and log-loss terms, ECE bin (10 equal-width bins), logit of p, by rank.
-    let brierTerm: [Double], logLossTerm: [Double]
-    let bin: [Int32]
-    let logit: [Double]?
-    /// Whether the row at rank k is in the healthiest band; nil when bands are unknown.
-    let healthiest: [Bool]?
-    /// Cox fit on the full rows: each resample's Newton iterations start there.
-    var coxStart = (intercept: 0.0, slope: 1.0)
+    let clusters: Int
+    /// Rank order: each row's cluster, outcome and base weight, whether it ends a tie block,
+    /// and (read at block ends) its p and ECE bin (10 equal-width bins).
+    let rankCluster: [Int32]
+    let rankY: [Double], rankBase: [Double], rankP: [Double]
+    let rankEnds: [Bool]
+    let rankBin: [UInt8]
+    /// Per cluster c, at 5c..<5c+5: Σ base x (1, y, Brier term, log-loss term, y if healthiest).
+    let additive: [Double]
+    let hasHealthiest: Bool
+    /// nil when some p is 0 or 1 (no logit: the calibration figures are left out).
+    let cox: CoxResampling?
 
-    init(p rowP: [Double], y rowY: [Double], healthiest rowHealthiest: [Bool]?) {
-        let order = rowP.indices.sorted { rowP[$0] > rowP[$1] || (rowP[$0] == rowP[$1] && $0 < $1) }
-        let p = order.map { rowP[$0] }, y = order.map { rowY[$0] }
+    static let eceBins = 10
+
+    /// `cluster[i]` in 0..<clusters is row i's customer; `base` its row weight.
+    init(p: [Double], y: [Double], base: [Double], cluster: [Int32], clusters: Int, healthiest: [Bool]?) {
+        let n = p.count
+        let order = p.indices.sorted { p[$0] > p[$1] || (p[$0] == p[$1] && $0 < $1) }
+        self.clusters = clusters
+        rankCluster = order.map { cluster[$0] }
+        rankY = order.map { y[$0] }
+        rankBase = order.map { base[$0] }
+        rankP = order.map { p[$0] }
+        rankEnds = (0..<n).map { k in k == n - 1 || p[order[k + 1]] != p[order[k]] }
+        let edges = Binning.edges(sortedP: [], bins: Self.eceBins, strategy: .uniform)
+        rankBin = Binning.assign(p: rankP, edges: edges).map { UInt8($0) }
+
         let eps = ProbabilisticScores.logLossEpsilon
-        self.order = order
-        self.p = p
-        self.y = y
-        brierTerm = order.indices.map { k in (y[k] - p[k]) * (y[k] - p[k]) }
-        logLossTerm = order.indices.map { k in
-            let q = y[k] == 1 ? p[k] : 1 - p[k]
-            return -log(min(max(q, eps), 1 - eps))
+        var additive = [Double](repeating: 0, count: 5 * clusters)
+        for i in 0..<n {
+            let o = 5 * Int(cluster[i]), w = base[i]
+            let q = y[i] == 1 ? p[i] : 1 - p[i]
+            additive[o] += w
+            additive[o + 1] += w * y[i]
+            additive[o + 2] += w * (y[i] - p[i]) * (y[i] - p[i])
+            additive[o + 3] += w * -log(min(max(q, eps), 1 - eps))
+            if let healthiest, healthiest[i] { additive[o + 4] += w * y[i] }
         }
-        bin = Binning.assign(p: p, edges: Binning.edges(sortedP: [], bins: 10, strategy: .uniform)).map { Int32($0) }
-        let logit = try? CalibrationFit.logits(p)
-        self.logit = logit
-        healthiest = rowHealthiest.map { h in order.map { h[$0] } }
-        if let logit, let cox = try? CalibrationFit.cox(x: logit, y: y, w: [Double](repeating: 1, count: p.count), rows: 0..<p.count) {
-            coxStart = (cox.intercept, cox.slope)
+        self.additive = additive
+        hasHealthiest = healthiest != nil
+        cox = (try? CalibrationFit.logits(p)).map {
+            CoxResampling(x: $0, y: y, base: base, cluster: cluster, clusters: clusters)
         }
     }
 
-    /// Row weights (indexed by row) gathered into rank order.
-    func ranked(_ rowWeights: [Double]) -> [Double] { order.map { rowWeights[$0] } }
-
-    /// Every `BootstrapFigure` (in `allCases` order) under rank-ordered weights `w`; NaN where a
-    /// figure is undefined on this resample (one class only, separation).
-    func figures(ranked w: [Double]) -> [Double] {
-        let n = p.count
+    /// Every `BootstrapFigure` (in `allCases` order) when customer c was drawn `m[c]` times;
+    /// NaN where a figure is undefined on this resample (one class only, separation).
+    func figures(multiplicity m: [Int32]) -> [Double] {
         var total = 0.0, churn = 0.0, brier = 0.0, ll = 0.0, green = 0.0
-        var sp = [Double](repeating: 0, count: 10), sy = sp, sw = sp
-        var auc = 0.0, positivesAbove = 0.0
-        // One pass in rank order: sums, ECE bins, and AUC tie block by tie block.
-        var k = 0
-        while k < n {
-            var j = k, blockW = 0.0, blockC = 0.0
-            let v = p[k]
-            while j < n && p[j] == v {
-                let wj = w[j]
-                if wj > 0 {
-                    let c = wj * y[j]
-                    blockW += wj
-                    blockC += c
-                    brier += wj * brierTerm[j]
-                    ll += wj * logLossTerm[j]
-                    let b = Int(bin[j])
-                    sp[b] += wj * p[j]
-                    sy[b] += c
-                    sw[b] += wj
-                    if let healthiest, healthiest[j] { green += c }
-                }
-                j += 1
+        additive.withUnsafeBufferPointer { a in
+            for c in 0..<clusters where m[c] != 0 {
+                let k = Double(m[c]), o = 5 * c
+                total += k * a[o]; churn += k * a[o + 1]; brier += k * a[o + 2]
+                ll += k * a[o + 3]; green += k * a[o + 4]
             }
-            let blockN = blockW - blockC
-            auc += blockN * positivesAbove + 0.5 * blockN * blockC
-            positivesAbove += blockC
-            total += blockW
-            churn += blockC
-            k = j
         }
         guard total > 0 else { return BootstrapFigure.allCases.map { _ in .nan } }
-        var ece = 0.0
-        for b in 0..<10 where sw[b] > 0 { ece += sw[b] / total * abs(sy[b] / sw[b] - sp[b] / sw[b]) }
         let negatives = total - churn
-        let aucValue = churn > 0 && negatives > 0 ? auc / (churn * negatives) : .nan
-
-        // Top-decile lift: from the highest p down to 10% of the weight, the tie block at the
-        // cut included in proportion (`LiftMetrics.topLift`).
-        let (taken, takenChurn) = LiftMetrics.riskiest(0.1 * total, p: p, y: y, w: w)
-        let lift = churn > 0 ? (takenChurn / taken) / (churn / total) : .nan
-
+        let ranked = rankedFigures(m, total: total)
+        let aucValue = churn > 0 && negatives > 0 ? ranked.auc / (churn * negatives) : .nan
+        let lift = churn > 0 ? (ranked.takenChurn / ranked.taken) / (churn / total) : .nan
         var slope = Double.nan, intercept = Double.nan
-        if let logit, churn > 0, negatives > 0, let fit = cox(logit, w) {
-            (intercept, slope) = fit
-        }
-        let falseHealthy = healthiest != nil && churn > 0 ? green / churn : .nan
-        return [aucValue, brier / total, ll / total, slope, intercept, ece, lift, falseHealthy]
+        if let cox, churn > 0, negatives > 0, let fit = cox.fit(m) { (intercept, slope) = fit }
+        let falseHealthy = hasHealthiest && churn > 0 ? green / churn : .nan
+        return [aucValue, brier / total, ll / total, slope, intercept, ranked.ece, lift, falseHealthy]
     }
 
-    /// Weighted logistic fit of y on logit(p) (Cox), Newton from the full rows' fit, to the same
-    /// stopping rule as `CalibrationFit.cox`; nil when it does not converge.
-    func cox(_ x: [Double], _ w: [Double]) -> (Double, Double)? {
-        var (a, b) = coxStart
-        let n = x.count
-        for _ in 0..<CalibrationFit.maxIterations {
-            var g0 = 0.0, g1 = 0.0, h00 = 0.0, h01 = 0.0, h11 = 0.0
-            for i in 0..<n where w[i] > 0 {
-                let xi = x[i]
-                let s = 1 / (1 + exp(-(a + b * xi)))
-                let r = w[i] * (y[i] - s), h = w[i] * s * (1 - s)
-                g0 += r; g1 += r * xi
-                h00 += h; h01 += h * xi; h11 += h * xi * xi
+    /// The pass in rank order: the AUC's numerator (tie block by tie block, a tie counted half),
+    /// ECE, and the riskiest 10% of `total` (the tie block at the cut included in proportion, as
+    /// `LiftMetrics.riskiest`).
+    private func rankedFigures(_ m: [Int32], total: Double) -> (auc: Double, ece: Double, taken: Double, takenChurn: Double) {
+        let bins = Self.eceBins
+        var sw = [Double](repeating: 0, count: bins), sy = sw, sp = sw
+        var auc = 0.0, above = 0.0, blockW = 0.0, blockC = 0.0
+        var taken = 0.0, takenChurn = 0.0
+        let target = 0.1 * total
+        m.withUnsafeBufferPointer { m in
+            rankCluster.withUnsafeBufferPointer { cl in
+                rankY.withUnsafeBufferPointer { y in
+                    rankBase.withUnsafeBufferPointer { base in
+                        for k in 0..<cl.count {
+                            let w = Double(m[Int(cl[k])]) * base[k]
+                            blockW += w
+                            blockC += w * y[k]
+                            guard rankEnds[k] else { continue }
+                            let blockN = blockW - blockC
+                            auc += blockN * above + 0.5 * blockN * blockC
+                            above += blockC
+                            let b = Int(rankBin[k])
+                            sw[b] += blockW; sy[b] += blockC; sp[b] += blockW * rankP[k]
+                            if taken < target {
+                                let share = blockW > 0 ? min(1, (target - taken) / blockW) : 1
+                                taken += share * blockW
+                                takenChurn += share * blockC
+                            }
+                            blockW = 0; blockC = 0
+                        }
+                    }
+                }
             }
-            guard let (d0, d1) = CalibrationFit.solve2x2(h00, h01, h11, g0, g1), d0.isFinite, d1.isFinite else { return nil }
-            a += d0; b += d1
-            if abs(d0) <= 1e-13 * max(1, abs(a)) && abs(d1) <= 1e-13 * max(1, abs(b)) { return (a, b) }
         }
-        return nil
+        var ece = 0.0
+        for b in 0..<bins where sw[b] > 0 { ece += sw[b] / total * abs(sy[b] / sw[b] - sp[b] / sw[b]) }
+        return (auc, ece, taken, takenChurn)
     }
 }
