@@ -109,6 +109,36 @@ import TestSupport
         #expect(report.resampleFile == url.path && report.seed == nil)
     }
 
+    @Test func aRankingOnlyChampionGetsTheRankingFiguresPaired() throws {
+        let d = Self.data()
+        // Points, not probabilities (a scorecard without an intercept): the same order as q.
+        let points = d.q.map { 40 * $0 - 7 }
+        var rng = SampleRandom(seed: 8, stream: 3)
+        let draws = (0..<5).map { _ in (0..<40).map { _ in Int(rng.next() % 40) } }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("hc-boot-\(UUID().uuidString).txt")
+        try draws.map { $0.map { "c\($0)" }.joined(separator: ",") }.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let index = Dictionary(uniqueKeysWithValues: (0..<40).map { ("c\($0)", $0) })
+        let report = ClusterBootstrap.run(challenger: .init(p: d.p), champion: .init(p: points, isProbability: false),
+                                          y: d.y, w: d.w, customer: d.customer,
+                                          resamples: try CustomerResamples(path: url.path, customers: 40, index: index))
+        let champion = try #require(report.champion), paired = try #require(report.championMinusChallenger)
+        #expect(Set(champion.keys) == ["auc", "top_decile_lift"])
+        #expect(Set(paired.keys) == ["auc", "top_decile_lift"])
+        #expect(report.figures.count == BootstrapFigure.allCases.count - 1)  // no bands: no false-healthy share
+        var differences: [Double] = []
+        for drawn in draws {
+            let rows = Self.expand(d, drawn: drawn)
+            let y = rows.map { d.y[$0] }
+            // AUC depends on the order only: q has the points' order.
+            let auc = try RankingMetrics.rocAUC(p: rows.map { d.q[$0] }, y: y) - RankingMetrics.rocAUC(p: rows.map { d.p[$0] }, y: y)
+            differences.append(auc)
+        }
+        let got = try #require(paired["auc"])
+        #expect(abs(got.lower - Self.percentile(differences, 0.025)) <= 1e-12)
+        #expect(abs(got.upper - Self.percentile(differences, 0.975)) <= 1e-12)
+    }
+
     @Test func seededResamplesAreReproducibleAndDiffer() throws {
         let d = Self.data()
         func run(_ seed: UInt64) throws -> BootstrapReport {

@@ -20,8 +20,8 @@ public struct BootstrapOptions: Sendable, Equatable {
 
 public enum BacktestBootstrap {
     /// Percentile intervals of the calibrated out-of-sample figures of `run` over resamples of
-    /// the customers that have out-of-sample rows, with `champion`'s (when its scores are
-    /// probabilities) on the same resamples. `healthiest[k]`: run row k was in the healthiest
+    /// the customers that have out-of-sample rows, with `champion`'s on the same resamples (only
+    /// the ranking figures when its scores are not probabilities). `healthiest[k]`: run row k was in the healthiest
     /// band (nil: the false-healthy share is left out).
     public static func run(panel: Panel, run: BacktestRun, champion: ModelScores?, healthiest: [Bool]?,
                            options: BootstrapOptions) throws(BootstrapError) -> BootstrapReport? {
@@ -37,7 +37,7 @@ public enum BacktestBootstrap {
         }
         let y = run.rows.map { panel.outcome[$0] }
         let w = panel.weights.map { ws in run.rows.map { ws[$0] } }
-        let championScores = champion.flatMap { $0.isProbability ? ClusterBootstrap.Scores(p: $0.values) : nil }
+        let championScores = champion.map { ClusterBootstrap.Scores(p: $0.values, isProbability: $0.isProbability) }
         return ClusterBootstrap.run(challenger: ClusterBootstrap.Scores(p: run.calibratedProbability, healthiest: healthiest),
                                     champion: championScores, y: y, w: w, customer: clusters.codes, resamples: resamples)
     }

@@ -41,11 +41,16 @@ public struct BootstrapReport: Sendable, Codable, Equatable {
 public enum ClusterBootstrap {
     /// One model's scores with what the false-healthy share needs.
     public struct Scores: Sendable {
+        /// Probabilities, or (`isProbability` false) risk scores that only rank the rows, such
+        /// as a scorecard's points without an intercept: then only the ranking figures (AUC,
+        /// top-decile lift) and the false-healthy share are computed.
         public var p: [Double]
+        public var isProbability: Bool
         /// Rows in the healthiest band; nil when bands are not known for these rows.
         public var healthiest: [Bool]?
-        public init(p: [Double], healthiest: [Bool]? = nil) {
+        public init(p: [Double], isProbability: Bool = true, healthiest: [Bool]? = nil) {
             self.p = p
+            self.isProbability = isProbability
             self.healthiest = healthiest
         }
     }
@@ -56,8 +61,8 @@ public enum ClusterBootstrap {
                            customer: [Int32], resamples: CustomerResamples) -> BootstrapReport {
         let n = y.count, G = resamples.customers
         let base = w ?? [Double](repeating: 1, count: n)
-        let a = ResampledFigures(p: challenger.p, y: y, base: base, cluster: customer, clusters: G, healthiest: challenger.healthiest)
-        let c = champion.map { ResampledFigures(p: $0.p, y: y, base: base, cluster: customer, clusters: G, healthiest: $0.healthiest) }
+        let a = ResampledFigures(challenger, y: y, base: base, cluster: customer, clusters: G)
+        let c = champion.map { ResampledFigures($0, y: y, base: base, cluster: customer, clusters: G) }
         let models = [a] + (c.map { [$0] } ?? [])
         let f = BootstrapFigure.allCases.count, B = resamples.count
         // results[b][0..<f] challenger, [f..<2f] champion.

@@ -29,13 +29,22 @@ struct ResampledFigures: Sendable {
     /// Per cluster c, at 5c..<5c+5: Σ base x (1, y, Brier term, log-loss term, y if healthiest).
     let additive: [Double]
     let hasHealthiest: Bool
-    /// nil when some p is 0 or 1 (no logit: the calibration figures are left out).
+    /// False for scores that only rank: Brier, log loss and ECE are then left out.
+    let isProbability: Bool
+    /// nil when some p is 0 or 1 (no logit: the calibration figures are left out) or the
+    /// scores are not probabilities.
     let cox: CoxResampling?
 
     static let eceBins = 10
 
-    /// `cluster[i]` in 0..<clusters is row i's customer; `base` its row weight.
-    init(p: [Double], y: [Double], base: [Double], cluster: [Int32], clusters: Int, healthiest: [Bool]?) {
+    /// One model's scores; `cluster[i]` in 0..<clusters is row i's customer, `base` its row weight.
+    init(_ scores: ClusterBootstrap.Scores, y: [Double], base: [Double], cluster: [Int32], clusters: Int) {
+        self.init(p: scores.p, y: y, base: base, cluster: cluster, clusters: clusters, healthiest: scores.healthiest,
+                  isProbability: scores.isProbability)
+    }
+
+    init(p: [Double], y: [Double], base: [Double], cluster: [Int32], clusters: Int, healthiest: [Bool]?,
+         isProbability: Bool = true) {
         let n = p.count
         let order = p.indices.sorted { p[$0] > p[$1] || (p[$0] == p[$1] && $0 < $1) }
         self.clusters = clusters
@@ -45,7 +54,8 @@ struct ResampledFigures: Sendable {
         rankP = order.map { p[$0] }
         rankEnds = (0..<n).map { k in k == n - 1 || p[order[k + 1]] != p[order[k]] }
         let edges = Binning.edges(sortedP: [], bins: Self.eceBins, strategy: .uniform)
-        rankBin = Binning.assign(p: rankP, edges: edges).map { UInt8($0) }
+        rankBin = isProbability ? Binning.assign(p: rankP, edges: edges).map { UInt8($0) } : [UInt8](repeating: 0, count: n)
+        self.isProbability = isProbability
 
         let eps = ProbabilisticScores.logLossEpsilon
         var additive = [Double](repeating: 0, count: 5 * clusters)
@@ -54,13 +64,15 @@ struct ResampledFigures: Sendable {
             let q = y[i] == 1 ? p[i] : 1 - p[i]
             additive[o] += w
             additive[o + 1] += w * y[i]
-            additive[o + 2] += w * (y[i] - p[i]) * (y[i] - p[i])
-            additive[o + 3] += w * -log(min(max(q, eps), 1 - eps))
+            if isProbability {
+                additive[o + 2] += w * (y[i] - p[i]) * (y[i] - p[i])
+                additive[o + 3] += w * -log(min(max(q, eps), 1 - eps))
+            }
             if let healthiest, healthiest[i] { additive[o + 4] += w * y[i] }
         }
         self.additive = additive
         hasHealthiest = healthiest != nil
-        cox = (try? CalibrationFit.logits(p)).map {
+        cox = !isProbability ? nil : (try? CalibrationFit.logits(p)).map {
             CoxResampling(x: $0, y: y, base: base, cluster: cluster, clusters: clusters)
         }
     }
@@ -84,7 +96,9 @@ struct ResampledFigures: Sendable {
         var slope = Double.nan, intercept = Double.nan
         if let cox, churn > 0, negatives > 0, let fit = cox.fit(m) { (intercept, slope) = fit }
         let falseHealthy = hasHealthiest && churn > 0 ? green / churn : .nan
-        return [aucValue, brier / total, ll / total, slope, intercept, ranked.ece, lift, falseHealthy]
+        let nan = Double.nan
+        return [aucValue, isProbability ? brier / total : nan, isProbability ? ll / total : nan, slope, intercept,
+                isProbability ? ranked.ece : nan, lift, falseHealthy]
     }
 
     /// The pass in rank order: the AUC's numerator (tie block by tie block, a tie counted half),
