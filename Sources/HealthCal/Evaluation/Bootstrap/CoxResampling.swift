@@ -15,13 +15,14 @@ import Foundation
 ///   the cube of the larger logits), far below 1e-12.
 /// A resample whose fit does not converge (separation, or a singular Hessian) gives nil.
 struct CoxResampling: Sendable {
-    /// Rows of cluster c at rowStart[c]..<rowStart[c + 1] of x, y, base (customer order).
+    /// Rows of cluster c at rowStart[c]..<rowStart[c + 1] of x, y, base (customer order); base
+    /// is empty when every row weighs 1.
     let rowStart: [Int32]
     let x: [Double], y: [Double], base: [Double]
     /// The fit on every row once (the estimate), or (0, 1) when it does not converge.
     private(set) var start: (intercept: Double, slope: Double)
-    /// Per cluster c, at 14c..<14c+14, the Taylor coefficients at `start` (nil without a full fit).
-    private(set) var taylor: [Float]?
+    /// Per cluster, the 14 Taylor coefficients at `start` (nil without a full fit), padded to 16.
+    private(set) var taylor: [SIMD16<Float>]?
 
     static let coefficients = 14
     /// The Newton step, relative to max(1, |θ|), below which the fit is accepted.
@@ -40,7 +41,7 @@ struct CoxResampling: Sendable {
         rowStart = start
         x = order.map { rowX[$0] }
         y = order.map { rowY[$0] }
-        base = order.map { rowBase[$0] }
+        base = rowBase.allSatisfy { $0 == 1 } ? [] : order.map { rowBase[$0] }
         self.start = (0, 1)
         taylor = nil
         let everyone = [Int32](repeating: 1, count: clusters)
@@ -84,24 +85,27 @@ struct CoxResampling: Sendable {
     private func pass(a: Double, b: Double, _ m: [Int32]) -> (g0: Double, g1: Double, h00: Double, h01: Double, h11: Double,
                                                               t0: Double, t1: Double, t2: Double, t3: Double) {
         var g0 = 0.0, g1 = 0.0, h00 = 0.0, h01 = 0.0, h11 = 0.0, t0 = 0.0, t1 = 0.0, t2 = 0.0, t3 = 0.0
+        let unweighted = base.isEmpty
         x.withUnsafeBufferPointer { x in
-            y.withUnsafeBufferPointer { y in
-                base.withUnsafeBufferPointer { base in
-                    rowStart.withUnsafeBufferPointer { start in
-                        for c in 0..<m.count where m[c] != 0 {
-                            let k = Double(m[c])
-                            for i in Int(start[c])..<Int(start[c + 1]) {
-                                let xi = x[i], s = CalibrationFit.sigmoid(a + b * xi)
-                                let w = k * base[i]
-                                let r = w * (y[i] - s), h = w * s * (1 - s), t = h * (1 - 2 * s)
-                                g0 += r; g1 += r * xi
-                                h00 += h; h01 += h * xi; h11 += h * xi * xi
-                                t0 += t; t1 += t * xi; t2 += t * xi * xi; t3 += t * xi * xi * xi
-                            }
-                        }
-                    }
+        y.withUnsafeBufferPointer { y in
+        base.withUnsafeBufferPointer { base in
+        rowStart.withUnsafeBufferPointer { start in
+        m.withUnsafeBufferPointer { m in
+            for c in 0..<m.count where m[c] != 0 {
+                let k = Double(m[c])
+                for i in Int(start[c])..<Int(start[c + 1]) {
+                    let xi = x[i], s = CalibrationFit.sigmoid(a + b * xi)
+                    let w = unweighted ? k : k * base[i]
+                    let r = w * (y[i] - s), h = w * s * (1 - s), t = h * (1 - 2 * s)
+                    g0 += r; g1 += r * xi
+                    h00 += h; h01 += h * xi; h11 += h * xi * xi
+                    t0 += t; t1 += t * xi; t2 += t * xi * xi; t3 += t * xi * xi * xi
                 }
             }
+        }
+        }
+        }
+        }
         }
         return (g0, g1, h00, h01, h11, t0, t1, t2, t3)
     }
@@ -115,14 +119,14 @@ struct CoxResampling: Sendable {
 
     /// Per customer: Σ w (y − s)·(1, x), Σ w s'·(1, x, x²), Σ w s''·(1…x³), Σ w s'''·(1…x⁴) at θ.
     private static func taylorCoefficients(at theta: (Double, Double), x: [Double], y: [Double], base: [Double],
-                                           rowStart: [Int32]) -> [Float] {
+                                           rowStart: [Int32]) -> [SIMD16<Float>] {
         let clusters = rowStart.count - 1
-        var out = [Float](repeating: 0, count: coefficients * clusters)
+        var out = [SIMD16<Float>](repeating: .zero, count: clusters)
         var sums = [Double](repeating: 0, count: coefficients)
         for c in 0..<clusters {
             for j in sums.indices { sums[j] = 0 }
             for i in Int(rowStart[c])..<Int(rowStart[c + 1]) {
-                let xi = x[i], s = CalibrationFit.sigmoid(theta.0 + theta.1 * xi), w = base[i]
+                let xi = x[i], s = CalibrationFit.sigmoid(theta.0 + theta.1 * xi), w = base.isEmpty ? 1 : base[i]
                 let s1 = s * (1 - s), s2 = s1 * (1 - 2 * s), s3 = s1 * (1 - 6 * s + 6 * s * s)
                 var power = 1.0
                 for k in 0...4 {
@@ -133,7 +137,7 @@ struct CoxResampling: Sendable {
                     power *= xi
                 }
             }
-            for j in sums.indices { out[coefficients * c + j] = Float(sums[j]) }
+            for j in sums.indices { out[c][j] = Float(sums[j]) }
         }
         return out
     }
@@ -142,11 +146,10 @@ struct CoxResampling: Sendable {
     /// coefficients or when the expansion gives no usable root.
     private func taylorStart(_ m: [Int32]) -> (Double, Double)? {
         guard let taylor else { return nil }
-        var s = [Double](repeating: 0, count: Self.coefficients)
+        var s = SIMD16<Double>.zero
         taylor.withUnsafeBufferPointer { t in
-            for c in 0..<m.count where m[c] != 0 {
-                let k = Double(m[c]), o = Self.coefficients * c
-                for j in 0..<Self.coefficients { s[j] += k * Double(t[o + j]) }
+            m.withUnsafeBufferPointer { m in
+                for c in 0..<m.count where m[c] != 0 { s += Double(m[c]) * SIMD16<Double>(t[c]) }
             }
         }
         // g(δ) = G − H·δ − ½T[δ, δ] − ⅙Q[δ, δ, δ], solved by fixed point from the Newton step.

@@ -20,11 +20,13 @@ public enum BootstrapFigure: String, Sendable, Codable, CaseIterable {
 ///   then exact passes over the drawn customers' rows).
 struct ResampledFigures: Sendable {
     let clusters: Int
-    /// Rank order: each row's cluster, outcome and base weight, whether it ends a tie block,
-    /// and (read at block ends) its p and ECE bin (10 equal-width bins).
-    let rankCluster: [Int32]
-    let rankY: [Double], rankBase: [Double], rankP: [Double]
-    let rankEnds: [Bool]
+    /// Rank order, one 32-bit code per row: its cluster (low 30 bits), its outcome (bit 30) and
+    /// whether it ends a tie block (bit 31): a rank-order pass reads 4 bytes a row and gathers
+    /// one draw count. The base weights in rank order (nil when every row weighs 1), and (read
+    /// at block ends) each row's p and ECE bin (10 equal-width bins).
+    let rankCode: [UInt32]
+    let rankBase: [Double]?
+    let rankP: [Double]
     let rankBin: [UInt8]
     /// Per cluster c, at 5c..<5c+5: Σ base x (1, y, Brier term, log-loss term, y if healthiest).
     let additive: [Double]
@@ -36,6 +38,7 @@ struct ResampledFigures: Sendable {
     let cox: CoxResampling?
 
     static let eceBins = 10
+    static let clusterMask: UInt32 = (1 << 30) - 1
 
     /// One model's scores; `cluster[i]` in 0..<clusters is row i's customer, `base` its row weight.
     init(_ scores: ClusterBootstrap.Scores, y: [Double], base: [Double], cluster: [Int32], clusters: Int) {
@@ -43,16 +46,19 @@ struct ResampledFigures: Sendable {
                   isProbability: scores.isProbability)
     }
 
+    /// `y` holds 0/1 outcomes (a panel's, validated); fewer than 2³⁰ clusters.
     init(p: [Double], y: [Double], base: [Double], cluster: [Int32], clusters: Int, healthiest: [Bool]?,
          isProbability: Bool = true) {
         let n = p.count
         let order = p.indices.sorted { p[$0] > p[$1] || (p[$0] == p[$1] && $0 < $1) }
         self.clusters = clusters
-        rankCluster = order.map { cluster[$0] }
-        rankY = order.map { y[$0] }
-        rankBase = order.map { base[$0] }
+        rankCode = (0..<n).map { k in
+            let i = order[k]
+            let ends = k == n - 1 || p[order[k + 1]] != p[i]
+            return UInt32(cluster[i]) | (y[i] == 1 ? 1 << 30 : 0) | (ends ? 1 << 31 : 0)
+        }
+        rankBase = base.allSatisfy { $0 == 1 } ? nil : order.map { base[$0] }
         rankP = order.map { p[$0] }
-        rankEnds = (0..<n).map { k in k == n - 1 || p[order[k + 1]] != p[order[k]] }
         let edges = Binning.edges(sortedP: [], bins: Self.eceBins, strategy: .uniform)
         rankBin = isProbability ? Binning.assign(p: rankP, edges: edges).map { UInt8($0) } : [UInt8](repeating: 0, count: n)
         self.isProbability = isProbability
@@ -103,40 +109,55 @@ struct ResampledFigures: Sendable {
 
     /// The pass in rank order: the AUC's numerator (tie block by tie block, a tie counted half),
     /// ECE, and the riskiest 10% of `total` (the tie block at the cut included in proportion, as
-    /// `LiftMetrics.riskiest`).
+    /// `LiftMetrics.riskiest`). The draw counts are gathered from the narrowest integers that
+    /// hold them, so that the array stays in the core's cache.
     private func rankedFigures(_ m: [Int32], total: Double) -> (auc: Double, ece: Double, taken: Double, takenChurn: Double) {
-        let bins = Self.eceBins
-        var sw = [Double](repeating: 0, count: bins), sy = sw, sp = sw
+        let largest = m.max() ?? 0
+        if largest <= Int32(UInt8.max) { return rankedFigures(m.map { UInt8($0) }, total: total) }
+        if largest <= Int32(UInt16.max) { return rankedFigures(m.map { UInt16($0) }, total: total) }
+        return rankedFigures(m, total: total)
+    }
+
+    private func rankedFigures<Count: FixedWidthInteger>(_ m: [Count], total: Double) -> (auc: Double, ece: Double, taken: Double, takenChurn: Double) {
+        var sums = [Double](repeating: 0, count: 3 * Self.eceBins)   // Σw, Σwy, Σwp per bin
         var auc = 0.0, above = 0.0, blockW = 0.0, blockC = 0.0
         var taken = 0.0, takenChurn = 0.0
         let target = 0.1 * total
         m.withUnsafeBufferPointer { m in
-            rankCluster.withUnsafeBufferPointer { cl in
-                rankY.withUnsafeBufferPointer { y in
-                    rankBase.withUnsafeBufferPointer { base in
-                        for k in 0..<cl.count {
-                            let w = Double(m[Int(cl[k])]) * base[k]
-                            blockW += w
-                            blockC += w * y[k]
-                            guard rankEnds[k] else { continue }
-                            let blockN = blockW - blockC
-                            auc += blockN * above + 0.5 * blockN * blockC
-                            above += blockC
-                            let b = Int(rankBin[k])
-                            sw[b] += blockW; sy[b] += blockC; sp[b] += blockW * rankP[k]
-                            if taken < target {
-                                let share = blockW > 0 ? min(1, (target - taken) / blockW) : 1
-                                taken += share * blockW
-                                takenChurn += share * blockC
-                            }
-                            blockW = 0; blockC = 0
-                        }
-                    }
+        rankCode.withUnsafeBufferPointer { code in
+        rankP.withUnsafeBufferPointer { p in
+        rankBin.withUnsafeBufferPointer { bin in
+        sums.withUnsafeMutableBufferPointer { bins in
+            let base = rankBase
+            for k in 0..<code.count {
+                let c = code[k]
+                var w = Double(m[Int(c & Self.clusterMask)])
+                if let base { w *= base[k] }
+                blockW += w
+                blockC += w * Double((c >> 30) & 1)
+                guard c >= 1 << 31 else { continue }
+                let blockN = blockW - blockC
+                auc += blockN * above + 0.5 * blockN * blockC
+                above += blockC
+                let b = 3 * Int(bin[k])
+                bins[b] += blockW; bins[b + 1] += blockC; bins[b + 2] += blockW * p[k]
+                if taken < target {
+                    let share = blockW > 0 ? min(1, (target - taken) / blockW) : 1
+                    taken += share * blockW
+                    takenChurn += share * blockC
                 }
+                blockW = 0; blockC = 0
             }
         }
+        }
+        }
+        }
+        }
         var ece = 0.0
-        for b in 0..<bins where sw[b] > 0 { ece += sw[b] / total * abs(sy[b] / sw[b] - sp[b] / sw[b]) }
+        for b in 0..<Self.eceBins where sums[3 * b] > 0 {
+            let sw = sums[3 * b]
+            ece += sw / total * abs(sums[3 * b + 1] / sw - sums[3 * b + 2] / sw)
+        }
         return (auc, ece, taken, takenChurn)
     }
 }
