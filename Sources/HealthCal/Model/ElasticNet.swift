@@ -9,7 +9,8 @@ import LinearAlgebra
 /// applies to the design columns as the model sees them (after each feature's standardization).
 ///
 /// glmnet's algorithm (Friedman, Hastie & Tibshirani 2010, J. Stat. Softw. 33(1)): each outer
-/// step builds the quadratic approximation of −log L at β, g = Xᵀ(w(μ − y)) and H = XᵀWX,
+/// step builds the quadratic approximation of −log L at β, g = Xᵀ(w(μ − y)) and H = XᵀWX
+/// (H carried over from an earlier step while the steps contract fast: chord steps, below),
 /// with one BLAS pass over the design (`LogisticObjective`), and minimizes that quadratic plus
 /// the penalty exactly by coordinate descent with covariance updates on the p x p system
 /// (soft-thresholding, no pass over the rows). The step to the minimizer is halved while F
@@ -18,32 +19,65 @@ import LinearAlgebra
 enum ElasticNet {
     struct Result {
         var beta: [Double]
-        /// XᵀWX (without the penalty) at `beta`.
+        /// XᵀWX (without the penalty) at `beta`; with `exactHessian: false`, possibly at an
+        /// earlier point of the run (the last one where it was computed).
         var hessian: Matrix
-        /// −log L with its gradient and XᵀWX at `beta`: the next fit of a path starts from them.
+        /// −log L with its gradient at `beta` and `hessian`: the next fit of a path starts from
+        /// them (`evaluated`).
         var evaluation: NewtonEvaluation
+        /// Whether `hessian` is XᵀWX at `beta`.
+        var hessianIsExact: Bool
         var negativeLogLikelihood: Double
         /// F(β).
         var objective: Double
         var iterations: Int
+        /// Passes over the design: with XᵀWX, and value and gradient only.
+        var hessianPasses: Int
+        var gradientPasses: Int
         var converged: Bool
         /// The largest KKT violation at `beta`, on the mean-loss scale.
         var kktViolation: Double
     }
 
+    /// The KKT violation must fall at least this much per step on a carried XᵀWX; a step that
+    /// contracts less recomputes XᵀWX at its point.
+    static let chordContraction = 0.1
+
     /// Minimizes F from `start` (a warm start along a λ path, or the intercept-only point).
-    /// `evaluated`, −log L and its derivatives at `start` (the previous fit's on a path), saves
-    /// a pass over the design.
+    /// `evaluated`, −log L with its gradient at `start` and an XᵀWX (the previous fit's on a
+    /// path, exact at `start` when `evaluatedHessianIsExact`), saves a pass over the design.
+    ///
+    /// Chord steps: XᵀWX, p² work per row, is the cost of a pass, while the gradient is p. So the
+    /// quadratic model keeps the last XᵀWX computed for as long as each step cuts the KKT
+    /// violation at least tenfold (`chordContraction`), and the candidates of a step are
+    /// evaluated with value and gradient only. Every stopping decision uses the exact gradient,
+    /// so the optimum is the same; along a λ path, where XᵀWX changes slowly, most steps need no
+    /// new one. With `exactHessian` the result's `hessian` is recomputed at `beta` if it is not
+    /// (the final fit's standard errors need it).
     static func minimize(x: Matrix, y: [Double], weights: [Double], l1: Double, l2: Double, penalized: [Bool],
-                         start: [Double], evaluated: NewtonEvaluation? = nil, tolerance: Double = 1e-10,
-                         maxIterations: Int = 100) throws -> Result {
+                         start: [Double], evaluated: NewtonEvaluation? = nil, evaluatedHessianIsExact: Bool = true,
+                         tolerance: Double = 1e-10, maxIterations: Int = 100, exactHessian: Bool = true) throws -> Result {
         let scale = weights.reduce(0, +)
         var objective = LogisticObjective(x: x, y: y, weights: weights, ridge: 0, penalized: penalized)
         var beta = start
-        var here = try evaluated ?? objective.valueAndDerivatives(at: beta)
+        var hessianPasses = 0, gradientPasses = 0
+        var here: NewtonEvaluation
+        var exact: Bool
+        if let evaluated {
+            (here, exact) = (evaluated, evaluatedHessianIsExact)
+        } else {
+            (here, exact) = (try objective.valueAndDerivatives(at: beta), true)
+            hessianPasses += 1
+        }
         var value = here.value + penalty(beta, l1: l1, l2: l2, penalized: penalized)
         var iterations = 0
         var violation = kkt(gradient: here.gradient, beta: beta, l1: l1, l2: l2, penalized: penalized) / scale
+        func refresh() throws {
+            let hessian = try objective.valueAndDerivatives(at: beta).hessian
+            hessianPasses += 1
+            here.hessian = hessian
+            exact = true
+        }
         while violation > tolerance && iterations < maxIterations {
             iterations += 1
             let target = quadraticMinimizer(hessian: here.hessian, gradient: here.gradient, at: beta, l1: l1, l2: l2,
@@ -51,9 +85,12 @@ enum ElasticNet {
             // Halve the step while F rises. Within rounding of the optimum F is flat: a step that
             // raises it by no more than that is still taken when it lowers the KKT violation.
             var t = 1.0, accepted = false
+            let before = violation
             for _ in 0..<40 {
                 let candidate = zip(beta, target).map { $0 + t * ($1 - $0) }
-                let next = try objective.valueAndDerivatives(at: candidate)
+                var next = try objective.valueAndGradient(at: candidate)
+                gradientPasses += 1
+                next.hessian = here.hessian
                 let nextValue = next.value + penalty(candidate, l1: l1, l2: l2, penalized: penalized)
                 let nextViolation = kkt(gradient: next.gradient, beta: candidate, l1: l1, l2: l2, penalized: penalized) / scale
                 let flat = 1e-13 * max(1, abs(value))
@@ -63,10 +100,20 @@ enum ElasticNet {
                 }
                 t /= 2
             }
-            if !accepted { break }
+            if !accepted {
+                // A carried XᵀWX may be what failed: retry once from an exact one.
+                guard !exact else { break }
+                try refresh()
+                continue
+            }
+            exact = false
+            if violation > tolerance && violation > chordContraction * before { try refresh() }
         }
-        return Result(beta: beta, hessian: here.hessian, evaluation: here, negativeLogLikelihood: here.value, objective: value,
-                      iterations: iterations, converged: violation <= tolerance, kktViolation: violation)
+        if exactHessian && !exact { try refresh() }
+        return Result(beta: beta, hessian: here.hessian, evaluation: here, hessianIsExact: exact,
+                      negativeLogLikelihood: here.value, objective: value, iterations: iterations,
+                      hessianPasses: hessianPasses, gradientPasses: gradientPasses,
+                      converged: violation <= tolerance, kktViolation: violation)
     }
 
     /// l1 Σ|β_j| + (l2/2) Σβ_j² over the penalized columns.

@@ -56,13 +56,15 @@ public struct PenaltyPath: Sendable, Equatable, Codable {
         let penalized = (0..<p).map { !(design.hasIntercept && $0 == 0) }
         var beta = interceptOnly(y: y, weights: w, count: p, hasIntercept: design.hasIntercept)
         var rows: [[Double]] = []
-        var evaluated: NewtonEvaluation? = nil
+        var evaluated: NewtonEvaluation? = nil, exact = true
         for lambda in lambdas {
+            // Each λ starts from the previous one's point, gradient and XᵀWX (exact there or not).
             let r = try ElasticNet.minimize(x: design.x, y: y, weights: w, l1: alpha * lambda, l2: (1 - alpha) * lambda,
-                                            penalized: penalized, start: beta, evaluated: evaluated, tolerance: tolerance,
-                                            maxIterations: maxIterations)
+                                            penalized: penalized, start: beta, evaluated: evaluated,
+                                            evaluatedHessianIsExact: exact, tolerance: tolerance,
+                                            maxIterations: maxIterations, exactHessian: false)
             beta = r.beta
-            evaluated = r.evaluation
+            (evaluated, exact) = (r.evaluation, r.hessianIsExact)
             rows.append(beta)
         }
         return PenaltyPath(alpha: alpha, lambdas: lambdas, names: design.names, coefficients: rows)
