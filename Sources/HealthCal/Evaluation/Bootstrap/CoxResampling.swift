@@ -94,7 +94,9 @@ struct CoxResampling: Sendable {
             for c in 0..<m.count where m[c] != 0 {
                 let k = Double(m[c])
                 for i in Int(start[c])..<Int(start[c + 1]) {
-                    let xi = x[i], s = CalibrationFit.sigmoid(a + b * xi)
+                    // 1/(1 + e^−η) without a branch: e^−η overflows to +inf for η < −709,
+                    // giving 0, the limit.
+                    let xi = x[i], s = 1 / (1 + exp(-(a + b * xi)))
                     let w = unweighted ? k : k * base[i]
                     let r = w * (y[i] - s), h = w * s * (1 - s), t = h * (1 - 2 * s)
                     g0 += r; g1 += r * xi

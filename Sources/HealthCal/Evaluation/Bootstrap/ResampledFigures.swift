@@ -129,6 +129,9 @@ struct ResampledFigures: Sendable {
         rankBin.withUnsafeBufferPointer { bin in
         sums.withUnsafeMutableBufferPointer { bins in
             let base = rankBase
+            // The current ECE bin's sums stay in registers; rows come in bin order (by p), so
+            // they are stored only when the bin changes.
+            var current = code.isEmpty ? 0 : Int(bin[0]), sw = 0.0, sy = 0.0, sp = 0.0
             for k in 0..<code.count {
                 let c = code[k]
                 var w = Double(m[Int(c & Self.clusterMask)])
@@ -139,8 +142,12 @@ struct ResampledFigures: Sendable {
                 let blockN = blockW - blockC
                 auc += blockN * above + 0.5 * blockN * blockC
                 above += blockC
-                let b = 3 * Int(bin[k])
-                bins[b] += blockW; bins[b + 1] += blockC; bins[b + 2] += blockW * p[k]
+                let b = Int(bin[k])
+                if b != current {
+                    bins[3 * current] += sw; bins[3 * current + 1] += sy; bins[3 * current + 2] += sp
+                    (current, sw, sy, sp) = (b, 0, 0, 0)
+                }
+                sw += blockW; sy += blockC; sp += blockW * p[k]
                 if taken < target {
                     let share = blockW > 0 ? min(1, (target - taken) / blockW) : 1
                     taken += share * blockW
@@ -148,6 +155,7 @@ struct ResampledFigures: Sendable {
                 }
                 blockW = 0; blockC = 0
             }
+            bins[3 * current] += sw; bins[3 * current + 1] += sy; bins[3 * current + 2] += sp
         }
         }
         }

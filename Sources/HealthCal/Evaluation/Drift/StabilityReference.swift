@@ -22,15 +22,22 @@ public struct StabilityReference: Sendable, Codable, Equatable {
 
     /// Decile bins of numeric `values` (NaN = missing).
     public init(numeric values: [Double]) {
-        let present = values.filter { !$0.isNaN }.sorted()
+        let present = values.filter { !$0.isNaN }
         var edges: [Double] = []
         if !present.isEmpty {
+            // Only the order statistics the nine quantiles read, and the maximum, are selected
+            // (`QuickSelect`), not the whole column sorted: a fit computes this for every metric.
+            let n = present.count
+            var read: Set<Int> = [n - 1]
+            for q in 1...9 { _ = Binning.quantileLinear(count: n, Double(q) / 10) { read.insert($0); return 0 } }
+            let positions = read.sorted()
+            let selected = Dictionary(uniqueKeysWithValues: zip(positions, QuickSelect.values(present, at: positions)))
             for q in 1...9 {
-                let e = OrderStatistics.quantile(sorted: present, Double(q) / 10)
+                let e = Binning.quantileLinear(count: n, Double(q) / 10) { selected[$0] ?? .nan }
                 if edges.last.map({ e > $0 }) ?? true { edges.append(e) }
             }
             // A cut at the maximum would leave the top bin empty by construction.
-            if let last = edges.last, let top = present.last, last >= top { edges.removeLast() }
+            if let last = edges.last, let top = selected[n - 1], last >= top { edges.removeLast() }
         }
         self.edges = edges
         levels = nil
