@@ -109,39 +109,7 @@ public enum Recalibration {
             say("waiting for " + (pid.map { "healthcal process \($0)" } ?? "another healthcal run") + " to finish writing \(options.outDirectory)")
         }
         let spec = try Spec.load(path: options.specPath)
-        let loaded: LoadedPanel, run: BacktestRun
-        var fitted: SegmentedFit? = nil
-        var pushed: (url: PostgresURL, relation: PostgresRelation, outcome: InDatabaseRecalibration.Outcome)? = nil
-        if options.inDatabase {
-            guard case .postgres(let url, let relation) = options.source else {
-                throw FitError.shape("--in-database needs a database source (postgresql://...) with a table or query")
-            }
-            if options.champion != nil {
-                throw FitError.shape("--champion and --scorecard score the panel's features on the client: not with --in-database yet")
-            }
-            say("backtest and final fit in the database: \(options.source)")
-            let outcome = try InDatabaseRecalibration.run(url: url, relation: relation, spec: spec, ridge: options.ridge,
-                                                          progress: { say("  " + $0) })
-            (loaded, run, fitted, pushed) = (outcome.backtest.keys, outcome.backtest.run, outcome.final, (url, relation, outcome))
-            try BacktestBootstrap.check(options.bootstrap, panel: loaded.panel, allowZero: true)
-        } else {
-            say("reading \(options.source)")
-            loaded = try PanelLoading.load(options.source, spec: spec)
-            let panel = loaded.panel
-            say("read \(panel.rowCount) rows, \(panel.customerIDs.count) customers, \(panel.periods.count) periods")
-            try BacktestBootstrap.check(options.bootstrap, panel: panel, allowZero: true)
-
-            say("backtest")
-            // The final weights are fitted as soon as the folds are, in their design memory (already
-            // faulted in, which is slow here), before the scores are evaluated. Started from the last
-            // fold's optimum (moved by the rows it did not have, when they follow its rows; else its
-            // weights): same optimum, fewer passes.
-            run = try Backtest.run(panel: panel, ridge: options.ridge, progress: { say("  " + $0) }) { storage, previous in
-                say("  fitting the final weights on all \(panel.rowCount) rows")
-                fitted = try SegmentedFit.run(panel: panel, ridge: options.ridge, warmStart: previous?.model.fit,
-                                              previous: previous, storage: storage)
-            }
-        }
+        let (loaded, run, segmented, pushed) = try backtestAndFinalFit(options, spec: spec, say: say)
         let panel = loaded.panel
         let label = options.label ?? panel.periods.last?.label ?? "snapshot"
         // The refits need the panel's features on the client: not with --in-database.
@@ -151,7 +119,6 @@ public enum Recalibration {
         let comparison = try options.champion?.compare(with: run, panel: panel)
         let championScores = try options.champion?.scores(panel: panel, rows: run.rows)
         var draft = BacktestReport(run: run, champion: comparison)
-        guard let segmented = fitted else { throw FitError.numerical("the final fit did not run") }
         let final = segmented.pooled
         let perSegment = spec.model.perSegment && !panel.segmentNames.isEmpty
         var fitNotes = segmented.notes.map { "final model: " + $0 }
@@ -173,12 +140,8 @@ public enum Recalibration {
         let scored = try ScoredPanel.make(panel: panel, run: run)
         if options.bootstrap.count > 0 || options.bootstrap.resampleFile != nil {
             say("bootstrap: resampling customers")
-            var positionOfRow = [Int](repeating: -1, count: panel.rowCount)
-            for (k, r) in run.rows.enumerated() { positionOfRow[r] = k }
-            var healthiest = [Bool](repeating: false, count: run.rows.count)
-            for i in scored.row.indices where scored.isHealthiest(i) { healthiest[positionOfRow[scored.row[i]]] = true }
             draft.bootstrap = try BacktestBootstrap.run(panel: panel, run: run, champion: championScores,
-                                                        healthiest: healthiest, options: options.bootstrap)
+                                                        healthiest: scored.healthiest(of: run, rowCount: panel.rowCount), options: options.bootstrap)
         }
         let backtest = draft
         if options.inDatabase, (options.validation?.count ?? 0) > 0 {
@@ -201,13 +164,9 @@ public enum Recalibration {
             Swift.Result { () throws -> WeightFileExports in
                 // The final weights with the out-of-sample calibration folded in, the bands frozen
                 // from the backtest, the headline out-of-sample metrics.
-                var headline: [String: Double] = ["oos_brier": m.brier, "oos_log_loss": m.logLoss,
-                                                  "oos_churn_rate": m.churnRate, "oos_mean_predicted": m.meanPredicted]
-                if let auc = m.rocAUC { headline["oos_auc"] = auc }
-                if let slope = m.cox?.slope { headline["oos_calibration_slope"] = slope }
                 var file = try WeightFile.make(
                     panel: panel, segmented: segmented, calibration: run.finalCalibration, bands: scored.weightFileBands,
-                    inputSHA256: try streamed ?? inputSHA256(inputHash, path: dataPath), metrics: headline, contributionSDs: sds,
+                    inputSHA256: try streamed ?? inputSHA256(inputHash, path: dataPath), metrics: headline(m), contributionSDs: sds,
                     segmentContributionSDs: segmentSDs)
                 file.metadata.source = source.recorded
                 file.drift = driftReference
@@ -215,16 +174,8 @@ public enum Recalibration {
             }
         }
         let report = BackgroundValue { [source = options.source, date = options.date] in
-            let periodLabels = panel.periodLabels
-            var inputs = ReportInputs(
-                runLabel: label, date: date, dataFile: source.shortName,
-                backtest: backtest, probability: run.calibratedProbability, rawProbability: run.probability,
-                outcome: run.rows.map { panel.outcome[$0] }, weights: panel.weights.map { ws in run.rows.map { ws[$0] } },
-                periodLabels: panel.isSnapshot ? run.rows.map { _ in "" } : run.rows.map { periodLabels[Int(panel.periodOfRow[$0])] },
-                champion: championScores, fit: final.fit, calibration: run.finalCalibration, bands: nil, flags: nil, outputs: [])
-            inputs.partialEffects = PartialEffect.curves(encoding: final.encoding, fit: final.fit,
-                                                         ranges: PartialEffect.ranges(encoding: final.encoding, panel: panel, rows: Array(0..<panel.rowCount)))
-            inputs.selection = final.selection
+            let inputs = reportInputs(label: label, date: date, source: source, backtest: backtest, run: run, panel: panel,
+                                      champion: championScores, final: final)
             return (inputs, RankingCharts(inputs))
         }
         var flags: FlagReport
