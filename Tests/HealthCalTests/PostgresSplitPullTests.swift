@@ -116,10 +116,15 @@ struct PostgresSplitPullTests {
     }
 
     /// What ctid ranges do not apply to is read with one COPY, with the same bytes as before.
-    @Test func aQueryAViewAndAPartitionedTableAreOneCOPY() throws {
+    @Test func aQueryAViewAPartitionedTableAndAParentAreOneCOPY() throws {
         let conn = try connect()
         let base = uniqueName("split_base"), view = uniqueName("split_view"), parted = uniqueName("split_parted")
+        let parent = uniqueName("split_parent")
         try makeTable(conn, base, rows: 3_000)
+        // A ctid range on a parent would apply to each child's own pages and interleave them.
+        try makeTable(conn, parent, rows: 2_000)
+        try conn.execute("CREATE TABLE \(PostgresConnection.identifier(parent + "_child")) () INHERITS (\(PostgresConnection.identifier(parent)))")
+        try conn.execute("INSERT INTO \(PostgresConnection.identifier(parent + "_child")) SELECT * FROM \(PostgresConnection.identifier(base))")
         try conn.execute("CREATE VIEW \(PostgresConnection.identifier(view)) AS SELECT * FROM \(PostgresConnection.identifier(base))")
         try conn.execute("CREATE TABLE \(PostgresConnection.identifier(parted)) (id text, x float8) PARTITION BY HASH (id)")
         for k in 0..<2 {
@@ -128,10 +133,10 @@ struct PostgresSplitPullTests {
         try conn.execute("INSERT INTO \(PostgresConnection.identifier(parted)) SELECT id, x FROM \(PostgresConnection.identifier(base))")
         defer {
             try? conn.execute("DROP VIEW \(PostgresConnection.identifier(view))")
-            try? conn.execute("DROP TABLE \(PostgresConnection.identifier(base)), \(PostgresConnection.identifier(parted))")
+            try? conn.execute("DROP TABLE \(PostgresConnection.identifier(base)), \(PostgresConnection.identifier(parted)), \(PostgresConnection.identifier(parent)) CASCADE")
         }
         let query = "SELECT id, x FROM \(PostgresConnection.identifier(base)) WHERE y IS NOT NULL"
-        for relation in [PostgresRelation.table(view), .table(parted), .query(query)] {
+        for relation in [PostgresRelation.table(view), .table(parted), .table(parent), .query(query)] {
             #expect(try CopySplit.heapPages(conn, relation: relation) == nil)
             let pulled = try PostgresPanelReader.pullAll(url: PostgresURL(url), relation: relation, split: Self.split(2))
             let ref = try reference("SELECT * FROM \(relation.fromClause)")

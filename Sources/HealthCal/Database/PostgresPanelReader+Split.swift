@@ -34,17 +34,19 @@ struct CopySplit: Sendable {
 
     /// The relation's pages when its rows can be read by ctid range on other connections: a
     /// plain table or materialized view, not temporary (other sessions cannot see it) and
-    /// without inheritance children (whose rows a ctid range would interleave). Nil for a view,
+    /// without inheritance children (whose rows a ctid range would interleave), on PostgreSQL 14
+    /// or later (before TID Range Scans each range would read the whole table). Nil for a view,
     /// a partitioned or foreign table, or a query: those are read with one COPY.
     static func heapPages(_ conn: PostgresConnection, relation: PostgresRelation) throws(DatabaseError) -> Int? {
         guard case .table(let name) = relation else { return nil }
         let rows = try conn.query("""
             SELECT c.relkind::text, c.relpersistence::text, c.relhassubclass::text,
-                   pg_relation_size(c.oid) / current_setting('block_size')::bigint
+                   pg_relation_size(c.oid) / current_setting('block_size')::bigint,
+                   current_setting('server_version_num')::int >= 140000
               FROM pg_class c WHERE c.oid = to_regclass($1)
             """, [PostgresRelation.qualified(name)])
-        guard let row = rows.first, row.count == 4, row[0] == "r" || row[0] == "m", row[1] != "t", row[2] == "false",
-              let pages = row[3].flatMap({ Int($0) }) else { return nil }
+        guard let row = rows.first, row.count == 5, row[0] == "r" || row[0] == "m", row[1] != "t", row[2] == "false",
+              row[4] == "t", let pages = row[3].flatMap({ Int($0) }) else { return nil }
         return pages
     }
 
