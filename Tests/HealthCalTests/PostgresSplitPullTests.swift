@@ -63,6 +63,7 @@ struct PostgresSplitPullTests {
         let single = try PostgresPanelReader.pullAll(url: PostgresURL(url), relation: relation, split: .none)
         let ref = try reference("SELECT * FROM \(relation.fromClause)")
         #expect(split.parts == connections)
+        #expect(split.partsOnHelpers == connections - 1, "every range but the first on its own connection")
         #expect(single.parts == 1)
         #expect(split.bytes == ref.bytes, "\(split.bytes.count) bytes against psql's \(ref.bytes.count)")
         #expect(single.bytes == ref.bytes)
@@ -104,6 +105,29 @@ struct PostgresSplitPullTests {
         try conn.execute("VACUUM \(table)")
         try conn.execute("INSERT INTO \(table) SELECT 'N' || g, '2025Q1', 'refill', g, NULL FROM generate_series(1, 700) AS g")
         try expectSameAsOneCOPY(name)
+    }
+
+    /// A helper that cannot connect (here: a role allowed one connection) only costs speed: the
+    /// first connection reads every range, with the same bytes.
+    @Test func aHelperThatCannotConnectLeavesItsRangeToTheFirstConnection() throws {
+        let conn = try connect()
+        let name = uniqueName("split_limit"), role = uniqueName("hc_one")
+        try makeTable(conn, name, rows: 6_000)
+        try conn.execute("CREATE ROLE \(PostgresConnection.identifier(role)) LOGIN PASSWORD 'one-conn-pw' CONNECTION LIMIT 1")
+        try conn.execute("GRANT SELECT ON \(PostgresConnection.identifier(name)) TO \(PostgresConnection.identifier(role))")
+        defer {
+            try? conn.execute("DROP TABLE \(PostgresConnection.identifier(name))")
+            try? conn.execute("DROP ROLE \(PostgresConnection.identifier(role))")
+        }
+        var limited = try PostgresURL(url)
+        limited.user = role
+        limited.password = "one-conn-pw"
+        let pulled = try PostgresPanelReader.pullAll(url: limited, relation: .table(name), split: Self.split(2))
+        let ref = try reference("SELECT * FROM \(PostgresRelation.table(name).fromClause)")
+        #expect(pulled.parts == 2)
+        #expect(pulled.partsOnHelpers == 0)
+        #expect(pulled.bytes == ref.bytes)
+        #expect(pulled.sha256 == ref.sha256)
     }
 
     /// A hostile name is quoted in the ctid query and in both COPYs (nothing else runs).
@@ -155,7 +179,8 @@ struct PostgresSplitPullTests {
         let table = PostgresConnection.identifier(name)
         try conn.execute("CREATE TABLE \(table) AS SELECT g AS id, g * 0.5 AS x, md5(g::text) AS h FROM generate_series(1, 1500000) AS g")
         defer { try? conn.execute("DROP TABLE \(table)") }
-        // The first range has only an upper bound; the second only a lower one.
+        // The first range (the first connection's) has only an upper bound; the second (the
+        // helper connection's) only a lower one.
         let pattern = which == "first" ? "%ctid < %" : "%ctid >= %"
         let outcome = Outcome()
         let pulling = Thread {

@@ -20,8 +20,10 @@ enum PostgresPanelReader {
     struct Pulled {
         var bytes: [UInt8]
         var sha256: String
-        /// How many COPYs the rows came in (1 unless the table's pages were split).
+        /// How many COPYs the rows came in (1 unless the table's pages were split), and how many
+        /// of them ran on a connection other than the first.
         var parts = 1
+        var partsOnHelpers = 0
     }
 
     /// The spec's columns, checked.
@@ -61,12 +63,13 @@ enum PostgresPanelReader {
         let statements = ranges.enumerated().map { k, range in
             "COPY (SELECT \(select) FROM \(relation.fromClause)\(range.map { " WHERE \($0)" } ?? "")\(order)) TO STDOUT (FORMAT csv\(k == 0 ? ", HEADER" : ""))"
         }
-        let parts = try PostgresParallelCopy.run(statements, on: conn, helpers: ranges.count - 1) { [snapshot] in
+        let copied = try PostgresParallelCopy.run(statements, on: conn) { [snapshot] in
             try CopySplit.helper(url, snapshot: snapshot)
         }
         try conn.execute("COMMIT")
-        var pulled = joined(parts)
-        pulled.parts = parts.count
+        var pulled = joined(copied.parts)
+        pulled.parts = copied.parts.count
+        pulled.partsOnHelpers = copied.onHelpers
         return pulled
     }
 

@@ -11,49 +11,52 @@ import Foundation
 /// so every statement sees exactly the caller's rows. The server formats each COPY on its own
 /// backend, which is the point: one backend formatting every value as text is most of a pull.
 ///
-/// Statements are taken in order by whichever connection is free. A helper that cannot be
-/// opened (too many connections, say) costs only speed: the caller's connection takes the
-/// statements left. A COPY that fails fails the whole run: the first error is thrown after the
-/// other connections' statements have been cancelled (`PQcancel`), and nothing is returned.
+/// Statement k runs on connection k (the caller's is 0), all at once. A helper that cannot be
+/// opened (too many connections, say) costs only speed: its statement runs on the caller's
+/// connection afterwards. A COPY that fails fails the whole run: the first error is thrown
+/// after the other connections' statements have been cancelled (`PQcancel`), and nothing is
+/// returned.
 enum PostgresParallelCopy {
     /// Each statement's bytes, as the chunks `copyOut` delivered them.
     typealias Chunks = [[UInt8]]
 
-    static func run(_ statements: [String], on conn: PostgresConnection, helpers: Int,
-                    openHelper: @escaping @Sendable () throws -> PostgresConnection) throws -> [Chunks] {
-        guard helpers > 0, statements.count > 1 else {
-            return try statements.map { sql in
-                var chunks: Chunks = []
-                try conn.copyOut(sql) { chunks.append(Array($0)) }
-                return chunks
-            }
-        }
+    /// The statements' bytes in order, and how many ran on a helper connection.
+    static func run(_ statements: [String], on conn: PostgresConnection,
+                    openHelper: @escaping @Sendable () throws -> PostgresConnection) throws -> (parts: [Chunks], onHelpers: Int) {
         let state = State(statements: statements.count)
-        let caller = CallerConnection(conn)
-        DispatchQueue.concurrentPerform(iterations: 1 + min(helpers, statements.count - 1)) { worker in
-            let conn: PostgresConnection
-            if worker == 0 {
-                conn = caller.conn
-            } else {
-                // Not fatal: the statements stay in the queue for the caller's connection.
-                guard let helper = try? openHelper() else { return }
-                conn = helper
-            }
-            state.register(worker, conn.canceller())
-            while let k = state.claim() {
+        if statements.count > 1 {
+            let caller = CallerConnection(conn)
+            DispatchQueue.concurrentPerform(iterations: statements.count) { k in
+                let conn: PostgresConnection
+                if k == 0 {
+                    conn = caller.conn
+                } else {
+                    // Not fatal: the statement is left for the caller's connection.
+                    guard let helper = try? openHelper() else { return }
+                    conn = helper
+                }
+                state.register(k, conn.canceller())
+                guard state.running else { return }
                 do {
-                    var chunks: Chunks = []
-                    try conn.copyOut(statements[k]) { chunks.append(Array($0)) }
-                    state.store(k, chunks)
+                    try state.store(k, receive(statements[k], on: conn), onHelper: k > 0)
                 } catch {
-                    state.fail(worker, error)
+                    state.fail(k, error)
                     return
                 }
+                // A helper's transaction only read; ending it cleanly spares the server a log line.
+                if k > 0 { try? conn.execute("COMMIT") }
             }
-            // A helper's transaction only read; ending it cleanly spares the server a log line.
-            if worker > 0 { try? conn.execute("COMMIT") }
+        }
+        for k in statements.indices where state.needs(k) {
+            state.store(k, try receive(statements[k], on: conn), onHelper: false)
         }
         return try state.results()
+    }
+
+    private static func receive(_ sql: String, on conn: PostgresConnection) throws -> Chunks {
+        var chunks: Chunks = []
+        try conn.copyOut(sql) { chunks.append(Array($0)) }
+        return chunks
     }
 
     /// The caller's connection, used by one worker only (worker 0).
@@ -62,11 +65,11 @@ enum PostgresParallelCopy {
         init(_ conn: PostgresConnection) { self.conn = conn }
     }
 
-    /// The queue of statements, their results and the first failure; every access takes the lock.
+    /// The statements' results and the first failure; every access takes the lock.
     private final class State: @unchecked Sendable {
         private let lock = NSLock()
-        private var next = 0
         private var done: [Chunks?]
+        private var onHelpers = 0
         private var failure: Error?
         private var cancellers: [Int: PostgresConnection.Canceller] = [:]
 
@@ -76,16 +79,18 @@ enum PostgresParallelCopy {
             lock.withLock { cancellers[worker] = canceller }
         }
 
-        /// The next statement to run, or nil when none is left or the run has failed.
-        func claim() -> Int? {
+        /// False once a statement has failed: nothing more is started.
+        var running: Bool { lock.withLock { failure == nil } }
+
+        /// Whether statement k is still to run (none is once a statement has failed).
+        func needs(_ k: Int) -> Bool { lock.withLock { failure == nil && done[k] == nil } }
+
+        func store(_ k: Int, _ chunks: Chunks, onHelper: Bool) {
             lock.withLock {
-                guard failure == nil, next < done.count else { return nil }
-                next += 1
-                return next - 1
+                done[k] = chunks
+                if onHelper { onHelpers += 1 }
             }
         }
-
-        func store(_ k: Int, _ chunks: Chunks) { lock.withLock { done[k] = chunks } }
 
         /// Records the first failure and cancels what the other connections are running (their
         /// own errors, "canceling statement due to user request", are not the cause and are dropped).
@@ -98,13 +103,14 @@ enum PostgresParallelCopy {
             for canceller in others { canceller.cancel() }
         }
 
-        func results() throws -> [Chunks] {
+        func results() throws -> (parts: [Chunks], onHelpers: Int) {
             try lock.withLock {
                 if let failure { throw failure }
-                return try done.map { chunks in
+                let parts = try done.map { chunks in
                     guard let chunks else { throw DatabaseError(.query, "a part of the COPY was not run") }
                     return chunks
                 }
+                return (parts, onHelpers)
             }
         }
     }
