@@ -51,7 +51,7 @@ extension PanelLoading {
             var options = options
             options.delimiter = UInt8(ascii: ",")
             let label = relation.description
-            let locator = RowLocator(bytes: pulled.bytes, label: label, hasPeriod: false)
+            let locator = RowLocator(rows: .text(pulled.bytes), label: label, hasPeriod: false)
             do {
                 return SourcedTable(table: try CSVReader.read(bytes: pulled.bytes, source: label, options: options),
                                     inputSHA256: pulled.sha256, locator: locator)
@@ -76,13 +76,15 @@ extension PanelLoading {
             var options = csvOptions(for: spec)
             options.delimiter = UInt8(ascii: ",")  // COPY's CSV, whatever the spec says for files
             let label = relation.description
-            let locator = RowLocator(bytes: pulled.bytes, label: label, hasPeriod: spec.data.period != nil)
+            let hasPeriod = spec.data.period != nil
             do {
                 let table = try CSVReader.read(bytes: pulled.bytes, source: label, options: options)
-                // The text is no longer needed once parsed, except to name rows in problems.
-                return SourcedTable(table: table, inputSHA256: pulled.sha256, locator: locator)
+                // Validation names rows from the table's own id and period columns (text, first in
+                // the select list), so the pulled text is released here, before the panel is built.
+                return SourcedTable(table: table, inputSHA256: pulled.sha256,
+                                    locator: RowLocator(rows: .table(table), label: label, hasPeriod: hasPeriod))
             } catch {
-                throw locator.relocate(error)
+                throw RowLocator(rows: .text(pulled.bytes), label: label, hasPeriod: hasPeriod).relocate(error)
             }
         }
     }
@@ -91,7 +93,13 @@ extension PanelLoading {
 /// Turns a problem's line in the pulled CSV text into the row's id and period, which is how
 /// an analyst finds a row in a table (there are no line numbers).
 struct RowLocator: Sendable {
-    let bytes: [UInt8]
+    /// Where a line's leading fields are read: the pulled text, or a table whose first columns
+    /// are text (the id, then the period: the spec's select list), whose rows know their lines.
+    enum Rows: Sendable {
+        case text([UInt8])
+        case table(Table)
+    }
+    let rows: Rows
     let label: String
     let hasPeriod: Bool
 
@@ -117,6 +125,32 @@ struct RowLocator: Sendable {
     /// The first `count` fields of physical line `line` (1-based; a quoted field may span lines,
     /// and the reader counts physical lines too), unquoted.
     func leadingFields(ofLine line: Int, count: Int) -> [String]? {
+        switch rows {
+        case .text(let bytes): return Self.leadingFields(of: bytes, line: line, count: count)
+        case .table(let table): return Self.leadingFields(of: table, line: line, count: count)
+        }
+    }
+
+    /// A missing cell is an empty field, as in the text.
+    static func leadingFields(of table: Table, line: Int, count: Int) -> [String]? {
+        let row: Int
+        if table.rowLines.isEmpty {
+            row = line - 2
+        } else {
+            var lo = 0, hi = table.rowLines.count  // the first row starting at or after `line`
+            while lo < hi { let mid = (lo + hi) / 2; if table.rowLines[mid] < line { lo = mid + 1 } else { hi = mid } }
+            row = lo
+        }
+        guard row >= 0, row < table.rowCount, table.line(ofRow: row) == line, table.columns.count >= count else { return nil }
+        var fields: [String] = []
+        for column in table.columns.prefix(count) {
+            guard case .text(let text) = column else { return nil }
+            fields.append(text.value(at: row) ?? "")
+        }
+        return fields
+    }
+
+    static func leadingFields(of bytes: [UInt8], line: Int, count: Int) -> [String]? {
         var i = 0, current = 1
         while current < line {
             guard let lf = bytes[i...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }

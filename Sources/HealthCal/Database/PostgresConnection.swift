@@ -145,6 +145,24 @@ public final class PostgresConnection {
         try finish()
     }
 
+    /// Asks the server to cancel what this connection is running, from any thread (libpq's
+    /// `PQcancel` is thread-safe): how a failed part of a split COPY stops the others.
+    final class Canceller: @unchecked Sendable {
+        private let handle: OpaquePointer?
+        private let lock = NSLock()
+        fileprivate init(_ conn: OpaquePointer) { handle = PQgetCancel(conn) }
+        deinit { if let handle { PQfreeCancel(handle) } }
+
+        /// Best effort: a statement that has already ended is not affected.
+        func cancel() {
+            guard let handle else { return }
+            var errbuf = [CChar](repeating: 0, count: 256)
+            lock.withLock { _ = PQcancel(handle, &errbuf, Int32(errbuf.count)) }
+        }
+    }
+
+    func canceller() -> Canceller { Canceller(conn) }
+
     // MARK: - Internals
 
     private func run(_ sql: String, _ params: [String?]) throws(DatabaseError) -> OpaquePointer {
