@@ -12,8 +12,8 @@ sed 's/model: {select: path}/model: {select: path, penalty: {l1: 0.8, l2: 0.2}}/
 for spec in "$here/enet_path_spec.yaml" "$tmp/enet_path_spec_a08.yaml"; do
     echo "== healthcal fit, select: path ($spec)"
     nice -n 10 /usr/bin/time -v "$hc" fit --spec "$spec" --data "$data" --weights-out "$tmp/enet_w.json" --force \
-        2>&1 >/dev/null | grep -E "Elapsed|Maximum resident"
+        2>&1 >/dev/null | grep -E "Elapsed|Maximum resident|User time|System time"
 done
 echo "== scikit-learn LogisticRegressionCV(elasticnet, saga), TimeSeriesSplit(4), Cs=10, l1_ratios 0.8, 1.0"
-nice -n 10 /usr/bin/time -v python3 "$here/py_enet_path.py" --data "$data" --splits 4 2>&1 | grep -E " s |Elapsed|Maximum resident"
+nice -n 10 /usr/bin/time -v python3 "$here/py_enet_path.py" --data "$data" --splits 4 2>&1 | grep -E " s |Elapsed|Maximum resident|User time|System time"
 uptime
