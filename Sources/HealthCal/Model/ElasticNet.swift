@@ -31,9 +31,6 @@ enum ElasticNet {
         /// F(β).
         var objective: Double
         var iterations: Int
-        /// Passes over the design: with XᵀWX, and value and gradient only.
-        var hessianPasses: Int
-        var gradientPasses: Int
         var converged: Bool
         /// The largest KKT violation at `beta`, on the mean-loss scale.
         var kktViolation: Double
@@ -60,22 +57,18 @@ enum ElasticNet {
         let scale = weights.reduce(0, +)
         var objective = LogisticObjective(x: x, y: y, weights: weights, ridge: 0, penalized: penalized)
         var beta = start
-        var hessianPasses = 0, gradientPasses = 0
         var here: NewtonEvaluation
         var exact: Bool
         if let evaluated {
             (here, exact) = (evaluated, evaluatedHessianIsExact)
         } else {
             (here, exact) = (try objective.valueAndDerivatives(at: beta), true)
-            hessianPasses += 1
         }
         var value = here.value + penalty(beta, l1: l1, l2: l2, penalized: penalized)
         var iterations = 0
         var violation = kkt(gradient: here.gradient, beta: beta, l1: l1, l2: l2, penalized: penalized) / scale
         func refresh() throws {
-            let hessian = try objective.valueAndDerivatives(at: beta).hessian
-            hessianPasses += 1
-            here.hessian = hessian
+            here.hessian = try objective.valueAndDerivatives(at: beta).hessian
             exact = true
         }
         while violation > tolerance && iterations < maxIterations {
@@ -89,7 +82,6 @@ enum ElasticNet {
             for _ in 0..<40 {
                 let candidate = zip(beta, target).map { $0 + t * ($1 - $0) }
                 var next = try objective.valueAndGradient(at: candidate)
-                gradientPasses += 1
                 next.hessian = here.hessian
                 let nextValue = next.value + penalty(candidate, l1: l1, l2: l2, penalized: penalized)
                 let nextViolation = kkt(gradient: next.gradient, beta: candidate, l1: l1, l2: l2, penalized: penalized) / scale
@@ -112,7 +104,6 @@ enum ElasticNet {
         if exactHessian && !exact { try refresh() }
         return Result(beta: beta, hessian: here.hessian, evaluation: here, hessianIsExact: exact,
                       negativeLogLikelihood: here.value, objective: value, iterations: iterations,
-                      hessianPasses: hessianPasses, gradientPasses: gradientPasses,
                       converged: violation <= tolerance, kktViolation: violation)
     }
 
