@@ -17,7 +17,7 @@ import Foundation
 struct CoxResampling: Sendable {
     /// Rows of cluster c at rowStart[c]..<rowStart[c + 1] of x, y, base (customer order); base
     /// is empty when every row weighs 1.
-    let rowStart: [Int32]
+    let rowStart: [Int]
     let x: [Double], y: [Double], base: [Double]
     /// The fit on every row once (the estimate), or (0, 1) when it does not converge.
     private(set) var start: (intercept: Double, slope: Double)
@@ -29,15 +29,7 @@ struct CoxResampling: Sendable {
     static let acceptedStep = 1e-6
 
     init(x rowX: [Double], y rowY: [Double], base rowBase: [Double], cluster: [Int32], clusters: Int) {
-        var start = [Int32](repeating: 0, count: clusters + 1)
-        for c in cluster { start[Int(c) + 1] += 1 }
-        for c in 0..<clusters { start[c + 1] += start[c] }
-        var next = start
-        var order = [Int](repeating: 0, count: rowX.count)
-        for (i, c) in cluster.enumerated() {
-            order[Int(next[Int(c)])] = i
-            next[Int(c)] += 1
-        }
+        let (order, start) = SortOrder.grouped(by: cluster, buckets: clusters)
         rowStart = start
         x = order.map { rowX[$0] }
         y = order.map { rowY[$0] }
@@ -93,7 +85,7 @@ struct CoxResampling: Sendable {
         m.withUnsafeBufferPointer { m in
             for c in 0..<m.count where m[c] != 0 {
                 let k = Double(m[c])
-                for i in Int(start[c])..<Int(start[c + 1]) {
+                for i in start[c]..<start[c + 1] {
                     // 1/(1 + e^−η) without a branch: e^−η overflows to +inf for η < −709,
                     // giving 0, the limit.
                     let xi = x[i], s = 1 / (1 + exp(-(a + b * xi)))
@@ -121,13 +113,13 @@ struct CoxResampling: Sendable {
 
     /// Per customer: Σ w (y − s)·(1, x), Σ w s'·(1, x, x²), Σ w s''·(1…x³), Σ w s'''·(1…x⁴) at θ.
     private static func taylorCoefficients(at theta: (Double, Double), x: [Double], y: [Double], base: [Double],
-                                           rowStart: [Int32]) -> [SIMD16<Float>] {
+                                           rowStart: [Int]) -> [SIMD16<Float>] {
         let clusters = rowStart.count - 1
         var out = [SIMD16<Float>](repeating: .zero, count: clusters)
         var sums = [Double](repeating: 0, count: coefficients)
         for c in 0..<clusters {
             for j in sums.indices { sums[j] = 0 }
-            for i in Int(rowStart[c])..<Int(rowStart[c + 1]) {
+            for i in rowStart[c]..<rowStart[c + 1] {
                 let xi = x[i], s = CalibrationFit.sigmoid(theta.0 + theta.1 * xi), w = base.isEmpty ? 1 : base[i]
                 let s1 = s * (1 - s), s2 = s1 * (1 - 2 * s), s3 = s1 * (1 - 6 * s + 6 * s * s)
                 var power = 1.0

@@ -50,7 +50,7 @@ struct ResampledFigures: Sendable {
     init(p: [Double], y: [Double], base: [Double], cluster: [Int32], clusters: Int, healthiest: [Bool]?,
          isProbability: Bool = true) {
         let n = p.count
-        let order = p.indices.sorted { p[$0] > p[$1] || (p[$0] == p[$1] && $0 < $1) }
+        let order = SortOrder.rows(by: p, descending: true)
         self.clusters = clusters
         rankCode = (0..<n).map { k in
             let i = order[k]

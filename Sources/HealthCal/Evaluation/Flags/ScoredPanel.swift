@@ -240,15 +240,9 @@ extension ScoredPanel {
     /// Counting sort by customer code, then by period within a customer (a customer has few
     /// periods, so an insertion sort per customer is linear in practice).
     static func groupByCustomer(customer: [Int32], period: [Int32], customers: Int) -> (order: [Int], starts: [Int]) {
-        var counts = [Int](repeating: 0, count: customers + 1)
-        for c in customer { counts[Int(c) + 1] += 1 }
-        for k in 0..<customers { counts[k + 1] += counts[k] }
-        var next = counts
-        var order = [Int](repeating: 0, count: customer.count)
-        for (i, c) in customer.enumerated() {
-            order[next[Int(c)]] = i
-            next[Int(c)] += 1
-        }
+        let grouped = SortOrder.grouped(by: customer, buckets: customers)
+        var order = grouped.order
+        let counts = grouped.start
         var starts: [Int] = [0]
         for k in 0..<customers where counts[k + 1] > counts[k] {
             var j = counts[k] + 1

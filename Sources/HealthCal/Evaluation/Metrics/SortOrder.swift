@@ -23,4 +23,19 @@ enum SortOrder {
         if descending { pairs.sort { $0.value > $1.value } } else { pairs.sort { $0.value < $1.value } }
         return pairs.map(\.row)
     }
+
+    /// The rows grouped by an integer key in 0..<buckets (a customer code, say), by one stable
+    /// counting sort: the rows of key k are `order[start[k]..<start[k + 1]]`, in input order.
+    static func grouped(by key: [Int32], buckets: Int) -> (order: [Int], start: [Int]) {
+        var start = [Int](repeating: 0, count: buckets + 1)
+        for k in key { start[Int(k) + 1] += 1 }
+        for k in 0..<buckets { start[k + 1] += start[k] }
+        var next = start
+        var order = [Int](repeating: 0, count: key.count)
+        for (i, k) in key.enumerated() {
+            order[next[Int(k)]] = i
+            next[Int(k)] += 1
+        }
+        return (order, start)
+    }
 }
