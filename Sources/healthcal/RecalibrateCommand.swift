@@ -69,9 +69,6 @@ struct RecalibrateCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let source = try input.source(pushedDown: true)
-            if input.inDatabase && (champion != nil || scorecard != nil) {
-                throw CLIError(description: "--champion and --scorecard score the panel's features on the client: not with --in-database yet", code: Exit.usage)
-            }
             let champion = try championModel(weights: champion, scorecard: scorecard, source: source)
             let folder = out ?? "reports/\(label ?? "latest")"
             var options = Recalibration.Options(specPath: spec, source: source, outDirectory: folder, label: label,
