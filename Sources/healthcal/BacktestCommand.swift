@@ -20,7 +20,9 @@ struct BacktestCommand: ParsableCommand {
 
         --scorecard compares a hand-made scorecard (weights on raw metrics, see
         docs/backtest.md) with the new fit on exactly the same out-of-sample rows
-        (DeLong test of the AUCs).
+        (DeLong test of the AUCs). With --in-database the champion (--champion or
+        --scorecard) is scored in the database too: only each row's score comes
+        back, and its columns must be in the table (docs/scale.md).
         """
     )
 
