@@ -121,6 +121,12 @@ struct InDatabaseChampionCLITests {
             // The hostile name ran nothing: the table is there with every row.
             #expect(try TestDB.psql(url, "SELECT count(*) FROM \(table)") == rows)
         }
+        // The column exists but holds text: the champion's numeric feature needs a number.
+        try TestDB.psql(url, "ALTER TABLE \(table) ADD COLUMN nps_v2 text; UPDATE \(table) SET nps_v2 = nps::text")
+        let typed = try CLI.run(["backtest", "--spec", TestDB.spec, "--data", url, "--table", table, "--in-database",
+                                 "--champion", try Self.renamed(weights, nps: "nps_v2", into: dir).path])
+        #expect(typed.status == 2, "\(typed.stderr)")
+        #expect(typed.stderr.contains("column \"nps_v2\" has SQL type text; the champion's numeric feature \"nps_v2\" must be numeric"), "\(typed.stderr)")
         // A scorecard metric that is not a numeric feature of the spec, as from CSV.
         let card = dir.appendingPathComponent("card.yaml")
         try "scorecard: v1\nweights: {nps_v2: 0.1}\n".write(to: card, atomically: true, encoding: .utf8)
