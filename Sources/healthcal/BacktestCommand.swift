@@ -20,7 +20,9 @@ struct BacktestCommand: ParsableCommand {
 
         --scorecard compares a hand-made scorecard (weights on raw metrics, see
         docs/backtest.md) with the new fit on exactly the same out-of-sample rows
-        (DeLong test of the AUCs).
+        (DeLong test of the AUCs). With --in-database the champion (--champion or
+        --scorecard) is scored in the database too: only each row's score comes
+        back, and its columns must be in the table (docs/scale.md).
         """
     )
 
@@ -39,21 +41,21 @@ struct BacktestCommand: ParsableCommand {
             let champion = try championModel(weights: champion, scorecard: scorecard, source: source)
             let bootstrap = resampling.options(default: 0)
             let panel: Panel, run: BacktestRun
+            let championScores: ModelScores?
             if input.inDatabase {
-                if champion != nil {
-                    throw CLIError(description: "--champion and --scorecard score the panel's features on the client: not with --in-database yet", code: Exit.usage)
-                }
+                if let champion { try championCheckInDatabase(champion, source: source, spec: spec) }
                 let pushed = try backtestInDatabase(source, spec: spec, ridge: ridge)
                 (panel, run) = (pushed.keys.panel, pushed.run)
                 try BacktestBootstrap.check(bootstrap, panel: panel, allowZero: true)
+                championScores = try champion.map { try championInDatabase($0, source: source, spec: spec, run: run, keys: panel) }
             } else {
                 panel = try PanelLoading.load(source, spec: spec).panel
                 try BacktestBootstrap.check(bootstrap, panel: panel, allowZero: true)
                 run = try Backtest.run(panel: panel, ridge: ridge, progress: Progress.reporter())
+                championScores = try champion?.scores(panel: panel, rows: run.rows)
             }
-            let comparison = try champion?.compare(with: run, panel: panel)
+            let comparison = try championScores.flatMap { try champion?.compare(with: run, panel: panel, scores: $0) }
             // Without bands here, the false-healthy share is left out (recalibrate has it).
-            let championScores = try champion?.scores(panel: panel, rows: run.rows)
             let intervals = try BacktestBootstrap.run(panel: panel, run: run, champion: championScores, healthiest: nil, options: bootstrap)
             let report = BacktestReport(run: run, champion: comparison, bootstrap: intervals)
             switch output.format {
@@ -76,6 +78,21 @@ func backtestInDatabase(_ source: PanelSource, spec: Spec, ridge: Double?) throw
                 pushed.run.folds.count, pushed.hessianPasses, pushed.gradientPasses, pushed.valuePasses,
                 pushed.passSeconds, pushed.statisticsSeconds, pushed.scoringSeconds))
     return pushed
+}
+
+/// `--in-database` with a champion: its columns checked before the backtest runs.
+func championCheckInDatabase(_ champion: ChampionModel, source: PanelSource, spec: Spec) throws {
+    guard case .postgres(let url, let relation) = source else { return }
+    try InDatabaseChampion.check(champion, url: url, relation: relation, spec: spec)
+}
+
+/// `--in-database` with a champion: its scores of the out-of-sample rows, computed in the
+/// database (`InDatabaseChampion`).
+func championInDatabase(_ champion: ChampionModel, source: PanelSource, spec: Spec, run: BacktestRun, keys: Panel) throws -> ModelScores {
+    guard case .postgres(let url, let relation) = source else {
+        throw CLIError(description: "--in-database needs a database --data (postgresql://...) with --table or --query", code: Exit.usage)
+    }
+    return try InDatabaseChampion.scores(champion, url: url, relation: relation, spec: spec, run: run, keys: keys)
 }
 
 /// The champion from --champion (a weight file) or --scorecard (a hand-made scorecard), not both.

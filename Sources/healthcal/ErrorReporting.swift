@@ -40,6 +40,8 @@ func reportingErrors(_ body: () throws -> Void) throws {
         fail(error.description, code: Exit.invalidInput)
     } catch let error as ExportError {
         fail(error.description, code: Exit.invalidInput)
+    } catch let error as ScorecardError {
+        fail(error.description, code: Exit.invalidInput)
     } catch let error as EncodingProblem {
         fail(error.description, code: Exit.invalidInput)
     } catch let error as OutputFile.WriteError {

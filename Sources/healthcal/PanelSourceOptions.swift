@@ -17,7 +17,7 @@ struct PanelSourceOptions: ParsableArguments {
     var query: String?
 
     @Flag(help: ArgumentHelp(
-        "With a database --data: run where the data lives (fit, backtest, flags, recalibrate). Encodings, Newton passes and out-of-sample scores are queries; only keys, sums, scores and flagged rows reach the client.",
+        "With a database --data: run where the data lives (fit, backtest, flags, recalibrate). Encodings, Newton passes and out-of-sample scores (a --champion's or --scorecard's too) are queries; only keys, sums, scores and flagged rows reach the client.",
         discussion: "See docs/scale.md for what runs in the database and what it costs."))
     var inDatabase = false
 

@@ -30,6 +30,10 @@ struct RecalibrateCommand: ParsableCommand {
         Ctrl-C or SIGTERM removes the unfinished outputs and exits with 130
         or 143.
 
+        With --in-database (a database --data), the backtest, the final fit and
+        the champion's scores (--champion or --scorecard) run in the database;
+        only keys, sums and scores reach the client (docs/scale.md).
+
         Every figure in the report is out-of-sample: each period was scored by
         a model trained only on periods whose outcomes were already known (see
         healthcal backtest --help).
@@ -69,9 +73,6 @@ struct RecalibrateCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let source = try input.source(pushedDown: true)
-            if input.inDatabase && (champion != nil || scorecard != nil) {
-                throw CLIError(description: "--champion and --scorecard score the panel's features on the client: not with --in-database yet", code: Exit.usage)
-            }
             let champion = try championModel(weights: champion, scorecard: scorecard, source: source)
             let folder = out ?? "reports/\(label ?? "latest")"
             var options = Recalibration.Options(specPath: spec, source: source, outDirectory: folder, label: label,

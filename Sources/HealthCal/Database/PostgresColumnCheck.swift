@@ -45,8 +45,9 @@ enum PostgresColumnCheck {
             return refuse("the outcome must be an integer (0/1), boolean or text (yes/no, true/false)", "cast it to integer")
         case .boolean(let what):
             if type == bool { return .success("(\(q))::int AS \(q)") }
-            if integers.contains(type) || texts.contains(type) { return .success(q) }
-            return refuse("\(what) must be boolean, an integer (0/1) or text", "cast it to boolean")
+            // `healthcal load` writes a boolean feature's parsed 0/1 as double precision.
+            if integers.contains(type) || texts.contains(type) || type == float8 || type == numeric { return .success(q) }
+            return refuse("\(what) must be boolean, a number (0/1) or text", "cast it to boolean")
         }
     }
 
@@ -71,6 +72,15 @@ enum PostgresColumnCheck {
         }
     }
 
+    /// The role of a feature column of type `type` (numeric features must be numeric).
+    static func featureRole(_ name: String, _ type: FeatureSpec.Kind, owner: String = "") -> Role {
+        switch type {
+        case .numeric: return .number("\(owner)numeric feature \"\(name.debugEscaped)\"")
+        case .categorical: return .text("\(owner)categorical feature \"\(name.debugEscaped)\"")
+        case .boolean: return .boolean("\(owner)boolean feature \"\(name.debugEscaped)\"")
+        }
+    }
+
     /// The spec's columns in select-list order (id first, the period second when there is one:
     /// problems find a row's id and period from the first fields), each with its role.
     static func columns(of spec: Spec) -> [(name: String, role: Role)] {
@@ -80,13 +90,7 @@ enum PostgresColumnCheck {
         if let w = spec.data.weight { out.append((w, .number("the row weight"))) }
         out.append((spec.data.outcome, .outcome))
         if let g = spec.bands.gate?.column { out.append((g, .number("the band gate"))) }
-        for f in spec.features {
-            switch f.type {
-            case .numeric: out.append((f.name, .number("numeric feature \"\(f.name.debugEscaped)\"")))
-            case .categorical: out.append((f.name, .text("categorical feature \"\(f.name.debugEscaped)\"")))
-            case .boolean: out.append((f.name, .boolean("boolean feature \"\(f.name.debugEscaped)\"")))
-            }
-        }
+        for f in spec.features { out.append((f.name, featureRole(f.name, f.type))) }
         // A column named twice (e.g. the gate is also a feature) is selected once.
         var seen = Set<String>()
         return out.filter { seen.insert($0.0).inserted }

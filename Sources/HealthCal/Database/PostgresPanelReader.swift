@@ -108,21 +108,30 @@ enum PostgresPanelReader {
     /// The checked select list: every spec column present, with a type its role accepts.
     static func selectList(_ conn: PostgresConnection, relation: PostgresRelation, spec: Spec, outcome: Bool = true) throws(DatabaseError) -> String {
         let described = try describe(conn, relation: relation)
+        let columns = PostgresColumnCheck.columns(of: spec).filter { column in
+            outcome || column.name != spec.data.outcome || described.contains { $0.name.utf8.elementsEqual(column.name.utf8) }
+        }
+        return try checked(columns, described: described, relation: relation, namedBy: "the spec").joined(separator: ", ")
+    }
+
+    /// The select-list expression of each column (`PostgresColumnCheck.expression`), or the
+    /// error naming the first column missing from `described` (with `namedBy`: who asks for it)
+    /// or of the wrong type.
+    static func checked(_ columns: [(name: String, role: PostgresColumnCheck.Role)], described: [(name: String, type: UInt32)],
+                        relation: PostgresRelation, namedBy: String) throws(DatabaseError) -> [String] {
         var exprs: [String] = []
-        for (name, role) in PostgresColumnCheck.columns(of: spec) {
-            let found = described.first(where: { $0.name.utf8.elementsEqual(name.utf8) })
-            if found == nil, !outcome, name == spec.data.outcome { continue }
-            guard let column = found else {
+        for (name, role) in columns {
+            guard let column = described.first(where: { $0.name.utf8.elementsEqual(name.utf8) }) else {
                 let near = EditDistance.closest(to: name, in: described.map(\.name))
                 let hint = near.map { "; did you mean \"\($0.debugEscaped)\"?" } ?? ""
-                throw DatabaseError(.missingColumn, "\(relation) has no column \"\(name.debugEscaped)\", which the spec names\(hint) (it has: \(described.map { "\"\($0.name.debugEscaped)\"" }.prefix(40).joined(separator: ", ")))")
+                throw DatabaseError(.missingColumn, "\(relation) has no column \"\(name.debugEscaped)\", which \(namedBy) names\(hint) (it has: \(described.map { "\"\($0.name.debugEscaped)\"" }.prefix(40).joined(separator: ", ")))")
             }
             switch PostgresColumnCheck.expression(column: name, type: column.type, role: role, relation: relation) {
             case .success(let e): exprs.append(e)
             case .failure(let e): throw e
             }
         }
-        return exprs.joined(separator: ", ")
+        return exprs
     }
 
     /// The relation's columns and types, without running it; a missing table said plainly.

@@ -18,39 +18,9 @@ public enum SQLExport {
         for name in [table, spec.data.id] + file.encoding.features.map(\.name) where name.contains("\u{0}") {
             throw .badName(format: "SQL", name: name, reason: "contains a NUL character")
         }
-        let segCol = file.segmentColumn.map(identifier)
-        var eta = try linearPredictor(file.model, encoding: file.encoding)
-        if let segs = file.segments, let segCol {
-            var cases: [String] = []
-            for name in segs.keys.sorted() {
-                guard let m = segs[name] else { continue }
-                cases.append("WHEN \(segCol) = \(literal(name)) THEN \(try linearPredictor(m, encoding: m.encoding ?? file.encoding))")
-            }
-            eta = "CASE\n        " + cases.joined(separator: "\n        ") + "\n        ELSE \(eta) END"
-        }
         let period = spec.data.period.map(identifier) ?? "NULL"
-        let gate = file.bands?.gate.map { identifier($0.column) } ?? "NULL"
-        let level1 = """
-        SELECT \(identifier(spec.data.id)) AS "id", \(period) AS "period", \(segCol ?? "NULL") AS "hc_segment", \(gate) AS "hc_gate",
-            \(eta) AS "hc_eta"
-          FROM \(identifier(table))
-        """
-        // |η| > 700: e^−|η| < 1e-304, so p is 1 or 0 to double precision; PostgreSQL's EXP
-        // raises "underflow" instead of returning 0 there.
-        let sigmoid = "CASE WHEN \"hc_eta\" IS NULL THEN NULL WHEN \"hc_eta\" > 700 THEN 1.0 WHEN \"hc_eta\" < -700 THEN 0.0 WHEN \"hc_eta\" >= 0 THEN 1.0 / (1.0 + EXP(-\"hc_eta\")) ELSE EXP(\"hc_eta\") / (1.0 + EXP(\"hc_eta\")) END"
-        let level2 = """
-        SELECT "id", "period", "hc_segment", "hc_gate", \(sigmoid) AS "hc_p"
-          FROM (
-        \(level1)
-          ) AS "hc_linear"
-        """
-        let probability = file.calibrationFolded ? "\"hc_p\"" : try isotonic(file.calibration, of: "\"hc_p\"")
-        let level3 = """
-        SELECT "id", "period", "hc_segment", "hc_gate", \(probability) AS "churn_probability"
-          FROM (
-        \(level2)
-          ) AS "hc_raw"
-        """
+        let level3 = try calibratedProbabilities(file, id: identifier(spec.data.id), period: period,
+                                                 from: "FROM \(identifier(table))", gate: true)
         guard bands, let assignment = file.bands else {
             return "SELECT \"id\", \"period\", \"churn_probability\"\n  FROM (\n\(level3)\n  ) AS \"hc_calibrated\";\n"
         }
@@ -63,6 +33,48 @@ public enum SQLExport {
         """
     }
 
+    /// The weight file's calibrated churn probability of every row of `from` (`FROM ...`, with
+    /// any `WHERE`): a SELECT of "id", "period", "hc_segment", "hc_gate" and "churn_probability",
+    /// with `id` and `period` the given SQL expressions and `gate` adding the bands' gate column.
+    /// What `query` adds the bands to, and what `InDatabaseChampion` runs on a backtest's
+    /// out-of-sample periods: one compiled scorer for both. A row the scorer would reject gets a
+    /// NULL probability.
+    static func calibratedProbabilities(_ file: WeightFile, id: String, period: String, from: String,
+                                        gate withGate: Bool) throws(ExportError) -> String {
+        let segCol = file.segmentColumn.map(identifier)
+        var eta = try linearPredictor(file.model, encoding: file.encoding)
+        if let segs = file.segments, let segCol {
+            var cases: [String] = []
+            for name in segs.keys.sorted() {
+                guard let m = segs[name] else { continue }
+                cases.append("WHEN \(segCol) = \(literal(name)) THEN \(try linearPredictor(m, encoding: m.encoding ?? file.encoding))")
+            }
+            eta = "CASE\n        " + cases.joined(separator: "\n        ") + "\n        ELSE \(eta) END"
+        }
+        let gate = withGate ? file.bands?.gate.map { identifier($0.column) } ?? "NULL" : "NULL"
+        let level1 = """
+        SELECT \(id) AS "id", \(period) AS "period", \(segCol ?? "NULL") AS "hc_segment", \(gate) AS "hc_gate",
+            \(eta) AS "hc_eta"
+          \(from)
+        """
+        // |η| > 700: e^−|η| < 1e-304, so p is 1 or 0 to double precision; PostgreSQL's EXP
+        // raises "underflow" instead of returning 0 there.
+        let sigmoid = "CASE WHEN \"hc_eta\" IS NULL THEN NULL WHEN \"hc_eta\" > 700 THEN 1.0 WHEN \"hc_eta\" < -700 THEN 0.0 WHEN \"hc_eta\" >= 0 THEN 1.0 / (1.0 + EXP(-\"hc_eta\")) ELSE EXP(\"hc_eta\") / (1.0 + EXP(\"hc_eta\")) END"
+        let level2 = """
+        SELECT "id", "period", "hc_segment", "hc_gate", \(sigmoid) AS "hc_p"
+          FROM (
+        \(level1)
+          ) AS "hc_linear"
+        """
+        let probability = file.calibrationFolded ? "\"hc_p\"" : try isotonic(file.calibration, of: "\"hc_p\"")
+        return """
+        SELECT "id", "period", "hc_segment", "hc_gate", \(probability) AS "churn_probability"
+          FROM (
+        \(level2)
+          ) AS "hc_raw"
+        """
+    }
+
     /// η of one model, with every encoded column written inline.
     static func linearPredictor(_ m: WeightFile.LinearModel, encoding: FittedEncoding) throws(ExportError) -> String {
         var terms = [number(m.intercept)]
@@ -70,14 +82,19 @@ public enum SQLExport {
         for f in encoding.features {
             let cells = columnExpressions(f)
             for (k, cell) in cells.enumerated() { terms.append("\(number(m.weights[j + k])) * \(cell)") }
-            if f.type == .categorical, f.unseen == .error {
-                let c = identifier(f.name)
-                let known = ((f.levels ?? []) + [f.reference].compactMap { $0 } + (f.pooled ?? [])).map(literal)
-                terms.append("CASE WHEN \(c) IS NOT NULL AND \(c) NOT IN (\(known.joined(separator: ", "))) THEN NULL ELSE 0.0 END")
-            }
+            if let guardTerm = unseenGuard(f) { terms.append(guardTerm) }
             j += f.width
         }
         return "(" + terms.joined(separator: "\n        + ") + ")"
+    }
+
+    /// For a categorical feature with `unseen: error`, a term that is NULL for a level the
+    /// encoding has not seen (so η is NULL) and 0 otherwise; nil for any other feature.
+    static func unseenGuard(_ f: FittedFeature) -> String? {
+        guard f.type == .categorical, f.unseen == .error else { return nil }
+        let c = identifier(f.name)
+        let known = ((f.levels ?? []) + [f.reference].compactMap { $0 } + (f.pooled ?? [])).map(literal)
+        return "CASE WHEN \(c) IS NOT NULL AND \(c) NOT IN (\(known.joined(separator: ", "))) THEN NULL ELSE 0.0 END"
     }
 
     /// One SQL expression per design column of the feature (`SQLEncoding`, shared with the in-database fit).

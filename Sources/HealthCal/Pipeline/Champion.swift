@@ -28,16 +28,32 @@ public enum ChampionModel: Sendable {
             guard scored.count == panel.rowCount else {
                 throw WeightFileError.invalid("the champion scored \(scored.count) rows of \(source), the panel has \(panel.rowCount)")
             }
-            return ModelScores(name: "champion (\(file.metadata.trainingPeriods.last.map { "trained to \($0)" } ?? "weight file"))",
-                               values: rows.map { scored[$0].score.churnProbability })
+            return ModelScores(name: Self.name(of: file), values: rows.map { scored[$0].score.churnProbability })
         case .custom(_, let score):
             return try score(panel, rows)
         }
     }
 
-    /// Compares the champion with a backtest's out-of-sample, calibrated scores on the same rows.
-    public func compare(with run: BacktestRun, panel: Panel) throws -> ChampionComparison {
-        let champion = try scores(panel: panel, rows: run.rows)
+    /// The champion's scores from values computed where the data lives (`InDatabaseChampion`):
+    /// a weight file's calibrated churn probabilities, or a scorecard's points (Σ weight·value,
+    /// which `Scorecard.score(points:)` turns into its score). A custom champion has none.
+    public func scores(computed values: [Double]) throws -> ModelScores {
+        switch self {
+        case .scorecard(let card): return card.modelScores(points: values)
+        case .weights(let file, _): return ModelScores(name: Self.name(of: file), values: values)
+        case .custom(let name, _):
+            throw FitError.shape("the champion \"\(name.shownInMessage)\" scores rows on the client: not with --in-database")
+        }
+    }
+
+    private static func name(of file: WeightFile) -> String {
+        "champion (\(file.metadata.trainingPeriods.last.map { "trained to \($0)" } ?? "weight file"))"
+    }
+
+    /// Compares the champion with a backtest's out-of-sample, calibrated scores on the same rows;
+    /// `scores` are the champion's scores of `run.rows` when already computed.
+    public func compare(with run: BacktestRun, panel: Panel, scores computed: ModelScores? = nil) throws -> ChampionComparison {
+        let champion = try computed ?? scores(panel: panel, rows: run.rows)
         let challenger = ModelScores(name: "challenger (new weights)", values: run.calibratedProbability)
         let y = run.rows.map { panel.outcome[$0] }
         let w = panel.weights.map { ws in run.rows.map { ws[$0] } }

@@ -10,9 +10,8 @@ extension Recalibration {
             guard case .postgres(let url, let relation) = options.source else {
                 throw FitError.shape("--in-database needs a database source (postgresql://...) with a table or query")
             }
-            if options.champion != nil {
-                throw FitError.shape("--champion and --scorecard score the panel's features on the client: not with --in-database yet")
-            }
+            // The champion's columns are checked before the backtest, not after it.
+            if let champion = options.champion { try InDatabaseChampion.check(champion, url: url, relation: relation, spec: spec) }
             say("backtest and final fit in the database: \(options.source)")
             let outcome = try InDatabaseRecalibration.run(url: url, relation: relation, spec: spec, ridge: options.ridge,
                                                           progress: { say("  " + $0) })
@@ -38,6 +37,18 @@ extension Recalibration {
         }
         guard let fitted else { throw FitError.numerical("the final fit did not run") }
         return (loaded, run, fitted, nil)
+    }
+}
+
+extension Recalibration {
+    /// The champion's scores of `run.rows`: computed in the database for a pushed-down run
+    /// (`InDatabaseChampion`: only each row's score comes back), else from the panel.
+    static func championScores(_ champion: ChampionModel?, run: BacktestRun, panel: Panel, spec: Spec,
+                               pushed: Pushed?, say: @Sendable (String) -> Void) throws -> ModelScores? {
+        guard let champion else { return nil }
+        guard let pushed else { return try champion.scores(panel: panel, rows: run.rows) }
+        say("champion: scoring the out-of-sample periods in the database")
+        return try InDatabaseChampion.scores(champion, url: pushed.url, relation: pushed.relation, spec: spec, run: run, keys: panel)
     }
 }
 

@@ -116,8 +116,8 @@ public enum Recalibration {
         let validationOptions = options.inDatabase ? BootstrapOptions(count: 0)
             : options.validation ?? OptimismValidation.recalibrateDefault(rows: panel.rowCount, seed: options.bootstrap.seed)
         try OptimismValidation.check(validationOptions, panel: panel)
-        let comparison = try options.champion?.compare(with: run, panel: panel)
-        let championScores = try options.champion?.scores(panel: panel, rows: run.rows)
+        let championScores = try championScores(options.champion, run: run, panel: panel, spec: spec, pushed: pushed, say: say)
+        let comparison = try championScores.flatMap { try options.champion?.compare(with: run, panel: panel, scores: $0) }
         var draft = BacktestReport(run: run, champion: comparison)
         let final = segmented.pooled
         let perSegment = spec.model.perSegment && !panel.segmentNames.isEmpty

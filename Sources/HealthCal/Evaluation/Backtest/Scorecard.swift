@@ -151,6 +151,12 @@ public struct Scorecard: Sendable, Codable, Equatable {
             }
             points[i] = exact?.value ?? binary
         }
+        return score(points: points)
+    }
+
+    /// The churn-risk score of rows whose points (Σ weight·value, before the direction) were
+    /// summed elsewhere (in memory above, or in the database: `pointsQuery`).
+    public func score(points: [Double]) -> [Double] {
         let sign = direction == .risk ? 1.0 : -1.0
         guard let intercept else { return points.map { sign * $0 } }
         return points.map { CalibrationMap.sigmoid(intercept + sign * $0) }
@@ -159,6 +165,11 @@ public struct Scorecard: Sendable, Codable, Equatable {
     /// The scores ready for `ChampionComparison`.
     public func modelScores(rawColumns: [String: [Double]]) throws(ScorecardError) -> ModelScores {
         ModelScores(name: name, values: try score(rawColumns: rawColumns), isProbability: producesProbabilities)
+    }
+
+    /// `ModelScores` of rows whose points were summed elsewhere (`score(points:)`).
+    public func modelScores(points: [Double]) -> ModelScores {
+        ModelScores(name: name, values: score(points: points), isProbability: producesProbabilities)
     }
 }
 
