@@ -44,7 +44,8 @@ extension InDatabaseDrift {
     }
 
     /// The order statistics at `positions` (0-based, ascending) of `value`'s `count` non-NULL
-    /// values over `rows`: the k-th smallest values themselves, exactly, never interpolated.
+    /// values over `rows` (`name` is the metric's, for messages): the k-th smallest values
+    /// themselves, exactly, never interpolated.
     ///
     /// One query for all of them: `percentile_disc(f) WITHIN GROUP (ORDER BY value)` returns the
     /// value in sorted row ceil(f × count) (1-based; PostgreSQL's definition, NULLs ignored), and
@@ -54,7 +55,8 @@ extension InDatabaseDrift {
     ///
     /// On a sharded table this runs through the coordinator, which gathers the column from the
     /// shards (not to the client); the single entry point to swap for a shard-side selection.
-    func orderStatistics(of value: String, count n: Int, at positions: [Int], over rows: DatabaseRows) throws -> [Int: Double] {
+    func orderStatistics(of value: String, named name: String, count n: Int, at positions: [Int],
+                         over rows: DatabaseRows) throws -> [Int: Double] {
         guard n > 0, !positions.isEmpty else { return [:] }
         let fractions = positions.map { exactNumber((Double($0) + 0.5) / Double(n)) }
         let sql = """
@@ -66,7 +68,7 @@ extension InDatabaseDrift {
         let selected = row.count == 2 ? InDatabaseObjective.elements((row[1] ?? nil) ?? "{}") : []
         guard row.count == 2, (row[0] ?? nil).flatMap({ Int($0) }) == n, selected.count == positions.count,
               selected.allSatisfy({ $0.isFinite }) else {
-            throw DatabaseError(.query, "\(relation): the rows changed while the drift figures were computed (order statistics of \(value.debugEscaped) for \(n) values)")
+            throw DatabaseError(.query, "\(relation): the rows changed while the drift figures were computed (order statistics of \"\(name.debugEscaped)\": \(selected.count) of \(positions.count) from \(n) values)")
         }
         return Dictionary(uniqueKeysWithValues: zip(positions, selected))
     }
