@@ -68,7 +68,7 @@ struct InDatabaseDriftTests {
         return (Figures(reference: memoryReference, report: memoryReport), Figures(reference: reference, report: report), panel)
     }
 
-    static func expectSame(_ memory: Figures, _ pushed: Figures) throws {
+    static func expectSame(_ memory: Figures, _ pushed: Figures, report hasReport: Bool = true) throws {
         let (a, b) = (pushed.reference, memory.reference)
         #expect(a.periods == b.periods && a.rows == b.rows)
         #expect(Set(a.metrics.keys) == Set(b.metrics.keys) && a.metrics.count == 10)
@@ -83,6 +83,7 @@ struct InDatabaseDriftTests {
         // The score: the same model's linear predictor summed in another order (a few ulps).
         #expect(maxScaledError(a.score.edges ?? [], b.score.edges ?? []) < 1e-12)
         #expect(maxAbsoluteError(a.score.shares, b.score.shares) <= 1e-12)
+        guard hasReport else { return }
 
         let report = try #require(pushed.report), expected = try #require(memory.report)
         #expect(report.referencePeriods == expected.referencePeriods && report.referenceRows == expected.referenceRows)
@@ -156,6 +157,31 @@ struct InDatabaseDriftTests {
             #expect(positions.allSatisfy { got[$0]?.bitPattern == sorted[$0].bitPattern }, "\(name)")
         }
         try conn.execute("COMMIT")
+    }
+
+    /// `fit --in-database --weights-out` on a snapshot (no period column: one group, every row):
+    /// the weight file's drift reference from `InDatabaseWeightFile` equals `makeInSample`'s for
+    /// the same model, on the sample panel's last quarter with holes.
+    @Test(.enabled(if: testPostgresURL != nil, "needs HEALTHCAL_TEST_PG_URL"))
+    func snapshotWeightFileReferenceMatchesTheCSV() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let lines = try String(contentsOfFile: try Self.panelWithHoles(in: dir), encoding: .utf8).split(separator: "\n").map(String.init)
+        let csv = dir.appendingPathComponent("snapshot.csv")
+        try ([lines[0]] + lines.filter { $0.contains(",2025Q2,") }).joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
+        var spec = try Spec.load(path: InDatabaseFitTests.notebooksData.appendingPathComponent("spec.yaml").path)
+        spec.data.period = nil
+        let url = try PostgresURL(testPostgresURL ?? "")
+        let table = "hc_snap_\(UUID().uuidString.prefix(8).lowercased())"
+        _ = try PostgresTableLoad.run(csv: csv.path, spec: spec, to: url, options: .init(table: table, force: true))
+        defer { if let conn = try? PostgresConnection(url) { try? conn.execute("DROP TABLE IF EXISTS \(PostgresConnection.identifier(table)) CASCADE") } }
+        let panel = try PanelLoading.load(path: csv.path, spec: spec)
+        #expect(panel.isSnapshot && panel.rowCount > 1000)
+        let model = try SegmentedFit.run(panel: panel)
+        let memory = try #require(try WeightFile.makeInSample(panel: panel, segmented: model, inputSHA256: "").drift)
+        let pushed = try #require(try InDatabaseWeightFile.inSample(url: url, relation: .table(table), spec: spec, fit: model).drift)
+        #expect(pushed.periods.isEmpty && pushed.rows == panel.rowCount)
+        try Self.expectSame(Figures(reference: memory, report: nil), Figures(reference: pushed, report: nil), report: false)
     }
 
     func temporaryDirectory() throws -> URL {
