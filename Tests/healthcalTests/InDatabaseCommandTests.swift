@@ -54,6 +54,22 @@ struct InDatabaseCommandTests {
                 "bands": file["bands"] ?? NSNull(), "encoding": file["encoding"] ?? NSNull()]
     }
 
+    /// The `drift` key of a weight file or metrics.json.
+    static func drift(_ text: String) throws -> Any {
+        ((try parsedJSON(text) as? [String: Any])?["drift"]) ?? NSNull()
+    }
+
+    /// Two weight files' drift references within 1e-12: the metrics' cut points, levels and
+    /// shares (exact order statistics, the same counts; measured equal), and the score's, the
+    /// probabilities of two fits that agree far inside 1e-9 (its cut points measured within
+    /// 3.4e-14 on the sample panel, its shares equal).
+    static func expectSameDrift(_ pushed: String, _ csv: String) throws {
+        let a = try drift(pushed) as? [String: Any], b = try drift(csv) as? [String: Any]
+        #expect((a?["metrics"] as? [String: Any])?.count == 10 && b != nil)
+        let diff = jsonDifferences(a ?? [:], b ?? [:], tolerance: 1e-12)
+        #expect(diff.isEmpty, "\(diff.prefix(10))")
+    }
+
     @Test func recalibrateInDatabaseWritesTheCSVWeightsAndFlags() throws {
         try Self.expectRecalibrateMatches(url: TestDB.url ?? "")
     }
@@ -80,6 +96,16 @@ struct InDatabaseCommandTests {
         // the frozen bands within 1e-9.
         let diff = jsonDifferences(try weights(w2), try weights(w1), tolerance: 1e-9)
         #expect(diff.isEmpty, "\(diff.prefix(10))")
+        // The drift figures, computed where the rows are: the weight file's reference and every
+        // PSI, bin share and contribution of metrics.json.
+        try expectSameDrift(w2, w1)
+        let m1 = try String(contentsOf: a.appendingPathComponent("metrics.json"), encoding: .utf8)
+        let m2 = try String(contentsOf: b.appendingPathComponent("metrics.json"), encoding: .utf8)
+        let report = try drift(m2)
+        #expect(((report as? [String: Any])?["variables"] as? [Any])?.count == 11)
+        let psiDiff = jsonDifferences(report, try drift(m1), tolerance: 1e-9)
+        #expect(psiDiff.isEmpty, "\(psiDiff.prefix(10))")
+        #expect(!r2.stdout.contains("drift: not computed") && !r2.stderr.contains("drift: not computed"))
         // The same flag set.
         let c1 = try String(contentsOf: a.appendingPathComponent("flags/flags.csv"), encoding: .utf8)
         let c2 = try String(contentsOf: b.appendingPathComponent("flags/flags.csv"), encoding: .utf8)
@@ -92,9 +118,19 @@ struct InDatabaseCommandTests {
     }
 
     @Test func fitInDatabaseWritesTheInSampleWeightFile() throws {
-        let url = TestDB.url ?? ""
+        try Self.expectInSampleWeightFileMatches(url: TestDB.url ?? "")
+    }
+
+    @Test(.enabled(if: TestDB.clusterURL != nil, "set HEALTHCAL_TEST_PG_CLUSTER_URL (a 2-shard scripts/pg-cluster)"))
+    func fitInDatabaseOnTwoShardsWritesTheInSampleWeightFile() throws {
+        try Self.expectInSampleWeightFileMatches(url: TestDB.clusterURL ?? "", shardBy: ["--shard-by", "customer_id"])
+    }
+
+    /// `fit --weights-out` of the CSV and `fit --in-database --weights-out` of the same rows in
+    /// `url`: the weights, bands and encoding within 1e-9, the drift reference as `expectSameDrift`.
+    static func expectInSampleWeightFileMatches(url: String, shardBy: [String] = []) throws {
         let table = TestDB.uniqueName("wfit")
-        try TestDB.loadSample(url, table: table)
+        try TestDB.loadSample(url, table: table, extra: shardBy)
         defer { _ = try? TestDB.psql(url, "DROP TABLE IF EXISTS \(table) CASCADE") }
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -105,6 +141,7 @@ struct InDatabaseCommandTests {
         let w1 = try String(contentsOf: a, encoding: .utf8), w2 = try String(contentsOf: b, encoding: .utf8)
         let diff = jsonDifferences(try Self.weights(w2), try Self.weights(w1), tolerance: 1e-9)
         #expect(diff.isEmpty, "\(diff.prefix(10))")
+        try Self.expectSameDrift(w2, w1)
         #expect(w2.contains("\"kind\" : \"postgresql\"") && !w2.contains("healthcal:healthcal"))
     }
 

@@ -172,9 +172,7 @@ enum InDatabaseEncoding {
                 if let p = pending[fs.name] { fitted.append(p.feature) }
                 continue
             }
-            let c = SQLEncoding.identifier(fs.name)
-            let level = "(CASE WHEN \(c) IS NULL OR TRIM(CAST(\(c) AS TEXT)) = '' THEN NULL ELSE CAST(\(c) AS TEXT) END)"
-            let groups = try conn.query("SELECT \(level), count(*) \(rows.fromWhere) GROUP BY 1", rows.parameters)
+            let groups = try conn.query("SELECT \(DatabaseRows.level(fs.name)), count(*) \(rows.fromWhere) GROUP BY 1", rows.parameters)
             var countOf: [String: Int] = [:], missing = 0
             for g in groups where g.count == 2 {
                 let count = Int(g[1] ?? "") ?? 0

@@ -1,9 +1,9 @@
 import Foundation
 
 /// `recalibrate --in-database`: the pushed-down backtest with the final fit on every row
-/// (`InDatabaseBacktest.run(fitFinal:)`), and the weight file's contribution SDs computed by
-/// aggregate queries. `Recalibration.run` does the rest (calibration folding, bands, flags,
-/// exports, report) as for a CSV panel, on the key panel.
+/// (`InDatabaseBacktest.run(fitFinal:)`), then the weight file's contribution SDs and the drift
+/// figures (`InDatabaseDrift`) computed by aggregate queries. `Recalibration.run` does the rest
+/// (calibration folding, bands, flags, exports, report) as for a CSV panel, on the key panel.
 public enum InDatabaseRecalibration {
     public struct Outcome: Sendable {
         public var backtest: InDatabaseBacktest.Outcome
@@ -13,6 +13,10 @@ public enum InDatabaseRecalibration {
         /// weights, over every row; and per segment with its own model, over the segment's rows.
         public var contributionSDs: [String: Double]
         public var segmentContributionSDs: [String: [String: Double]]
+        /// The weight file's drift reference (every row) and the scored periods' drift against
+        /// the first fold's training window (`InDatabaseDrift`, as `Recalibration.driftFigures`).
+        public var driftReference: DriftReference
+        public var drift: DriftReport?
     }
 
     public static func run(url: PostgresURL, relation: PostgresRelation, spec: Spec, ridge: Double? = nil,
@@ -32,9 +36,18 @@ public enum InDatabaseRecalibration {
         for (name, fit) in final.segments {
             segmentSDs[name] = try contributionSDs(all.segment(name), conn, shards: shards, encoding: fit.encoding, weights: folded(fit))
         }
+        // Drift: the final model's calibrated probability on every row (one number per row comes
+        // back), the metrics' bins and counts from aggregates.
+        progress?("drift figures (in the database)")
+        let keys = backtest.keys.panel
+        let drift = try InDatabaseDrift(conn, shards: shards, relation: relation, spec: spec)
+        let score = try drift.linearPredictors(final, periods: keys.isSnapshot ? nil : keys.periodLabels)
+            .mapValues { calibration.apply(logits: $0) }
+        let (driftReference, driftReport) = try drift.figures(keys: keys, tested: backtest.run.folds.map(\.test), score: score)
         try shards?.commit()
         try conn.execute("COMMIT")
-        return Outcome(backtest: backtest, final: final, contributionSDs: sds, segmentContributionSDs: segmentSDs)
+        return Outcome(backtest: backtest, final: final, contributionSDs: sds, segmentContributionSDs: segmentSDs,
+                       driftReference: driftReference, drift: driftReport)
     }
 
     /// `WeightFile.contributionSDs` in the database: for each feature, c = Σⱼ wⱼ xⱼ over its

@@ -128,10 +128,9 @@ public enum Recalibration {
         }
 
         say("drift")
-        // The drift figures read every metric of every row: not pushed down yet.
-        let (driftReference, drift): (DriftReference?, DriftReport?) = pushed != nil ? (nil, nil)
-            : try driftFigures(panel: panel, segmented: segmented, run: run)
-        if pushed != nil { fitNotes.append("drift: not computed with --in-database yet (no drift reference in the weight file)") }
+        // Pushed down, the drift figures were computed where the rows are (`InDatabaseDrift`).
+        let (driftReference, drift) = try pushed.map { ($0.outcome.driftReference, $0.outcome.drift) }
+            ?? driftFigures(panel: panel, segmented: segmented, run: run)
 
         say("bands and flags")
         // A database source was hashed as it streamed; a file is hashed here on the other core.

@@ -8,10 +8,16 @@
 /// (a value equal to a cut point goes to the lower bin; the first bin is open below, the last
 /// above). Categorical values: one bin per reference level, then one for levels the reference
 /// never saw. Missing values (NaN, an empty categorical cell) always have their own last bin.
+///
+/// Nothing depends on the order of the rows (cut points are order statistics, levels are
+/// sorted), so a database computes the same reference from counts and order statistics alone
+/// (`InDatabaseDrift`), whatever order its rows come in.
 public struct StabilityReference: Sendable, Codable, Equatable {
     /// Numeric: the distinct interior cut points, ascending (at most 9).
     public var edges: [Double]?
-    /// Categorical: the reference levels, in order of first occurrence.
+    /// Categorical: the reference levels, sorted by Unicode scalar values (as the encoder sorts
+    /// levels, `scalarOrder`), not in order of first occurrence: a table read shard by shard
+    /// has no row order of its own.
     public var levels: [String]?
     /// Share of reference rows per bin: the value bins, ("other" for a categorical), then missing.
     public var shares: [Double]
@@ -27,35 +33,58 @@ public struct StabilityReference: Sendable, Codable, Equatable {
         if !present.isEmpty {
             // Only the order statistics the nine quantiles read, and the maximum, are selected
             // (`QuickSelect`), not the whole column sorted: a fit computes this for every metric.
-            let n = present.count
-            var read: Set<Int> = [n - 1]
-            for q in 1...9 { _ = Binning.quantileLinear(count: n, Double(q) / 10) { read.insert($0); return 0 } }
-            let positions = read.sorted()
+            let positions = Self.edgePositions(count: present.count)
             let selected = Dictionary(uniqueKeysWithValues: zip(positions, QuickSelect.values(present, at: positions)))
-            for q in 1...9 {
-                let e = Binning.quantileLinear(count: n, Double(q) / 10) { selected[$0] ?? .nan }
-                if edges.last.map({ e > $0 }) ?? true { edges.append(e) }
-            }
-            // A cut at the maximum would leave the top bin empty by construction.
-            if let last = edges.last, let top = selected[n - 1], last >= top { edges.removeLast() }
+            edges = Self.edges(count: present.count) { selected[$0] ?? .nan }
         }
+        self.init(edges: edges, counts: Self(edges: edges, counts: []).counts(numeric: values))
+    }
+
+    /// The numeric bins `edges` with `counts` reference rows per bin (the value bins, then missing).
+    init(edges: [Double], counts: [Int]) {
         self.edges = edges
         levels = nil
-        rows = values.count
-        shares = []
-        shares = Self.shares(of: counts(numeric: values), rows: values.count)
+        rows = counts.reduce(0, +)
+        shares = Self.shares(of: counts, rows: rows)
     }
 
     /// One bin per level of categorical `values` (nil = missing), plus "other" and missing.
     public init(categorical values: [String?]) {
-        var seen: [String] = []
-        var known = Set<String>()
-        for v in values { if let v, known.insert(v).inserted { seen.append(v) } }
-        levels = seen
+        let levels = Set(values.compactMap { $0 }).sorted(by: scalarOrder)
+        self.init(levels: levels, counts: Self(levels: levels, counts: []).counts(categorical: values))
+    }
+
+    /// The categorical bins of `levels` (in `scalarOrder`) with `counts` reference rows per bin
+    /// (the levels, other, missing).
+    init(levels: [String], counts: [Int]) {
+        self.levels = levels
         edges = nil
-        rows = values.count
-        shares = []
-        shares = Self.shares(of: counts(categorical: values), rows: values.count)
+        rows = counts.reduce(0, +)
+        shares = Self.shares(of: counts, rows: rows)
+    }
+
+    /// The 0-based positions, among `n` present values sorted ascending, of the order
+    /// statistics `edges(count:_:)` reads: the neighbours of the nine quantiles, and the maximum.
+    /// They depend on the count alone.
+    static func edgePositions(count n: Int) -> [Int] {
+        guard n > 0 else { return [] }
+        var read: Set<Int> = [n - 1]
+        for q in 1...9 { _ = Binning.quantileLinear(count: n, Double(q) / 10) { read.insert($0); return 0 } }
+        return read.sorted()
+    }
+
+    /// The distinct interior cut points of `n` present values, `sorted(i)` the i-th smallest
+    /// (called only at `edgePositions(count: n)`).
+    static func edges(count n: Int, _ sorted: (Int) -> Double) -> [Double] {
+        guard n > 0 else { return [] }
+        var edges: [Double] = []
+        for q in 1...9 {
+            let e = Binning.quantileLinear(count: n, Double(q) / 10, sorted)
+            if edges.last.map({ e > $0 }) ?? true { edges.append(e) }
+        }
+        // A cut at the maximum would leave the top bin empty by construction.
+        if let last = edges.last, last >= sorted(n - 1) { edges.removeLast() }
+        return edges
     }
 
     static func shares(of counts: [Int], rows: Int) -> [Double] {
