@@ -83,8 +83,8 @@ struct StatisticQueries {
     /// NULL, for each `k` in `ranks` (each below `count`, the number of such rows), as the
     /// database returns the double: bit-identical to sorting the same values in memory.
     ///
-    /// On one server: one `ORDER BY … OFFSET k LIMIT 1` per rank, or one `row_number()` pass for
-    /// several. On shards, exactly, in two rounds, whatever the shards hold: shard s with nₛ of
+    /// On one server: one `ORDER BY … OFFSET k LIMIT m` for ranks within 64 of each other, or
+    /// one `row_number()` pass. On shards, exactly, in two rounds, whatever the shards hold: shard s with nₛ of
     /// the n values returns its own value vₛ at rank rₛ = ⌊k·nₛ/n⌋; the k-th value lies in
     /// [min vₛ, max vₛ] (fewer than Σ rₛ ≤ k values are below the smallest, at least
     /// Σ (rₛ + 1) > k are at most the largest, as Σ rₛ > k − S). Then every shard counts its
@@ -153,8 +153,10 @@ struct StatisticQueries {
             }
             return v
         }
-        if ranks.count <= 2 {
-            return try ranks.map { k in try number(conn.query("SELECT \(x) \(nonNull) ORDER BY 1 OFFSET \(k) LIMIT 1", rows.parameters).first?.first) }
+        // Close ranks (a median's or a quantile's pair, a shard's share of them): one bounded sort.
+        if let lo = ranks.min(), let hi = ranks.max(), hi - lo < 64 {
+            let got = try conn.query("SELECT \(x) \(nonNull) ORDER BY 1 OFFSET \(lo) LIMIT \(hi - lo + 1)", rows.parameters)
+            return try ranks.map { k in try number(k - lo < got.count ? got[k - lo].first : nil) }
         }
         let list = Set(ranks).sorted().map(String.init).joined(separator: ", ")
         let got = try conn.query("SELECT k, x FROM (SELECT \(x) AS x, row_number() OVER (ORDER BY \(x)) - 1 AS k \(nonNull)) AS s WHERE k IN (\(list))",
