@@ -78,6 +78,41 @@ struct InDatabaseFitTests {
         #expect(memory.encoding.features.contains { $0.impute == .median && $0.lower != nil && $0.upper != nil })
     }
 
+    /// The same encodings fitted on a 2-shard table, every statistic on the shards
+    /// (`StatisticQueries`): quantiles and medians still to the bit, bins' cuts and spline knots
+    /// exactly.
+    @Test(.enabled(if: clusterURL != nil, "needs HEALTHCAL_TEST_PG_CLUSTER_URL (a 2-shard scripts/pg-cluster coordinator)"))
+    func everyFittedEncodingMatchesOnTwoShards() throws {
+        let (memory, pushed) = try Self.bothFits(url: Self.clusterURL ?? "", shardBy: "customer_id", ridge: 0.5) { spec in
+            for k in spec.features.indices where spec.features[k].type == .numeric {
+                spec.features[k].standardize = true
+                spec.features[k].impute = k % 2 == 0 ? .median : .mean
+                spec.features[k].imputeValue = nil
+                spec.features[k].winsorize = [0.013, 0.987]
+            }
+        }
+        Self.expectSameFit(memory, pushed)
+        #expect(pushed.shards == 2)
+        let (binnedMemory, binnedPushed) = try Self.bothFits(url: Self.clusterURL ?? "", shardBy: "customer_id") { spec in
+            for k in spec.features.indices where spec.features[k].type == .numeric {
+                if k % 2 == 0 {
+                    spec.features[k].transform = .bins
+                    spec.features[k].maxBins = 3 + k % 4
+                } else {
+                    spec.features[k].transform = .spline
+                    spec.features[k].impute = .median
+                    spec.features[k].imputeValue = nil
+                }
+                spec.features[k].standardize = nil
+            }
+        }
+        #expect(binnedMemory.encoding.features.contains { $0.cuts != nil } && binnedMemory.encoding.features.contains { $0.knots != nil })
+        for (a, b) in zip(binnedPushed.fit.encoding.features, binnedMemory.encoding.features) {
+            #expect(a.cuts == b.cuts && a.monotone == b.monotone && a.knots == b.knots, "\(a.name)")
+        }
+        Self.expectSameFit(binnedMemory, binnedPushed)
+    }
+
     @Test(.enabled(if: testPostgresURL != nil, "needs HEALTHCAL_TEST_PG_URL"))
     func aSampleStartEndsAtTheSameOptimum() throws {
         // The large-table plan (exact steps on a hashed sample, then gradient-only steps on the

@@ -1,7 +1,7 @@
 /// The aggregate queries behind `InDatabaseDrift`. Each returns counts or a few order
 /// statistics; identifiers are quoted and values (periods, cut points, quantile fractions)
 /// bound as parameters. On a sharded table the counts run on every shard at once and are added
-/// (`ShardedPasses.rows`); the order statistics go through the coordinator.
+/// (`ShardedPasses.rows`), and so are the order statistics (`StatisticQueries`).
 extension InDatabaseDrift {
     /// Rows, present values and categorical levels per period, read once per run: what every
     /// reference window's sizes, ranks and levels follow from, whichever periods it spans.
@@ -53,11 +53,15 @@ extension InDatabaseDrift {
     /// that row is k + 1: the k-th value 0-based, as `ORDER BY value OFFSET k LIMIT 1` would
     /// return it, for every k in one sort. The count comes back with it and is checked.
     ///
-    /// On a sharded table this runs through the coordinator, which gathers the column from the
-    /// shards (not to the client); the single entry point to swap for a shard-side selection.
+    /// On a sharded table the shards find them (`StatisticQueries.orderStatistics`: two rounds,
+    /// only a bracket of values around each rank comes back).
     func orderStatistics(of value: String, named name: String, count n: Int, at positions: [Int],
                          over rows: DatabaseRows) throws -> [Int: Double] {
         guard n > 0, !positions.isEmpty else { return [:] }
+        if let shards {
+            let stats = StatisticQueries(conn: conn, shards: shards.on(rows))
+            return Dictionary(uniqueKeysWithValues: zip(positions, try stats.orderStatistics(rows, value: value, count: n, ranks: positions)))
+        }
         let fractions = positions.map { exactNumber((Double($0) + 0.5) / Double(n)) }
         let sql = """
             SELECT count("hc_v"), percentile_disc(\(rows.parameter(0))::double precision[]) WITHIN GROUP (ORDER BY "hc_v")

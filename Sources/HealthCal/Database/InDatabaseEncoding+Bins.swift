@@ -1,11 +1,12 @@
 /// `transform: bins` fitted on database rows (docs/monotone-bins.md): the same cut points as
 /// `FeatureEncoder.fitBins` on the same rows, from two queries per binned feature: the
-/// candidate cuts' order statistics in one sorted pass (`row_number()`), then the rows and
-/// churners between consecutive candidates in one GROUP BY. `MonotoneBins.choose` then picks
+/// candidate cuts' order statistics in one sorted pass (`row_number()`; on shards
+/// `StatisticQueries.orderStatistics`), then the rows and churners between consecutive
+/// candidates in one GROUP BY. `MonotoneBins.choose` then picks
 /// the cuts from those counts exactly as it does in memory.
 extension InDatabaseEncoding {
     /// Sets `f`'s cuts, direction and bin columns; nil (with a problem added) when no split qualifies.
-    static func fitBins(_ fs: FeatureSpec, _ f: FittedFeature, present: Int, rows: DatabaseRows, _ conn: PostgresConnection,
+    static func fitBins(_ fs: FeatureSpec, _ f: FittedFeature, present: Int, rows: DatabaseRows, _ stats: StatisticQueries,
                         problems: inout ProblemCollector) throws -> FittedFeature? {
         let c = SQLEncoding.identifier(fs.name), x = "CAST(\(c) AS DOUBLE PRECISION)"
         let source = "\(rows.relation)"
@@ -13,13 +14,8 @@ extension InDatabaseEncoding {
         let grid = MonotoneBins.gridSize
         var indices = Set([0, present - 1])
         for k in 1..<grid { indices.insert(min(Int((Double(present - 1) * Double(k) / Double(grid)).rounded(.up)), present - 1)) }
-        let list = indices.sorted().map(String.init).joined(separator: ", ")
-        let got = try conn.query("SELECT k, x FROM (SELECT \(x) AS x, row_number() OVER (ORDER BY \(x)) - 1 AS k \(rows.fromWhere) AND \(c) IS NOT NULL) AS s WHERE k IN (\(list))",
-                                 rows.parameters)
-        var value: [Int: Double] = [:]
-        for row in got where row.count == 2 {
-            if let k = row[0].flatMap({ Int($0) }), let v = row[1].flatMap({ Double($0) }) { value[k] = v }
-        }
+        let ranks = indices.sorted()
+        let value = Dictionary(uniqueKeysWithValues: zip(ranks, try stats.orderStatistics(rows, value: x, count: present, ranks: ranks)))
         guard value.count == indices.count, let minimum = value[0] else {
             throw DatabaseError(.query, "\(rows.relation): the order statistics of \"\(fs.name.debugEscaped)\" came back incomplete")
         }
@@ -38,12 +34,11 @@ extension InDatabaseEncoding {
         if !cuts.isEmpty {
             let group = "(CASE " + cuts.enumerated().map { "WHEN \(x) < \(SQLEncoding.number($0.element)) THEN \($0.offset)" }.joined(separator: " ")
                 + " ELSE \(cuts.count) END)"
-            let counts = try conn.query("SELECT \(group), count(*), sum(\(rows.outcome)) \(rows.fromWhere) AND \(c) IS NOT NULL GROUP BY 1",
-                                        rows.parameters)
-            for row in counts where row.count == 3 {
-                guard let g = row[0].flatMap({ Int($0) }), g >= 0, g <= cuts.count else { continue }
-                n[g] = row[1].flatMap { Double($0) } ?? 0
-                y[g] = row[2].flatMap { Double($0) } ?? 0
+            for row in try stats.groups(rows, key: "CAST(\(group) AS TEXT)", sums: ["count(*)", "sum(\(rows.outcome))"],
+                                         from: { "\($0.fromWhere) AND \(c) IS NOT NULL" }) {
+                guard let g = row.key.flatMap({ Int($0) }), g >= 0, g <= cuts.count, row.sums.count == 2 else { continue }
+                n[g] = row.sums[0]
+                y[g] = row.sums[1]
             }
         }
         switch MonotoneBins.choose(cuts: cuts, rows: n, events: y, maxBins: fs.effectiveMaxBins,

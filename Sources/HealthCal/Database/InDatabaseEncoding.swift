@@ -8,13 +8,15 @@ import Foundation
 /// Per fit: one query for every numeric feature's missing and unencodable counts, one GROUP BY
 /// per categorical feature, two order statistics per quantile asked for (winsorize bounds,
 /// median imputation), one query for the present values' sums and one for the squared
-/// deviations of the standardized features. Order statistics are fetched as raw values
-/// (`ORDER BY ... OFFSET k LIMIT 1`) and transformed in Swift: log1p and clipping are monotone,
+/// deviations of the standardized features; on a sharded table each runs on every shard at
+/// once (`StatisticQueries`). Order statistics are fetched as raw values (two adjacent ranks at
+/// a time, as a quantile or a median reads them) and transformed in Swift: log1p and clipping are monotone,
 /// so the k-th transformed value is the transform of the k-th raw value, and quantiles and
 /// medians are bit-identical to the in-memory encoder's. Sums are the database's (another
 /// order of addition, and `LN(1 + x)` for log1p): within a few ulps of the in-memory ones.
 enum InDatabaseEncoding {
-    static func fit(_ rows: DatabaseRows, _ conn: PostgresConnection) throws -> FittedEncoding {
+    static func fit(_ rows: DatabaseRows, _ stats: StatisticQueries) throws -> FittedEncoding {
+        let conn = stats.conn
         let spec = rows.spec
         var problems = ProblemCollector()
         let source = "\(rows.relation)"
@@ -30,7 +32,7 @@ enum InDatabaseEncoding {
             select.append("sum(CASE WHEN \(c) IS NULL THEN 1 ELSE 0 END)")
             select.append("sum(CASE WHEN \(c) IS NOT NULL AND \(SQLEncoding.presentValue(f)) IS NULL THEN 1 ELSE 0 END)")
         }
-        let counts = try integers(conn.query("SELECT \(select.joined(separator: ", ")) \(rows.fromWhere)", rows.parameters))
+        let counts = try stats.aggregates(rows, select.map(StatisticQueries.Aggregate.sum)).map { Int($0 ?? 0) }
         let n = counts.first ?? 0
         guard n > 0 else {
             problems.add(DataProblem(file: source, message: "no training rows to fit the encodings on"))
@@ -60,12 +62,16 @@ enum InDatabaseEncoding {
                 problems.add(DataProblem(file: source, columnName: fs.name, message: "every training row is missing this feature; nothing to fit"))
                 continue
             }
-            // The k-th smallest present value, transformed and clipped as the in-memory encoder keeps it.
+            // The k-th smallest present value, transformed and clipped as the in-memory encoder
+            // keeps it; fetched with the next one (a quantile or a median reads both).
+            let key = fs.type == .boolean ? SQLEncoding.presentValue(f) : "CAST(\(c) AS DOUBLE PRECISION)"
+            var fetched: [Int: Double] = [:]
             func orderStatistic(_ k: Int) throws -> Double {
-                let key = fs.type == .boolean ? SQLEncoding.presentValue(f) : "CAST(\(c) AS DOUBLE PRECISION)"
-                let got = try conn.query("SELECT CAST(\(key) AS DOUBLE PRECISION) \(rows.fromWhere) AND \(c) IS NOT NULL ORDER BY 1 OFFSET \(k) LIMIT 1",
-                                         rows.parameters)
-                guard let text = got.first?.first ?? nil, let raw = Double(text) else {
+                if fetched[k] == nil {
+                    let ranks = k + 1 < present ? [k, k + 1] : [k]
+                    for (r, raw) in zip(ranks, try stats.orderStatistics(rows, value: key, count: present, ranks: ranks)) { fetched[r] = raw }
+                }
+                guard let raw = fetched[k] else {
                     throw DatabaseError(.query, "\(rows.relation): order statistic \(k) of \"\(fs.name.debugEscaped)\" came back empty")
                 }
                 return fs.type == .boolean ? raw : cleaned(raw, f)
@@ -79,7 +85,7 @@ enum InDatabaseEncoding {
             if let l = f.lower, !l.isFinite { f.lower = nil }
             if let u = f.upper, !u.isFinite { f.upper = nil }
             if fs.type == .numeric, fs.transform == .bins {
-                guard let binned = try fitBins(fs, f, present: present, rows: rows, conn, problems: &problems) else { continue }
+                guard let binned = try fitBins(fs, f, present: present, rows: rows, stats, problems: &problems) else { continue }
                 f = binned
             }
             if fs.effectiveImpute == .median {
@@ -88,7 +94,7 @@ enum InDatabaseEncoding {
             }
             if fs.type == .numeric, fs.transform == .spline {
                 do {
-                    f.knots = try knots(fs, f, present: present, rows: rows, conn: conn, orderStatistic: orderStatistic)
+                    f.knots = try knots(fs, f, present: present, rows: rows, stats: stats, orderStatistic: orderStatistic)
                 } catch let problem as KnotProblem {
                     problems.add(DataProblem(file: source, columnName: fs.name, message: problem.message))
                     continue
@@ -107,7 +113,7 @@ enum InDatabaseEncoding {
                 let c = SQLEncoding.identifier(fs.name)
                 return ["sum(CASE WHEN \(c) IS NULL THEN NULL ELSE \(v) END)", "sum(CASE WHEN \(c) IS NOT NULL AND \(v) = 1 THEN 1 ELSE 0 END)"]
             }
-            sums = try doubles(conn.query("SELECT \(parts.joined(separator: ", ")) \(rows.fromWhere)", rows.parameters))
+            sums = try stats.aggregates(rows, parts.map(StatisticQueries.Aggregate.sum)).map { $0 ?? 0 }
         }
         var means: [String: Double] = [:]
         for (k, fs) in summed.enumerated() {
@@ -146,7 +152,7 @@ enum InDatabaseEncoding {
                 let m = SQLEncoding.number(means[fs.name] ?? 0)
                 return "sum(CASE WHEN \(SQLEncoding.identifier(fs.name)) IS NULL THEN NULL ELSE (\(v) - \(m)) * (\(v) - \(m)) END)"
             }
-            let squares = try doubles(conn.query("SELECT \(parts.joined(separator: ", ")) \(rows.fromWhere)", rows.parameters))
+            let squares = try stats.aggregates(rows, parts.map(StatisticQueries.Aggregate.sum)).map { $0 ?? 0 }
             for (k, fs) in standardized.enumerated() {
                 guard var p = pending[fs.name], let m = means[fs.name] else { continue }
                 let extra = p.feature.imputeValue == nil ? 0 : p.missingCount
@@ -172,11 +178,11 @@ enum InDatabaseEncoding {
                 if let p = pending[fs.name] { fitted.append(p.feature) }
                 continue
             }
-            let groups = try conn.query("SELECT \(DatabaseRows.level(fs.name)), count(*) \(rows.fromWhere) GROUP BY 1", rows.parameters)
+            let level = DatabaseRows.level(fs.name)
             var countOf: [String: Int] = [:], missing = 0
-            for g in groups where g.count == 2 {
-                let count = Int(g[1] ?? "") ?? 0
-                if let name = g[0] { countOf[name, default: 0] += count } else { missing += count }
+            for g in try stats.groups(rows, key: level, sums: ["count(*)"]) {
+                let count = Int(g.sums.first ?? 0)
+                if let name = g.key { countOf[name, default: 0] += count } else { missing += count }
             }
             if let f = FeatureEncoder.categorical(fs, countOf: countOf, missingCount: missing, source: source, problems: &problems) {
                 fitted.append(f)

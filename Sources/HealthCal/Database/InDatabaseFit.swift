@@ -69,23 +69,25 @@ public enum InDatabaseFit {
             throw FitError.shape("model.firth is not pushed down yet: fit this spec without --in-database")
         }
         let started = Date()
-        try checkOutcomesAndWeights(rows, conn)
-        var encoding = try InDatabaseEncoding.fit(rows, conn)
+        // The statistics run on every shard at once where the table is sharded.
+        let stats = StatisticQueries(conn: conn, shards: shards)
+        try checkOutcomesAndWeights(rows, stats)
+        var encoding = try InDatabaseEncoding.fit(rows, stats)
         let columns = encoding.features.flatMap(SQLEncoding.columns)
         let p = columns.count + 1
         let names = encoding.names
 
         // One query: rows, class weights, each design column's sum and per-class range.
-        let design = InDatabaseObjective(conn: conn, rows: rows, columns: columns, ridge: ridge, penalized: [])
-        var sums = ["count(*)", "sum(CASE WHEN \"hc_y\" = 1 THEN \"hc_w\" ELSE 0.0 END)", "sum(CASE WHEN \"hc_y\" = 0 THEN \"hc_w\" ELSE 0.0 END)",
-                    "sum(CASE WHEN \"hc_y\" = 1 THEN 1 ELSE 0 END)"]
+        typealias Aggregate = StatisticQueries.Aggregate
+        var sums: [Aggregate] = [.sum("count(*)"), .sum("sum(CASE WHEN \"hc_y\" = 1 THEN \"hc_w\" ELSE 0.0 END)"),
+                                 .sum("sum(CASE WHEN \"hc_y\" = 0 THEN \"hc_w\" ELSE 0.0 END)"), .sum("sum(CASE WHEN \"hc_y\" = 1 THEN 1 ELSE 0 END)")]
         for j in 1..<p {
             let x = "\"hc_x\(j)\""
-            sums += ["sum(\(x))", "min(CASE WHEN \"hc_y\" = 0 THEN \(x) END)", "max(CASE WHEN \"hc_y\" = 0 THEN \(x) END)",
-                     "min(CASE WHEN \"hc_y\" = 1 THEN \(x) END)", "max(CASE WHEN \"hc_y\" = 1 THEN \(x) END)"]
+            sums += [.sum("sum(\(x))"), .min("min(CASE WHEN \"hc_y\" = 0 THEN \(x) END)"), .max("max(CASE WHEN \"hc_y\" = 0 THEN \(x) END)"),
+                     .min("min(CASE WHEN \"hc_y\" = 1 THEN \(x) END)"), .max("max(CASE WHEN \"hc_y\" = 1 THEN \(x) END)")]
         }
-        let got = try InDatabaseEncoding.doubles(conn.query("SELECT \(sums.joined(separator: ", ")) FROM (\(design.designRows)) AS \"hc_d\"",
-                                                            rows.parameters))
+        let overDesign = { (r: DatabaseRows) in "FROM (\(InDatabaseObjective(conn: conn, rows: r, columns: columns, ridge: ridge, penalized: []).designRows)) AS \"hc_d\"" }
+        let got = try stats.aggregates(rows, sums, from: overDesign).map { $0 ?? 0 }
         let n = Int(got[0]), churned = got[1], stayed = got[2], churners = Int(got[3])
         var means = [1.0]
         var ranges = [LogisticRegression.ColumnRange.ofIndicator(ones0: n - churners, rows0: n - churners, ones1: churners, rows1: churners)]
@@ -107,8 +109,9 @@ public enum InDatabaseFit {
                 for j in separating {
                     let r = ranges[j]
                     let (lo, hi) = r.max0 <= r.min1 ? (r.max0, r.min1) : (r.max1, r.min0)
-                    let q = "SELECT count(*) FROM (\(design.designRows)) AS \"hc_d\" WHERE \"hc_x\(j)\" < \(SQLEncoding.number(lo)) OR \"hc_x\(j)\" > \(SQLEncoding.number(hi))"
-                    predicted = max(predicted, try InDatabaseEncoding.integers(conn.query(q, rows.parameters)).first ?? 0)
+                    let beyond = "WHERE \"hc_x\(j)\" < \(SQLEncoding.number(lo)) OR \"hc_x\(j)\" > \(SQLEncoding.number(hi))"
+                    let count = try stats.aggregates(rows, [.sum("count(*)")], from: { "\(overDesign($0)) \(beyond)" }).first ?? nil
+                    predicted = max(predicted, Int(count ?? 0))
                 }
                 throw FitError.separation(columns: separating.map { names[$0] }, perfectlyPredictedRows: predicted)
             }
@@ -254,16 +257,20 @@ public enum InDatabaseFit {
 
     /// Every outcome is 0/1 (as the CSV reader spells it) and every weight finite and > 0; the
     /// first bad row is named by its id and period.
-    static func checkOutcomesAndWeights(_ rows: DatabaseRows, _ conn: PostgresConnection) throws {
+    static func checkOutcomesAndWeights(_ rows: DatabaseRows, _ stats: StatisticQueries) throws {
         var problems = ProblemCollector()
         let outcome = rows.spec.data.outcome
-        if try (InDatabaseEncoding.integers(conn.query("SELECT count(*) \(rows.fromWhere) AND \(rows.outcome) IS NULL", rows.parameters)).first ?? 0) > 0 {
+        let conn = stats.conn
+        func count(_ condition: String) throws -> Double {
+            try (stats.aggregates(rows, [.sum("count(*)")], from: { "\($0.fromWhere) AND (\(condition))" }).first ?? nil) ?? 0
+        }
+        if try count("\(rows.outcome) IS NULL") > 0 {
             let row = try rows.firstRow(where: "\(rows.outcome) IS NULL", conn)
             problems.add(DataProblem(file: row, columnName: outcome, message: "the outcome must be 0/1, true/false or yes/no"))
         }
         if rows.spec.data.weight != nil {
             let bad = "NOT (\(rows.weight) > 0 AND \(rows.weight) < 'Infinity'::double precision)"
-            if try (InDatabaseEncoding.integers(conn.query("SELECT count(*) \(rows.fromWhere) AND (\(bad) OR \(rows.weight) IS NULL)", rows.parameters)).first ?? 0) > 0 {
+            if try count("\(bad) OR \(rows.weight) IS NULL") > 0 {
                 let row = try rows.firstRow(where: "\(bad) OR \(rows.weight) IS NULL", conn)
                 problems.add(DataProblem(file: row, columnName: rows.spec.data.weight, message: "expected a finite weight > 0"))
             }

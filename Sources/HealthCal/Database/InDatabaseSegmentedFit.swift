@@ -31,17 +31,14 @@ public enum InDatabaseSegmentedFit {
         let spec = rows.spec
         guard spec.model.perSegment, let column = spec.data.segment else { return Outcome(fit: SegmentedFit(pooled: pooled), cost: cost) }
         // Each segment's rows and (weighted) class sums, as SegmentedFit counts them.
-        let counts = try conn.query("""
-            SELECT CAST(\(SQLEncoding.identifier(column)) AS TEXT), count(*),
-                   sum(CASE WHEN \(rows.outcome) = 1 THEN \(rows.weight) ELSE 0.0 END),
-                   sum(CASE WHEN \(rows.outcome) = 0 THEN \(rows.weight) ELSE 0.0 END)
-              \(rows.fromWhere) GROUP BY 1
-            """, rows.parameters)
+        let counts = try StatisticQueries(conn: conn, shards: shards?.on(rows)).groups(
+            rows, key: "CAST(\(SQLEncoding.identifier(column)) AS TEXT)",
+            sums: ["count(*)", "sum(CASE WHEN \(rows.outcome) = 1 THEN \(rows.weight) ELSE 0.0 END)",
+                   "sum(CASE WHEN \(rows.outcome) = 0 THEN \(rows.weight) ELSE 0.0 END)"])
         var segments: [String: SpecFit] = [:], fallbacks: [String: String] = [:]
-        for row in counts where row.count == 4 {
-            guard let name = row[0] ?? nil else { continue }
-            let n = (row[1] ?? nil).flatMap { Int($0) } ?? 0
-            let churners = (row[2] ?? nil).flatMap { Double($0) } ?? 0, stayers = (row[3] ?? nil).flatMap { Double($0) } ?? 0
+        for row in counts where row.sums.count == 3 {
+            guard let name = row.key else { continue }
+            let n = Int(row.sums[0]), churners = row.sums[1], stayers = row.sums[2]
             if let why = SegmentedFit.tooSmall(rows: n, churners: churners, stayers: stayers, weighted: spec.data.weight != nil, model: spec.model) {
                 fallbacks[name] = why
                 continue

@@ -5,17 +5,6 @@ extension ShardedPasses {
     /// The rows of `sql(part.rows)` (with the part's parameters plus `extra`) from every shard,
     /// run concurrently, concatenated in shard order.
     func rows(_ sql: (DatabaseRows) -> String, extra: [String?]) throws -> [[String?]] {
-        let work = parts.map { (sql($0.rows), $0.rows.parameters + extra) }
-        let connections = Connections(parts.map(\.conn))
-        let results = concurrentMap(parts.count) { k in
-            Result { () throws(DatabaseError) -> [[String?]] in try connections.all[k].query(work[k].0, work[k].1) }
-        }
-        return try results.flatMap { try $0.get() }
-    }
-
-    /// Each shard's connection is used by one call only.
-    private final class Connections: @unchecked Sendable {
-        let all: [PostgresConnection]
-        init(_ all: [PostgresConnection]) { self.all = all }
+        try each { _, part in try part.conn.query(sql(part.rows), part.rows.parameters + extra) }.flatMap { $0 }
     }
 }

@@ -71,25 +71,30 @@ struct ShardedPasses {
     /// Runs `sql(part.rows)` (one float8 array) with the part's parameters plus `extra` on every
     /// shard at once and adds the arrays element by element.
     func sum(_ sql: (DatabaseRows) -> String, extra: [String?]) throws -> [Double] {
-        let results = Results(count: parts.count)
-        let work = parts.map { (sql($0.rows), $0.rows.parameters + extra) }
-        let box = Box(parts)
-        DispatchQueue.concurrentPerform(iterations: parts.count) { k in
-            do {
-                let array = try box.parts[k].conn.query(work[k].0, work[k].1).first?.first ?? nil
-                results.set(k, .success(InDatabaseObjective.elements(array ?? "{}")))
-            } catch {
-                results.set(k, .failure(error))
-            }
+        let arrays = try each { _, part in
+            InDatabaseObjective.elements((try part.conn.query(sql(part.rows), part.rows.parameters + extra).first?.first ?? nil) ?? "{}")
         }
         var total: [Double] = []
-        for r in results.values {
-            let values = try (r ?? .failure(DatabaseError(.query, "a shard returned nothing"))).get()
+        for values in arrays {
             // A shard without rows in the predicate sums to NULL: it adds nothing (element 1 is count(*)).
             if values.count > 1, values[1] == 0 { continue }
             if total.isEmpty { total = values } else { for j in total.indices where j < values.count { total[j] += values[j] } }
         }
         return total
+    }
+
+    /// `body(k, parts[k])` on every shard at once (one thread per shard, each on its own
+    /// connection), the results in the shards' order; the first shard's error, if any, is thrown.
+    func each<T>(_ body: (Int, Part) throws -> T) throws -> [T] {
+        let results = Results<T>(count: parts.count)
+        let box = Box(parts)
+        withoutActuallyEscaping(body) { body in
+            let call = Unchecked(body)
+            DispatchQueue.concurrentPerform(iterations: parts.count) { k in
+                results.set(k, Result { try call.value(k, box.parts[k]) })
+            }
+        }
+        return try results.values.map { try ($0 ?? .failure(DatabaseError(.query, "a shard returned nothing"))).get() }
     }
 
     func commit() throws {
@@ -102,13 +107,20 @@ struct ShardedPasses {
         init(_ parts: [Part]) { self.parts = parts }
     }
 
+    /// `each`'s body, called from the shards' threads: it reads only what it was given and its
+    /// own shard's connection.
+    private struct Unchecked<F>: @unchecked Sendable {
+        let value: F
+        init(_ value: F) { self.value = value }
+    }
+
     /// Written by every shard's iteration: each write takes the lock (two threads writing
     /// different elements of one array race on the array itself; the thread sanitizer found it).
-    private final class Results: @unchecked Sendable {
-        private var stored: [Result<[Double], Error>?]
+    private final class Results<T>: @unchecked Sendable {
+        private var stored: [Result<T, Error>?]
         private let lock = NSLock()
         init(count: Int) { stored = Array(repeating: nil, count: count) }
-        func set(_ k: Int, _ r: Result<[Double], Error>) { lock.withLock { stored[k] = r } }
-        var values: [Result<[Double], Error>?] { lock.withLock { stored } }
+        func set(_ k: Int, _ r: Result<T, Error>) { lock.withLock { stored[k] = r } }
+        var values: [Result<T, Error>?] { lock.withLock { stored } }
     }
 }
