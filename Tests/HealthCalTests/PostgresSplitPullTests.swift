@@ -30,7 +30,8 @@ struct PostgresSplitPullTests {
     }
 
     /// psql's single COPY of `select` (the reference bytes) and `sha256sum` of them.
-    func reference(_ select: String) throws -> (bytes: [UInt8], sha256: String) {
+    func reference(_ select: String, url: String? = nil) throws -> (bytes: [UInt8], sha256: String) {
+        let url = url ?? self.url
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hc-split-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -140,6 +141,38 @@ struct PostgresSplitPullTests {
     }
 
     /// What ctid ranges do not apply to is read with one COPY, with the same bytes as before.
+    /// A table sharded by `healthcal load --shard-by` (HEALTHCAL_TEST_PG_CLUSTER_URL): each
+    /// shard's table COPYed from its own server at once and joined in partition order gives
+    /// psql's bytes of one COPY through the coordinator (pg-cluster's foreign servers are not
+    /// async_capable, so its Append reads the partitions in order), and the panel the CSV gives.
+    @Test(.enabled(if: InDatabaseFitTests.clusterURL != nil, "needs HEALTHCAL_TEST_PG_CLUSTER_URL (a 2-shard scripts/pg-cluster coordinator)"))
+    func aShardedTableIsPulledFromItsShardsAtOnce() throws {
+        let cluster = InDatabaseFitTests.clusterURL ?? ""
+        let spec = try Spec.load(path: InDatabaseFitTests.notebooksData.appendingPathComponent("spec.yaml").path)
+        let csv = InDatabaseFitTests.notebooksData.appendingPathComponent("panel.csv").path
+        let table = uniqueName("split_sharded")
+        _ = try PostgresTableLoad.run(csv: csv, spec: spec, to: PostgresURL(cluster), options: .init(table: table, shardBy: "customer_id", force: true))
+        defer { try? PostgresConnection(PostgresURL(cluster)).execute("DROP TABLE IF EXISTS \(PostgresConnection.identifier(table)) CASCADE") }
+        let relation = PostgresRelation.table(table)
+        let sharded = try PostgresPanelReader.pullAll(url: PostgresURL(cluster), relation: relation, split: Self.split(2))
+        let through = try PostgresPanelReader.pullAll(url: PostgresURL(cluster), relation: relation, split: .none)
+        let ref = try reference("SELECT * FROM \(relation.fromClause)", url: cluster)
+        #expect(sharded.parts == 2 && sharded.partsOnHelpers == 1, "one COPY per shard, each on its own server")
+        #expect(through.parts == 1)
+        #expect(sharded.bytes == ref.bytes, "\(sharded.bytes.count) bytes against psql's \(ref.bytes.count)")
+        #expect(through.bytes == ref.bytes)
+        #expect(sharded.sha256 == ref.sha256)
+
+        // Read as a panel: the CSV's rows (the order is the shards').
+        let fromTable = try PanelLoading.load(.postgres(PostgresURL(cluster), relation), spec: spec).panel
+        let fromCSV = try PanelLoading.load(path: csv, spec: spec)
+        func keys(_ p: Panel) -> [String] {
+            (0..<p.rowCount).map { r in "\(p.customerIDs[Int(p.customerCodes[r])])|\(p.periods[Int(p.periodOfRow[r])].label)|\(p.outcome[r])" }.sorted()
+        }
+        #expect(fromTable.rowCount == fromCSV.rowCount)
+        #expect(keys(fromTable) == keys(fromCSV))
+    }
+
     @Test func aQueryAViewAPartitionedTableAndAParentAreOneCOPY() throws {
         let conn = try connect()
         let base = uniqueName("split_base"), view = uniqueName("split_view"), parted = uniqueName("split_parted")

@@ -11,8 +11,9 @@
 /// range of its pages (`WHERE ctid >= '(a,0)' AND ctid < '(b,0)'`) under one snapshot, exported
 /// by the first connection and imported by the others, and the ranges are joined in page order:
 /// the same bytes as one COPY, in about half the server's time (`CopySplit`,
-/// `PostgresParallelCopy`). A query, a view, a partitioned, foreign or temporary table, and a
-/// pull ordered by keys keep the single COPY: ctid ranges do not apply to them.
+/// `PostgresParallelCopy`). A table sharded over postgres_fdw is read from its shards at once
+/// (`pullShards`). A query, a view, another partitioned table, a foreign or temporary table,
+/// and a pull ordered by keys keep the single COPY: ctid ranges do not apply to them.
 ///
 /// The input fingerprint of a database source is the SHA-256 of exactly these bytes: the
 /// header line and the rows as PostgreSQL's CSV (docs/database.md).
@@ -52,6 +53,12 @@ enum PostgresPanelReader {
         let conn = try session(url)
         try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         let select = try select(conn)
+        if orderBy == nil, split.connections > 1, let shards = try ShardedPasses.shardTables(conn, url: url, relation: relation),
+           !shards.isEmpty {
+            let pulled = try pullShards(shards, select: select)
+            try conn.execute("COMMIT")
+            return pulled
+        }
         var ranges: [String?] = [nil]
         var snapshot = ""
         if orderBy == nil, split.connections > 1, let pages = try CopySplit.heapPages(conn, relation: relation),
@@ -63,7 +70,7 @@ enum PostgresPanelReader {
         let statements = ranges.enumerated().map { k, range in
             "COPY (SELECT \(select) FROM \(relation.fromClause)\(range.map { " WHERE \($0)" } ?? "")\(order)) TO STDOUT (FORMAT csv\(k == 0 ? ", HEADER" : ""))"
         }
-        let copied = try PostgresParallelCopy.run(statements, on: conn) { [snapshot] in
+        let copied = try PostgresParallelCopy.run(statements, on: conn) { [snapshot] _ in
             try CopySplit.helper(url, snapshot: snapshot)
         }
         try conn.execute("COMMIT")
@@ -71,6 +78,34 @@ enum PostgresPanelReader {
         pulled.parts = copied.parts.count
         pulled.partsOnHelpers = copied.onHelpers
         return pulled
+    }
+
+    /// A table sharded over postgres_fdw (`healthcal load --shard-by`): each shard's own table
+    /// COPYed from its own server, all at once, joined in partition order, instead of every row
+    /// crossing the coordinator (two hops: 18–19 s for the 1M bench panel, BENCHMARKS.md). The
+    /// columns were checked on the coordinator. Each shard reads under its own repeatable-read
+    /// snapshot, as the coordinator's foreign scans would; the header comes with the first. The
+    /// bytes are those of one COPY through the coordinator when its Append reads the partitions
+    /// in name order, one after the other (postgres_fdw servers without `async_capable`; tested).
+    static func pullShards(_ shards: [(url: PostgresURL, relation: PostgresRelation)], select: String) throws -> Pulled {
+        let urls = shards.map(\.url)
+        let statements = shards.enumerated().map { k, shard in
+            "COPY (SELECT \(select) FROM \(shard.relation.fromClause)) TO STDOUT (FORMAT csv\(k == 0 ? ", HEADER" : ""))"
+        }
+        let first = try shardSession(urls[0])
+        let copied = try PostgresParallelCopy.run(statements, on: first, helpersRequired: true) { k in try shardSession(urls[k]) }
+        try first.execute("COMMIT")
+        var pulled = joined(copied.parts)
+        pulled.parts = copied.parts.count
+        pulled.partsOnHelpers = copied.onHelpers
+        return pulled
+    }
+
+    /// A shard's connection for `pullShards`: the pull's settings, in a read-only transaction.
+    static func shardSession(_ url: PostgresURL) throws -> PostgresConnection {
+        let conn = try session(url)
+        try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        return conn
     }
 
     /// A connection with the pull's session settings (see the type's comment).

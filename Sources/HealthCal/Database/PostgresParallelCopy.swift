@@ -11,9 +11,10 @@ import Foundation
 /// so every statement sees exactly the caller's rows. The server formats each COPY on its own
 /// backend, which is the point: one backend formatting every value as text is most of a pull.
 ///
-/// Statement k runs on connection k (the caller's is 0), all at once. A helper that cannot be
-/// opened (too many connections, say) costs only speed: its statement runs on the caller's
-/// connection afterwards. A COPY that fails fails the whole run: the first error is thrown
+/// Statement k runs on connection k (the caller's is 0; `openHelper(k)` opens the others), all
+/// at once. A helper that cannot be opened (too many connections, say) costs only speed: its
+/// statement runs on the caller's connection afterwards; unless `helpersRequired` (each
+/// statement reads a table only its own server has, a shard's), and then it fails the run. A COPY that fails fails the whole run: the first error is thrown
 /// after the other connections' statements have been cancelled (`PQcancel`), and nothing is
 /// returned.
 enum PostgresParallelCopy {
@@ -21,8 +22,8 @@ enum PostgresParallelCopy {
     typealias Chunks = [[UInt8]]
 
     /// The statements' bytes in order, and how many ran on a helper connection.
-    static func run(_ statements: [String], on conn: PostgresConnection,
-                    openHelper: @escaping @Sendable () throws -> PostgresConnection) throws -> (parts: [Chunks], onHelpers: Int) {
+    static func run(_ statements: [String], on conn: PostgresConnection, helpersRequired: Bool = false,
+                    openHelper: @escaping @Sendable (Int) throws -> PostgresConnection) throws -> (parts: [Chunks], onHelpers: Int) {
         let state = State(statements: statements.count)
         if statements.count > 1 {
             let caller = CallerConnection(conn)
@@ -31,9 +32,13 @@ enum PostgresParallelCopy {
                 if k == 0 {
                     conn = caller.conn
                 } else {
-                    // Not fatal: the statement is left for the caller's connection.
-                    guard let helper = try? openHelper() else { return }
-                    conn = helper
+                    do {
+                        conn = try openHelper(k)
+                    } catch {
+                        // Not fatal unless required: the statement is left for the caller's connection.
+                        if helpersRequired { state.fail(k, error) }
+                        return
+                    }
                 }
                 state.register(k, conn.canceller())
                 guard state.running else { return }

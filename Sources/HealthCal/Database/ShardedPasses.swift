@@ -23,7 +23,21 @@ struct ShardedPasses {
     /// The partitions of `relation` when it is a partitioned table whose partitions are all
     /// foreign tables; nil otherwise (a plain table or view: passes run where it is).
     static func detect(_ conn: PostgresConnection, url: PostgresURL, rows: DatabaseRows) throws -> ShardedPasses? {
-        guard case .table(let name) = rows.relation else { return nil }
+        guard let tables = try shardTables(conn, url: url, relation: rows.relation) else { return nil }
+        var parts: [Part] = []
+        for shard in tables {
+            parts.append(Part(conn: try PostgresConnection.aggregateSession(shard.url), rows: rows.on(shard.relation)))
+        }
+        return ShardedPasses(parts: parts)
+    }
+
+    /// Each shard of `relation` when it is a partitioned table whose partitions are all foreign
+    /// tables, in partition-name order: its server (host, port and database from the foreign
+    /// server, the coordinator's credentials) and its own table there. nil for any other
+    /// relation (a local partition would be left out).
+    static func shardTables(_ conn: PostgresConnection, url: PostgresURL,
+                            relation: PostgresRelation) throws -> [(url: PostgresURL, relation: PostgresRelation)]? {
+        guard case .table(let name) = relation else { return nil }
         let parent = PostgresRelation.qualified(name)
         let partitioned = try conn.query("SELECT count(*) FROM pg_partitioned_table WHERE partrelid = to_regclass($1)", [parent])
         guard partitioned.first?.first == "1" else { return nil }
@@ -44,18 +58,15 @@ struct ShardedPasses {
             """, [parent])
         // Every partition must be foreign (a local one would be left out of the sums).
         guard let first = found.first, let total = first[0].flatMap({ Int($0) }), total == found.count else { return nil }
-        var parts: [Part] = []
-        for row in found where row.count == 7 {
+        return found.filter { $0.count == 7 }.map { row in
             var u = url
             u.host = (row[1] ?? nil) ?? url.host
             u.port = ((row[2] ?? nil).flatMap { Int($0) }) ?? 5432
             u.database = (row[3] ?? nil) ?? url.database
             let table = ((row[5] ?? nil) ?? (row[6] ?? nil)) ?? ""
             let remote = (row[4] ?? nil).map { "\($0).\(table)" } ?? table
-            let shard = try PostgresConnection.aggregateSession(u)
-            parts.append(Part(conn: shard, rows: rows.on(.table(remote))))
+            return (u, .table(remote))
         }
-        return ShardedPasses(parts: parts)
     }
 
     /// The same shards, each on its sample (`DatabaseRows.sample(every:)`).
