@@ -22,6 +22,48 @@ extension Scorer {
     /// matrix-vector product per model. Cells that cannot be encoded are reported with their
     /// line and column (up to `DataValidationError.limit`).
     public func score(table: Table) throws(DataValidationError) -> [ScoredRow] {
+        let columns = try roles(of: table)
+        guard let ids = columns.ids else { return [] }
+        var out = [ScoredRow?](repeating: nil, count: table.rowCount)
+        for group in try designs(table, columns, rows: Array(0..<table.rowCount)) {
+            for (i, r) in group.rows.enumerated() {
+                let xi = (0..<group.chosen.encoding.names.count).map { group.x.storage[$0 * group.rows.count + i] }
+                let rawRow = group.raw.map { $0[i] }
+                let seg = columns.segments?.value(at: r)
+                let s = finish(x: xi, raw: rawRow, chosen: group.chosen, segment: seg, gateValue: columns.gate?[r] ?? nil, eta: group.eta[i])
+                out[r] = ScoredRow(id: ids.value(at: r) ?? "", period: columns.periods?.value(at: r), segment: seg, score: s)
+            }
+        }
+        return out.compactMap { $0 }
+    }
+
+    /// The churn probability (calibrated, as `Score.churnProbability`) of each of `rows` of
+    /// `table`, in that order, and nothing else: what a champion comparison reads, without
+    /// `score(table:)`'s per-row contributions and bands for every row of the table.
+    public func probabilities(table: Table, rows: [Int]) throws(DataValidationError) -> [Double] {
+        let columns = try roles(of: table)
+        guard columns.ids != nil else { return [] }
+        var position: [Int: Int] = [:]
+        for (k, r) in rows.enumerated() { position[r] = k }
+        var out = [Double](repeating: .nan, count: rows.count)
+        for group in try designs(table, columns, rows: rows) {
+            for (i, r) in group.rows.enumerated() {
+                if let k = position[r] { out[k] = probability(linearPredictor: group.eta[i]) }
+            }
+        }
+        return out
+    }
+
+    /// The columns `score(table:)` reads, by role (a missing one is a problem naming it).
+    private struct Roles {
+        var ids: TextColumn?
+        var periods: TextColumn?
+        var segments: TextColumn?
+        var gate: [Double?]?
+        var features: [String: Int]
+    }
+
+    private func roles(of table: Table) throws(DataValidationError) -> Roles {
         let spec = file.metadata.spec
         var problems = ProblemCollector()
         func column(_ name: String, role: String) -> Int? {
@@ -43,36 +85,42 @@ extension Scorer {
             if let i = column(name, role: "the feature") { featureCols[name] = i }
         }
         try problems.throwIfAny()
-        guard let idCol else { return [] }
-
         let n = table.rowCount
-        let ids = CellParsing.textView(table.columns[idCol], data: spec.data)
-        let periods = periodCol.map { CellParsing.textView(table.columns[$0], data: spec.data) }
-        let segments = segmentCol.map { CellParsing.textView(table.columns[$0], data: spec.data) }
-        let gate: [Double?]? = gateCol.map { g in
-            switch table.columns[g] {
-            case let .numeric(v): return v.map { $0.isNaN ? nil : $0 }
-            case let .text(t): return (0..<n).map { t.value(at: $0).flatMap(CellParsing.number) }
-            }
-        }
+        return Roles(
+            ids: idCol.map { CellParsing.textView(table.columns[$0], data: spec.data) },
+            periods: periodCol.map { CellParsing.textView(table.columns[$0], data: spec.data) },
+            segments: segmentCol.map { CellParsing.textView(table.columns[$0], data: spec.data) },
+            gate: gateCol.map { g in
+                switch table.columns[g] {
+                case let .numeric(v): return v.map { $0.isNaN ? nil : $0 }
+                case let .text(t): return (0..<n).map { t.value(at: $0).flatMap(CellParsing.number) }
+                }
+            },
+            features: featureCols)
+    }
+
+    /// Each model's rows among `rows`, their design (column-major, the same cell functions as
+    /// `encode(_:)`), raw values and η = X·w (one BLAS matrix-vector product per model).
+    private func designs(_ table: Table, _ columns: Roles, rows wanted: [Int]) throws(DataValidationError)
+        -> [(chosen: (name: String?, model: WeightFile.LinearModel, encoding: FittedEncoding), rows: [Int], x: Matrix, raw: [[RawValue]], eta: [Double])] {
+        let spec = file.metadata.spec
+        var problems = ProblemCollector()
         // Rows of each model: nil key = pooled.
         var rowsOfModel: [String?: [Int]] = [:]
-        for r in 0..<n {
-            let seg = segments?.value(at: r)
-            rowsOfModel[file.model(forSegment: seg).name, default: []].append(r)
+        for r in wanted {
+            rowsOfModel[file.model(forSegment: columns.segments?.value(at: r)).name, default: []].append(r)
         }
-        var out = [ScoredRow?](repeating: nil, count: n)
+        var out: [(chosen: (name: String?, model: WeightFile.LinearModel, encoding: FittedEncoding), rows: [Int], x: Matrix, raw: [[RawValue]], eta: [Double])] = []
         for key in rowsOfModel.keys.sorted(by: { ($0 ?? "") < ($1 ?? "") }) {
             let rows = rowsOfModel[key] ?? []
             let chosen = file.model(forSegment: key)
             let enc = chosen.encoding
-            // Raw values per feature (column-wise), then the design, column-major.
             var x = Matrix(rows: rows.count, cols: enc.names.count)
             for i in 0..<rows.count { x.storage[i] = 1 }
             var rawColumns: [[RawValue]] = []
             var j = 1
             for f in enc.features {
-                let col = featureCols[f.name].map { table.columns[$0] }
+                let col = columns.features[f.name].map { table.columns[$0] }
                 let raw: [RawValue] = rows.map { r in
                     guard let col else { return .missing }
                     switch col {
@@ -83,35 +131,30 @@ extension Scorer {
                     }
                 }
                 rawColumns.append(raw)
+                // One single-feature encoding per feature, not per cell (it copies the feature).
+                let one = f.cellEncoding
                 for (i, value) in raw.enumerated() {
                     do {
-                        let cells = try f.encodeCells(value)
-                        for (k, c) in cells.enumerated() where c != 0 { x.storage[(j + k) * rows.count + i] = c }
+                        let cells = try one.encode([value])
+                        for k in 1..<cells.count where cells[k] != 0 { x.storage[(j + k - 1) * rows.count + i] = cells[k] }
                     } catch {
                         problems.add(DataProblem(file: table.source, line: table.line(ofRow: rows[i]),
-                                                 column: featureCols[f.name].map { $0 + 1 }, columnName: f.name,
+                                                 column: columns.features[f.name].map { $0 + 1 }, columnName: f.name,
                                                  value: error.value, message: error.message))
                     }
                 }
                 j += f.width
             }
             try problems.throwIfAny()
-            var beta = [chosen.model.intercept] + chosen.model.weights
+            let beta = [chosen.model.intercept] + chosen.model.weights
             var eta = [Double](repeating: 0, count: rows.count)
             do { try x.multiply(beta, into: &eta) } catch {
                 problems.add(DataProblem(file: table.source, message: "internal: \(error)"))
                 try problems.throwIfAny()
             }
-            beta.removeAll()
-            for (i, r) in rows.enumerated() {
-                let xi = (0..<enc.names.count).map { x.storage[$0 * rows.count + i] }
-                let rawRow = rawColumns.map { $0[i] }
-                let seg = segments?.value(at: r)
-                let s = finish(x: xi, raw: rawRow, chosen: chosen, segment: seg, gateValue: gate?[r] ?? nil, eta: eta[i])
-                out[r] = ScoredRow(id: ids.value(at: r) ?? "", period: periods?.value(at: r), segment: seg, score: s)
-            }
+            out.append((chosen, rows, x, rawColumns, eta))
         }
-        return out.compactMap { $0 }
+        return out
     }
 }
 
@@ -119,9 +162,13 @@ extension FittedFeature {
     /// The feature's design cells for one raw value: the row path of `FittedEncoding.encode`,
     /// for one feature (same conversions, same cell functions), so both agree bit for bit.
     func encodeCells(_ raw: RawValue) throws(EncodingProblem) -> [Double] {
-        let one = FittedEncoding(features: [self], names: ["const"] + columns,
-                                 contributionMeans: [Double](repeating: 0, count: columns.count + 1))
-        return Array(try one.encode([raw]).dropFirst())
+        Array(try cellEncoding.encode([raw]).dropFirst())
+    }
+
+    /// The feature alone as an encoding (its cells after a "const" column): build it once for
+    /// many cells.
+    var cellEncoding: FittedEncoding {
+        FittedEncoding(features: [self], names: ["const"] + columns, contributionMeans: [Double](repeating: 0, count: columns.count + 1))
     }
 }
 

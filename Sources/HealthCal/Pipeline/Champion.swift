@@ -24,11 +24,12 @@ public enum ChampionModel: Sendable {
             // Panel rows are the source's rows in order, so table row r is panel row r.
             let scorer = Scorer(file)
             let read = try PanelLoading.table(source, spec: file.metadata.spec, outcome: false)
-            let scored = try read.locating { try scorer.score(table: $0) }
-            guard scored.count == panel.rowCount else {
-                throw WeightFileError.invalid("the champion scored \(scored.count) rows of \(source), the panel has \(panel.rowCount)")
+            let count = read.table.rowCount
+            guard count == panel.rowCount else {
+                throw WeightFileError.invalid("the champion read \(count) rows of \(source), the panel has \(panel.rowCount)")
             }
-            return ModelScores(name: Self.name(of: file), values: rows.map { scored[$0].score.churnProbability })
+            let values = try read.locating { try scorer.probabilities(table: $0, rows: rows) }
+            return ModelScores(name: Self.name(of: file), values: values)
         case .custom(_, let score):
             return try score(panel, rows)
         }
