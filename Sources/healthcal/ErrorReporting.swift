@@ -16,49 +16,54 @@ enum Exit {
 /// Runs a command body, turning the library's typed errors into a message on stderr and the
 /// documented exit code, so no user error ends in a crash or a stack trace.
 func reportingErrors(_ body: () throws -> Void) throws {
+    // The message and code are taken inside the catch and the process exits after it, once the
+    // error is released: exiting with it still held reads as a leak to the leak checker.
+    let failure: (message: String, code: Int32)
     do {
         try body()
+        return
     } catch let error as ExitCode {
         throw error
     } catch let error as DataValidationError {
-        fail(error.description, code: Exit.invalidInput)
+        failure = (error.description, Exit.invalidInput)
     } catch let error as SpecError {
-        fail(error.description, code: Exit.invalidInput)
+        failure = (error.description, Exit.invalidInput)
     } catch let error as FitError {
-        fail("the model cannot be fit: \(error.description)", code: Exit.cannotFit)
+        failure = ("the model cannot be fit: \(error.description)", Exit.cannotFit)
     } catch let error as BacktestError {
-        fail("backtest: \(error)", code: Exit.invalidInput)
+        failure = ("backtest: \(error)", Exit.invalidInput)
     } catch let error as PathSelectionError {
-        fail(error.description, code: Exit.invalidInput)
+        failure = (error.description, Exit.invalidInput)
     } catch let error as BacktestFailure {
-        fail(error.description, code: Exit.cannotFit)
+        failure = (error.description, Exit.cannotFit)
     } catch let error as FlagError {
-        fail(error.description, code: Exit.invalidInput)
+        failure = (error.description, Exit.invalidInput)
     } catch let error as WeightFileError {
-        fail(error.description, code: Exit.invalidInput)
+        failure = (error.description, Exit.invalidInput)
     } catch let error as BandError {
-        fail(error.description, code: Exit.invalidInput)
+        failure = (error.description, Exit.invalidInput)
     } catch let error as ExportError {
-        fail(error.description, code: Exit.invalidInput)
+        failure = (error.description, Exit.invalidInput)
     } catch let error as ScorecardError {
-        fail(error.description, code: Exit.invalidInput)
+        failure = (error.description, Exit.invalidInput)
     } catch let error as EncodingProblem {
-        fail(error.description, code: Exit.invalidInput)
+        failure = (error.description, Exit.invalidInput)
     } catch let error as OutputFile.WriteError {
-        fail(error.description, code: Exit.outputFailed)
+        failure = (error.description, Exit.outputFailed)
     } catch let error as DatabaseError {
-        fail(error.message, code: Exit.code(for: error))
+        failure = (error.message, Exit.code(for: error))
     } catch let error as BootstrapError {
         // A count out of bounds is a usage error; an unreadable or wrong resample file is bad input.
         switch error {
-        case .count, .refits: fail(error.description, code: 64)
-        default: fail(error.description, code: Exit.invalidInput)
+        case .count, .refits: failure = (error.description, 64)
+        default: failure = (error.description, Exit.invalidInput)
         }
     } catch let error as CLIError {
-        fail(error.description, code: error.code)
+        failure = (error.description, error.code)
     } catch {
-        fail("\(error)", code: Exit.internalError)
+        failure = ("\(error)", Exit.internalError)
     }
+    fail(failure.message, code: failure.code)
 }
 
 extension Exit {
