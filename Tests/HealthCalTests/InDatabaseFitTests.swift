@@ -63,17 +63,19 @@ struct InDatabaseFitTests {
         #expect(pushed.hessianPasses >= 2)
     }
 
+    /// Every statistic the encoder fits: winsorize quantiles, medians, means, SDs, modes.
+    static func everyStatistic(_ spec: inout Spec) {
+        for k in spec.features.indices where spec.features[k].type == .numeric {
+            spec.features[k].standardize = true
+            spec.features[k].impute = k % 2 == 0 ? .median : .mean
+            spec.features[k].imputeValue = nil
+            spec.features[k].winsorize = [0.013, 0.987]
+        }
+    }
+
     @Test(.enabled(if: testPostgresURL != nil, "needs HEALTHCAL_TEST_PG_URL"))
     func standardizedWinsorizedMedianEncodingsMatch() throws {
-        // Every statistic the encoder fits: winsorize quantiles, medians, means, SDs, modes.
-        let (memory, pushed) = try Self.bothFits(url: testPostgresURL ?? "", ridge: 0.5) { spec in
-            for k in spec.features.indices where spec.features[k].type == .numeric {
-                spec.features[k].standardize = true
-                spec.features[k].impute = k % 2 == 0 ? .median : .mean
-                spec.features[k].imputeValue = nil
-                spec.features[k].winsorize = [0.013, 0.987]
-            }
-        }
+        let (memory, pushed) = try Self.bothFits(url: testPostgresURL ?? "", ridge: 0.5, edit: Self.everyStatistic)
         Self.expectSameFit(memory, pushed)
         #expect(memory.encoding.features.contains { $0.impute == .median && $0.lower != nil && $0.upper != nil })
     }
@@ -83,14 +85,7 @@ struct InDatabaseFitTests {
     /// exactly.
     @Test(.enabled(if: clusterURL != nil, "needs HEALTHCAL_TEST_PG_CLUSTER_URL (a 2-shard scripts/pg-cluster coordinator)"))
     func everyFittedEncodingMatchesOnTwoShards() throws {
-        let (memory, pushed) = try Self.bothFits(url: Self.clusterURL ?? "", shardBy: "customer_id", ridge: 0.5) { spec in
-            for k in spec.features.indices where spec.features[k].type == .numeric {
-                spec.features[k].standardize = true
-                spec.features[k].impute = k % 2 == 0 ? .median : .mean
-                spec.features[k].imputeValue = nil
-                spec.features[k].winsorize = [0.013, 0.987]
-            }
-        }
+        let (memory, pushed) = try Self.bothFits(url: Self.clusterURL ?? "", shardBy: "customer_id", ridge: 0.5, edit: Self.everyStatistic)
         Self.expectSameFit(memory, pushed)
         #expect(pushed.shards == 2)
         let (binnedMemory, binnedPushed) = try Self.bothFits(url: Self.clusterURL ?? "", shardBy: "customer_id") { spec in
