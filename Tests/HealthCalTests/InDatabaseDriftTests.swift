@@ -152,7 +152,7 @@ struct InDatabaseDriftTests {
             guard case let .numeric(v) = f.values else { Issue.record("\(name) is not numeric"); continue }
             let sorted = v.filter { !$0.isNaN }.sorted()
             let positions = Array(Set(StabilityReference.edgePositions(count: sorted.count) + [0, 1, sorted.count - 2])).sorted()
-            let got = try drift.orderStatistics(of: InDatabaseDrift.value(f.spec), named: name, count: sorted.count, at: positions,
+            let got = try drift.orderStatistics(of: InDatabaseDrift.value(f.spec), count: sorted.count, at: positions,
                                                 over: DatabaseRows(relation: .table(table), spec: spec))
             #expect(positions.allSatisfy { got[$0]?.bitPattern == sorted[$0].bitPattern }, "\(name)")
         }

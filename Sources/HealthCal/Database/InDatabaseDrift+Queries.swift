@@ -43,38 +43,14 @@ extension InDatabaseDrift {
         }
     }
 
-    /// The order statistics at `positions` (0-based, ascending) of `value`'s `count` non-NULL
-    /// values over `rows` (`name` is the metric's, for messages): the k-th smallest values
-    /// themselves, exactly, never interpolated.
-    ///
-    /// One query for all of them: `percentile_disc(f) WITHIN GROUP (ORDER BY value)` returns the
-    /// value in sorted row ceil(f × count) (1-based; PostgreSQL's definition, NULLs ignored), and
-    /// f = (k + ½)/count puts f × count half a row away from an integer, far beyond rounding, so
-    /// that row is k + 1: the k-th value 0-based, as `ORDER BY value OFFSET k LIMIT 1` would
-    /// return it, for every k in one sort. The count comes back with it and is checked.
-    ///
-    /// On a sharded table the shards find them (`StatisticQueries.orderStatistics`: two rounds,
-    /// only a bracket of values around each rank comes back).
-    func orderStatistics(of value: String, named name: String, count n: Int, at positions: [Int],
-                         over rows: DatabaseRows) throws -> [Int: Double] {
+    /// The order statistics at `positions` (0-based, ascending, distinct) of `value`'s `count`
+    /// non-NULL values over `rows`: the k-th smallest values themselves, exactly, never
+    /// interpolated, as the encoders' quantiles are found (`StatisticQueries.orderStatistics`:
+    /// one sort on one server, two rounds on the shards).
+    func orderStatistics(of value: String, count n: Int, at positions: [Int], over rows: DatabaseRows) throws -> [Int: Double] {
         guard n > 0, !positions.isEmpty else { return [:] }
-        if let shards {
-            let stats = StatisticQueries(conn: conn, shards: shards.on(rows))
-            return Dictionary(uniqueKeysWithValues: zip(positions, try stats.orderStatistics(rows, value: value, count: n, ranks: positions)))
-        }
-        let fractions = positions.map { exactNumber((Double($0) + 0.5) / Double(n)) }
-        let sql = """
-            SELECT count("hc_v"), percentile_disc(\(rows.parameter(0))::double precision[]) WITHIN GROUP (ORDER BY "hc_v")
-              FROM (SELECT \(value) AS "hc_v" \(rows.fromWhere) OFFSET 0) AS "hc_d"
-            """
-        let got = try conn.query(sql, rows.parameters + ["{" + fractions.joined(separator: ",") + "}"])
-        let row = got.first ?? []
-        let selected = row.count == 2 ? InDatabaseObjective.elements((row[1] ?? nil) ?? "{}") : []
-        guard row.count == 2, (row[0] ?? nil).flatMap({ Int($0) }) == n, selected.count == positions.count,
-              selected.allSatisfy({ $0.isFinite }) else {
-            throw DatabaseError(.query, "\(relation): the rows changed while the drift figures were computed (order statistics of \"\(name.debugEscaped)\": \(selected.count) of \(positions.count) from \(n) values)")
-        }
-        return Dictionary(uniqueKeysWithValues: zip(positions, selected))
+        let stats = StatisticQueries(conn: conn, shards: shards?.on(rows))
+        return Dictionary(uniqueKeysWithValues: zip(positions, try stats.orderStatistics(rows, value: value, count: n, ranks: positions)))
     }
 
     /// Rows per bin of each numeric metric in `edges` (name → cut points) in each period of

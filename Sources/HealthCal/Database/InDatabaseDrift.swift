@@ -74,7 +74,7 @@ struct InDatabaseDrift {
         for fs in spec.features where fs.type != .categorical {
             let n = labels.reduce(0) { $0 + (census.present[fs.name]?[$1] ?? 0) }
             let positions = StabilityReference.edgePositions(count: n)
-            let selected = try orderStatistics(of: Self.value(fs), named: fs.name, count: n, at: positions, over: windowRows)
+            let selected = try orderStatistics(of: Self.value(fs), count: n, at: positions, over: windowRows)
             edges[fs.name] = StabilityReference.edges(count: n) { selected[$0] ?? .nan }
         }
         let counted = window.map { labels in DatabaseRows(relation: relation, spec: spec, periods: labels + report) } ?? windowRows

@@ -84,7 +84,7 @@ struct StatisticQueries {
     /// database returns the double: bit-identical to sorting the same values in memory.
     ///
     /// On one server: one `ORDER BY … OFFSET k LIMIT m` for ranks within 64 of each other, or
-    /// one `row_number()` pass. On shards, exactly, in two rounds, whatever the shards hold: shard s with nₛ of
+    /// one `percentile_disc` sort for all of them (see `local`). On shards, exactly, in two rounds, whatever the shards hold: shard s with nₛ of
     /// the n values returns its own value vₛ at rank rₛ = ⌊k·nₛ/n⌋; the k-th value lies in
     /// [min vₛ, max vₛ] (fewer than Σ rₛ ≤ k values are below the smallest, at least
     /// Σ (rₛ + 1) > k are at most the largest, as Σ rₛ > k − S). Then every shard counts its
@@ -93,7 +93,7 @@ struct StatisticQueries {
     func orderStatistics(_ rows: DatabaseRows, value: String, count: Int, ranks: [Int],
                          from: (DatabaseRows) -> String = { $0.fromWhere }) throws -> [Double] {
         guard !ranks.isEmpty else { return [] }
-        guard let shards else { return try Self.local(rows, conn, value: value, ranks: ranks, from: from) }
+        guard let shards else { return try Self.local(rows, conn, value: value, ranks: ranks, count: count, from: from) }
         func nonNull(_ r: DatabaseRows) -> String { "\(from(r)) AND (\(value)) IS NOT NULL" }
         // Round 1: each shard's count, and its value at its proportional rank of each k.
         let counts = try shards.each { _, part in
@@ -106,7 +106,7 @@ struct StatisticQueries {
         let local = try shards.each { s, part -> [Double] in
             let n = counts[s]
             guard n > 0 else { return [] }
-            return try Self.local(part.rows, part.conn, value: value, ranks: ranks.map { $0 * n / total }, from: from)
+            return try Self.local(part.rows, part.conn, value: value, ranks: ranks.map { $0 * n / total }, count: n, from: from)
         }
         var low = [Double](repeating: .infinity, count: ranks.count), high = [Double](repeating: -.infinity, count: ranks.count)
         for values in local where values.count == ranks.count {
@@ -142,33 +142,46 @@ struct StatisticQueries {
         }
     }
 
-    /// `orderStatistics` on one connection (a server, or one shard's table).
-    private static func local(_ rows: DatabaseRows, _ conn: PostgresConnection, value: String, ranks: [Int],
+    /// `orderStatistics` on one connection (a server, or one shard's table, holding `count`
+    /// non-NULL values).
+    ///
+    /// Close ranks (a median's pair, a shard's share of them): one bounded sort, `ORDER BY …
+    /// OFFSET lo LIMIT m`. Others: one sort for all of them, `percentile_disc(f) WITHIN GROUP
+    /// (ORDER BY v)`, which returns the value in sorted row ⌈f × count⌉ (1-based; PostgreSQL's
+    /// definition, NULLs ignored). f = (k + ½)/count puts f × count half a row away from an
+    /// integer, far beyond rounding, so that row is k + 1: the k-th value 0-based, as `OFFSET k
+    /// LIMIT 1` returns it, never interpolated. Half the time of numbering every row with
+    /// `row_number()` (1M doubles: 0.55 s against 1.12 s). The count comes back with the values
+    /// and must be `count`: otherwise the rows changed between the queries.
+    private static func local(_ rows: DatabaseRows, _ conn: PostgresConnection, value: String, ranks: [Int], count: Int,
                               from: (DatabaseRows) -> String) throws -> [Double] {
         let x = "CAST(\(value) AS DOUBLE PRECISION)"
         let nonNull = "\(from(rows)) AND (\(value)) IS NOT NULL"
+        guard count > 0, ranks.allSatisfy({ $0 >= 0 && $0 < count }) else {
+            throw DatabaseError(.query, "\(rows.relation): order statistics \(ranks) of \(value) asked of \(count) values")
+        }
         func number(_ text: String??) throws -> Double {
             guard let text = text ?? nil, let v = Double(text) else {
-                throw DatabaseError(.query, "\(rows.relation): an order statistic of \(value) came back empty")
+                throw DatabaseError(.query, "\(rows.relation): the rows changed while order statistics of \(value) were computed (one came back empty)")
             }
             return v
         }
-        // Close ranks (a median's or a quantile's pair, a shard's share of them): one bounded sort.
         if let lo = ranks.min(), let hi = ranks.max(), hi - lo < 64 {
             let got = try conn.query("SELECT \(x) \(nonNull) ORDER BY 1 OFFSET \(lo) LIMIT \(hi - lo + 1)", rows.parameters)
             return try ranks.map { k in try number(k - lo < got.count ? got[k - lo].first : nil) }
         }
-        let list = Set(ranks).sorted().map(String.init).joined(separator: ", ")
-        let got = try conn.query("SELECT k, x FROM (SELECT \(x) AS x, row_number() OVER (ORDER BY \(x)) - 1 AS k \(nonNull)) AS s WHERE k IN (\(list))",
-                                 rows.parameters)
-        var at: [Int: Double] = [:]
-        for row in got where row.count == 2 {
-            if let k = row[0].flatMap({ Int($0) }) { at[k] = try number(row[1]) }
+        let fractions = ranks.map { exactNumber((Double($0) + 0.5) / Double(count)) }
+        let got = try conn.query("""
+            SELECT count("hc_x"), percentile_disc(\(rows.parameter(0))::double precision[]) WITHIN GROUP (ORDER BY "hc_x")
+              FROM (SELECT \(x) AS "hc_x" \(nonNull) OFFSET 0) AS "hc_s"
+            """, rows.parameters + ["{" + fractions.joined(separator: ",") + "}"])
+        let row = got.first ?? []
+        let values = row.count == 2 ? InDatabaseObjective.elements((row[1] ?? nil) ?? "{}") : []
+        let seen = row.first.flatMap { $0.flatMap { Int($0) } }
+        guard seen == count, values.count == ranks.count else {
+            throw DatabaseError(.query, "\(rows.relation): the rows changed while order statistics of \(value) were computed (\(seen ?? 0) values, \(count) counted before)")
         }
-        return try ranks.map { k in
-            guard let v = at[k] else { throw DatabaseError(.query, "\(rows.relation): order statistic \(k) of \(value) came back empty") }
-            return v
-        }
+        return values
     }
 
     /// A double as a bound float8 parameter (PostgreSQL's spelling of the infinities and NaN).
