@@ -25,7 +25,10 @@ struct LoadCommand: ParsableCommand {
         on that column whose partitions are foreign tables on the shards, so a
         customer's whole history stays on one shard. Each shard's rows are
         copied straight into the shard (with the coordinator's credentials) and
-        committed together with the coordinator (two-phase commit).
+        committed together with the coordinator (two-phase commit). A load
+        stopped between the shards' PREPARE and COMMIT PREPARED (killed, a server
+        gone) is finished by the next `load --shard-by` to that coordinator, as
+        the coordinator's own commit decided (a note says what it finished).
 
         The password: in the URL, or better in PGPASSWORD or ~/.pgpass (libpq
         reads both). It never appears in any message. An existing table is only
@@ -59,6 +62,7 @@ struct LoadCommand: ParsableCommand {
             let url = try PostgresURL(to)
             let summary = try PostgresTableLoad.run(csv: data, spec: spec, to: url,
                                                     options: .init(table: table, shardBy: shardBy, force: force))
+            for line in summary.finishedInDoubt { note("note: \(line)") }
             switch output.format {
             case .json: emit(try JSONOutput.string(summary))
             case .table:

@@ -351,4 +351,70 @@ struct ShardedLoadCLITests {
         #expect(try TestDB.psql(url, "SELECT count(*) FROM \(table)") == "13996")
         try TestDB.psql(url, "DROP TABLE \(table); SELECT dblink_exec('shard_0', 'DROP TABLE \(table)'); SELECT dblink_exec('shard_1', 'DROP TABLE \(table)')")
     }
+    /// The prepared transactions of healthcal's loads on both shards (sorted).
+    func preparedLoads() throws -> [String] {
+        try (0..<2).flatMap { i in
+            try TestDB.psql(url, "SELECT gid FROM dblink('shard_\(i)', 'SELECT gid FROM pg_prepared_xacts WHERE gid LIKE ''healthcal_load_%''') AS t(gid text)")
+                .split(separator: "\n").map(String.init)
+        }.sorted()
+    }
+
+    func dropEverywhere(_ table: String) throws {
+        try TestDB.psql(url, "DROP TABLE IF EXISTS \(table); SELECT dblink_exec('shard_0', 'DROP TABLE IF EXISTS \(table)'); SELECT dblink_exec('shard_1', 'DROP TABLE IF EXISTS \(table)')")
+    }
+
+    /// A sharded load killed (SIGKILL) in its two-phase window leaves each shard's part prepared;
+    /// the next sharded load to the coordinator, whatever its table, finishes them as the
+    /// coordinator's commit decided. Stopped after the shards' PREPARE, before the coordinator's
+    /// COMMIT: rolled back, so the name is free again (before, creating it on a shard would wait
+    /// forever on the prepared part). Stopped after the coordinator's COMMIT: committed, so the
+    /// table, unreadable before (its shards' parts invisible), holds every row.
+    @Test(arguments: [1, 2])
+    func aLoadKilledInItsTwoPhaseWindowIsFinishedByTheNext(_ stop: Int) throws {
+        let table = TestDB.uniqueName(), other = TestDB.uniqueName()
+        defer { try? dropEverywhere(table); try? dropEverywhere(other) }
+        let args = ["load", "--spec", TestDB.spec, "--data", TestDB.panel, "--to", url, "--table", table, "--shard-by", "customer_id"]
+        let (process, stopped) = try OutputAtomicityTests.start(args, stop: stop)
+        #expect(stopped, "the load never reached its two-phase window")
+        guard stopped else { process.waitUntilExit(); return }
+        let inDoubt = try preparedLoads()
+        #expect(inDoubt.count >= 2, "\(inDoubt)")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        if stop == 2 {
+            #expect(throws: TestDB.PSQLFailure.self) { try TestDB.psql(self.url, "SELECT count(*) FROM \(table)") }
+        }
+        let next = try CLI.run(["load", "--spec", TestDB.spec, "--data", TestDB.panel, "--to", url, "--table", other, "--shard-by", "customer_id"])
+        #expect(next.status == 0, "\(next.stderr)")
+        let left = try preparedLoads()
+        #expect(inDoubt.allSatisfy { !left.contains($0) }, "still prepared: \(left)")
+        if stop == 2 {
+            #expect(try TestDB.psql(url, "SELECT count(*) FROM \(table)") == "13996")
+        } else {
+            #expect(try TestDB.psql(url, "SELECT to_regclass('\(table)') IS NULL") == "t")
+            // Bounded: left prepared, the shard's CREATE TABLE would wait for ever.
+            let again = try CLI.run(URL(fileURLWithPath: "/usr/bin/timeout"), ["120", CLI.executable.path] + args, cwd: CLI.root)
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(try TestDB.psql(url, "SELECT count(*) FROM \(table)") == "13996")
+        }
+    }
+
+    /// SIGTERM (or Ctrl-C) in the two-phase window waits for it: the load ends whole, with
+    /// nothing left prepared, and exits 143.
+    @Test func aSignalInTheTwoPhaseWindowWaitsForTheCommit() throws {
+        let table = TestDB.uniqueName()
+        defer { try? dropEverywhere(table) }
+        let args = ["load", "--spec", TestDB.spec, "--data", TestDB.panel, "--to", url, "--table", table, "--shard-by", "customer_id"]
+        let (process, stopped) = try OutputAtomicityTests.start(args, stop: 1)
+        #expect(stopped)
+        let inDoubt = try preparedLoads()
+        kill(process.processIdentifier, SIGTERM)
+        kill(process.processIdentifier, SIGCONT)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && [0, 143].contains(process.terminationStatus), "exit \(process.terminationStatus)")
+        #expect(try TestDB.psql(url, "SELECT count(*) FROM \(table)") == "13996")
+        let left = try preparedLoads()
+        #expect(inDoubt.allSatisfy { !left.contains($0) }, "still prepared: \(left)")
+    }
 }
+

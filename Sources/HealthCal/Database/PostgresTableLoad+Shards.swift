@@ -11,7 +11,7 @@ extension PostgresTableLoad {
     /// shard's table filled over its own connection, then the two-phase commit. Returns the
     /// rows per shard.
     static func loadSharded(_ conn: PostgresConnection, table: Table, encoder: CopyRowEncoder, columnsSQL: String,
-                            url: PostgresURL, options: Options, shardBy: String) throws -> [Int] {
+                            url: PostgresURL, options: Options, shardBy: String) throws -> (rows: [Int], finished: [String]) {
         guard let c = table.names.firstIndex(where: { $0.utf8.elementsEqual(shardBy.utf8) }) else {
             throw DatabaseError(.missingColumn, "--shard-by \"\(shardBy.debugEscaped)\" is not a column of the file (columns: \(table.names.joined(separator: ", ")))")
         }
@@ -19,6 +19,8 @@ extension PostgresTableLoad {
             throw DatabaseError(.columnType, "--shard-by \"\(shardBy.debugEscaped)\" must be a text column (the spec's id, as a rule), so a customer's history stays on one shard")
         }
         let shards = try foreignShards(conn, url: url)
+        let prefix = try inDoubtPrefix(conn)
+        let finished = try finishInDoubt(conn, shards: shards, prefix: prefix)
         let name = PostgresRelation.qualified(options.table)
         let (schema, base) = Self.split(options.table)
         try conn.execute("CREATE TABLE \(name) (\(columnsSQL)) PARTITION BY HASH (\(PostgresConnection.identifier(shardBy)))")
@@ -47,42 +49,108 @@ extension PostgresTableLoad {
         }
 
         // Each shard in its own transaction, prepared (or, where prepared transactions are
-        // off, committed) only after every shard has its rows.
+        // off, committed) only after every shard has its rows. A prepared transaction is named
+        // for the coordinator's transaction, so a load stopped between PREPARE and COMMIT
+        // PREPARED is finished by the next one from the coordinator's commit log.
+        guard let xid = (try conn.query("SELECT txid_current()").first?.first ?? nil) else {
+            throw DatabaseError(.query, "the coordinator returned no transaction id")
+        }
+        // A failure before PREPARE closes the connections, which rolls every shard back.
         var open: [(PostgresConnection, gid: String?)] = []
-        let stamp = "healthcal_load_\(ProcessInfo.processInfo.processIdentifier)_\(Int(Date().timeIntervalSince1970 * 1000))"
-        do {
-            for (i, shard) in shards.enumerated() {
-                let s = try PostgresConnection(shard.url)
-                let twoPhase = (try s.query("SHOW max_prepared_transactions").first?.first ?? nil).flatMap { Int($0) } ?? 0 > 0
-                try s.execute("BEGIN")
-                open.append((s, twoPhase ? "\(stamp)_\(i)" : nil))
-                let exists = try s.query("SELECT to_regclass($1) IS NOT NULL", [name]).first?.first == "t"
-                if exists {
-                    guard options.force else {
-                        throw DatabaseError(.tableExists, "table \"\(options.table.debugEscaped)\" already exists on \(shard.server) (\(shard.url)); give --force to replace it")
-                    }
-                    try s.execute("DROP TABLE \(name)")
+        for (i, shard) in shards.enumerated() {
+            let s = try PostgresConnection(shard.url)
+            let twoPhase = (try s.query("SHOW max_prepared_transactions").first?.first ?? nil).flatMap { Int($0) } ?? 0 > 0
+            try s.execute("BEGIN")
+            open.append((s, twoPhase ? "\(prefix)\(xid)_\(i)" : nil))
+            let exists = try s.query("SELECT to_regclass($1) IS NOT NULL", [name]).first?.first == "t"
+            if exists {
+                guard options.force else {
+                    throw DatabaseError(.tableExists, "table \"\(options.table.debugEscaped)\" already exists on \(shard.server) (\(shard.url)); give --force to replace it")
                 }
-                try s.execute("CREATE TABLE \(name) (\(columnsSQL))")
-                try copy(into: s, table: name, rows: rowsOf[i], encoder: encoder)
+                try s.execute("DROP TABLE \(name)")
             }
-            for (s, gid) in open { if let gid { try s.execute("PREPARE TRANSACTION \(SQLExport.literal(gid))") } }
-        } catch {
-            for (s, gid) in open {
-                if let gid { try? s.execute("ROLLBACK PREPARED \(SQLExport.literal(gid))") }
+            try s.execute("CREATE TABLE \(name) (\(columnsSQL))")
+            try copy(into: s, table: name, rows: rowsOf[i], encoder: encoder)
+        }
+        // From the first PREPARE to the last COMMIT PREPARED, a signal's cleanup waits: Ctrl-C
+        // there leaves the load finished, not in doubt (a SIGKILL or a lost server still can).
+        try TemporaryFiles.shared.inside { () throws -> Void in
+            do {
+                for (s, gid) in open { if let gid { try s.execute("PREPARE TRANSACTION \(SQLExport.literal(gid))") } }
+            } catch {
+                for (s, gid) in open { if let gid { try? s.execute("ROLLBACK PREPARED \(SQLExport.literal(gid))") } }
+                throw error
             }
-            throw error
+            WritePhaseCheckpoint.reached()
+            do {
+                // A shard without prepared transactions commits here: a failure from now to the
+                // coordinator's commit leaves its table behind (docs/database.md).
+                for (s, gid) in open where gid == nil { try s.execute("COMMIT") }
+                try conn.execute("COMMIT")
+            } catch {
+                // A commit that failed may still have happened (the reply lost): the
+                // coordinator's log says, asked afresh; unknown, the parts stay prepared.
+                let status = (try? PostgresConnection(url).query("SELECT txid_status($1::bigint)", [xid]).first?.first) ?? nil
+                if status == "aborted" {
+                    for (s, gid) in open { if let gid { try? s.execute("ROLLBACK PREPARED \(SQLExport.literal(gid))") } }
+                    throw error
+                }
+                guard status == "committed" else {
+                    throw DatabaseError(.connection, "the coordinator's commit of table \"\(options.table.debugEscaped)\" failed and its outcome is unknown (\(error)); the shards' parts stay prepared, and the next `healthcal load --shard-by` to this coordinator commits or rolls them back as the coordinator did")
+                }
+            }
+            WritePhaseCheckpoint.reached()
+            var unfinished: [String] = []
+            for ((s, gid), shard) in zip(open, shards) {
+                guard let gid else { continue }
+                do { try s.execute("COMMIT PREPARED \(SQLExport.literal(gid))") } catch {
+                    unfinished.append("\(shard.server) (prepared transaction \(SQLExport.literal(gid))): \(error)")
+                }
+            }
+            guard unfinished.isEmpty else {
+                throw DatabaseError(.connection, "table \"\(options.table.debugEscaped)\" is committed on the coordinator, but not yet on \(unfinished.joined(separator: "; ")); the next `healthcal load --shard-by` to this coordinator commits that part (or run COMMIT PREPARED on the shard)")
+            }
         }
-        do {
-            try conn.execute("COMMIT")
-        } catch {
-            for (s, gid) in open { if let gid { try? s.execute("ROLLBACK PREPARED \(SQLExport.literal(gid))") } }
-            throw error
+        return (rowsOf.map(\.count), finished)
+    }
+
+    /// The start of the prepared transactions' names of loads through this coordinator:
+    /// `healthcal_load_<key>_`, the key naming the coordinator's database (its name, oid and
+    /// port, hashed), so that shards shared by two coordinators never see one's transactions
+    /// taken for the other's. The name then carries the coordinator's transaction id
+    /// (`txid_current()`) and the shard's number.
+    static func inDoubtPrefix(_ conn: PostgresConnection) throws -> String {
+        let id = try conn.query("SELECT current_database() || '/' || (SELECT oid FROM pg_database WHERE datname = current_database()) || '/' || current_setting('port')")
+        let key = Fingerprint.sha256(Array(((id.first?.first ?? nil) ?? "").utf8)).prefix(12)
+        return "healthcal_load_\(key)_"
+    }
+
+    /// Finishes what an earlier load through this coordinator left prepared on a shard (stopped
+    /// between PREPARE and COMMIT PREPARED: SIGKILL, a crash, a server that went away): the
+    /// coordinator's transaction named in it decides (`txid_status`): committed, the shard's part
+    /// is committed; aborted, rolled back; still in progress (another load at this moment) or
+    /// unknown, left alone. Returns one line per transaction finished.
+    static func finishInDoubt(_ conn: PostgresConnection, shards: [Shard], prefix: String) throws -> [String] {
+        var finished: [String] = []
+        for shard in shards {
+            let s = try PostgresConnection(shard.url)
+            let prepared = try s.query("SELECT gid FROM pg_prepared_xacts WHERE database = current_database() AND starts_with(gid, $1) ORDER BY gid", [prefix])
+            for row in prepared {
+                guard let gid = row.first ?? nil, let xid = gid.dropFirst(prefix.count).split(separator: "_").first.flatMap({ Int64($0) }) else { continue }
+                let status = try conn.query("SELECT txid_status($1::bigint)", [String(xid)]).first?.first ?? nil
+                switch status {
+                case "committed":
+                    try s.execute("COMMIT PREPARED \(SQLExport.literal(gid))")
+                    finished.append("committed \(shard.server)'s part of an earlier load left in doubt (prepared transaction \(gid); the coordinator had committed it)")
+                case "aborted":
+                    try s.execute("ROLLBACK PREPARED \(SQLExport.literal(gid))")
+                    finished.append("rolled back \(shard.server)'s part of an earlier load left in doubt (prepared transaction \(gid); the coordinator had not committed it)")
+                default:
+                    continue
+                }
+            }
         }
-        for (s, gid) in open {
-            if let gid { try s.execute("COMMIT PREPARED \(SQLExport.literal(gid))") } else { try s.execute("COMMIT") }
-        }
-        return rowsOf.map(\.count)
+        return finished
     }
 
     /// The coordinator's foreign servers named `shard_I`, in order of I, with host, port and

@@ -33,6 +33,9 @@ public enum PostgresTableLoad {
         public var columns: Int
         /// Rows per shard, in shard order (empty when not sharded).
         public var shardRows: [Int]
+        /// What this load finished of earlier sharded loads left in doubt (stopped between the
+        /// shards' PREPARE and COMMIT PREPARED), one line each.
+        public var finishedInDoubt: [String]
     }
 
     public static func run(csv path: String, spec: Spec, to url: PostgresURL, options: Options) throws -> Summary {
@@ -44,16 +47,17 @@ public enum PostgresTableLoad {
         try refuseOrDrop(conn, options: options)
         let name = PostgresRelation.qualified(options.table)
         let columnsSQL = definitions.map { "\(PostgresConnection.identifier($0.name)) \($0.type)" }.joined(separator: ", ")
-        var shardRows: [Int] = []
+        var shardRows: [Int] = [], finished: [String] = []
         if let shardBy = options.shardBy {
-            shardRows = try loadSharded(conn, table: table, encoder: encoder, columnsSQL: columnsSQL, url: url,
+            (shardRows, finished) = try loadSharded(conn, table: table, encoder: encoder, columnsSQL: columnsSQL, url: url,
                                         options: options, shardBy: shardBy)
         } else {
             try conn.execute("CREATE TABLE \(name) (\(columnsSQL))")
             try copy(into: conn, table: name, rows: 0..<table.rowCount, encoder: encoder)
             try conn.execute("COMMIT")
         }
-        return Summary(table: options.table, rows: table.rowCount, columns: definitions.count, shardRows: shardRows)
+        return Summary(table: options.table, rows: table.rowCount, columns: definitions.count, shardRows: shardRows,
+                       finishedInDoubt: finished)
     }
 
     /// Column names and SQL types in file order, and the encoder of their cells.
