@@ -44,6 +44,9 @@ public enum PostgresTableLoad {
         let (definitions, encoder) = try layout(table: table, panel: panel, spec: spec)
         let conn = try PostgresConnection(url)
         try conn.execute("BEGIN")
+        // Two loads of one table at once: the second waits for the first to commit, then finds
+        // the table (refused, or replaced with --force) instead of colliding in the catalog.
+        _ = try conn.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ["healthcal load " + PostgresRelation.qualified(options.table)])
         try refuseOrDrop(conn, options: options)
         let name = PostgresRelation.qualified(options.table)
         let columnsSQL = definitions.map { "\(PostgresConnection.identifier($0.name)) \($0.type)" }.joined(separator: ", ")
@@ -54,6 +57,7 @@ public enum PostgresTableLoad {
         } else {
             try conn.execute("CREATE TABLE \(name) (\(columnsSQL))")
             try copy(into: conn, table: name, rows: 0..<table.rowCount, encoder: encoder)
+            WritePhaseCheckpoint.reached()
             try conn.execute("COMMIT")
         }
         return Summary(table: options.table, rows: table.rowCount, columns: definitions.count, shardRows: shardRows,
