@@ -4,9 +4,9 @@ extension FeatureEncoder {
     /// imputed value and the missing column. Unweighted, like every encoder statistic.
     static func fitBins(_ fs: FeatureSpec, values: [Double], rows: [Int], raw: PanelFeature, panel: Panel,
                         problems: inout ProblemCollector) -> FittedFeature? {
+        let places = panel.places
         func problem(_ r: Int?, _ value: String?, _ message: String) {
-            problems.add(DataProblem(file: panel.source, line: r.map { panel.lines[$0] }, column: r == nil ? nil : raw.columnNumber,
-                                     columnName: fs.name, value: value, message: message))
+            problems.add(places.problem(row: r, column: raw.columnNumber, fs.name, value: value, message))
         }
         let impute = fs.effectiveImpute
         var present: [Double] = [], churned: [Double] = []

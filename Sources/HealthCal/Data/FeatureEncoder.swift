@@ -97,9 +97,9 @@ public enum FeatureEncoder {
     /// `firstRow`: `rows` is `firstRow..<firstRow + rows.count` in order, so the column is read straight.
     static func fitNumeric(_ fs: FeatureSpec, values: [Double], rows: [Int], firstRow: Int? = nil, raw: PanelFeature, panel: Panel,
                            carried: CarriedSums? = nil, problems: inout ProblemCollector) -> FittedFeature? {
+        let places = panel.places
         func problem(_ r: Int?, _ value: String?, _ message: String) {
-            problems.add(DataProblem(file: panel.source, line: r.map { panel.lines[$0] }, column: r == nil ? nil : raw.columnNumber,
-                                     columnName: fs.name, value: value, message: message))
+            problems.add(places.problem(row: r, column: raw.columnNumber, fs.name, value: value, message))
         }
         let isNumeric = fs.type == .numeric
         if isNumeric, fs.transform == .bins {
@@ -199,6 +199,35 @@ public enum FeatureEncoder {
         if let l = lower, !l.isFinite { lower = nil }
         if let u = upper, !u.isFinite { upper = nil }
 
+        // The smallest and largest present values with the final bounds: past
+        // `FeatureMagnitude.limit`, the sums below and the fit's would overflow. The transform
+        // and the bounds are monotone, so those are the cleaned raw extremes (no log1p per row).
+        // Swift's min/max keep the accumulator (first) when the value is NaN: missing skipped.
+        let finalLower = lower ?? -.infinity, finalUpper = upper ?? .infinity
+        func final(_ x: Double) -> Double { min(max(cleaned(x), finalLower), finalUpper) }
+        var extremes = (low: Double.infinity, high: -Double.infinity)
+        if keep {
+            for x in present { extremes = (min(extremes.low, x), max(extremes.high, x)) }
+        } else {
+            var raw = (low: Double.infinity, high: -Double.infinity)
+            values.withUnsafeBufferPointer { vp in
+                for i in rows.indices {
+                    let x = vp[straight ? first &+ i : rows[i]]
+                    raw = (min(raw.low, x), max(raw.high, x))
+                }
+            }
+            extremes = (final(raw.low), final(raw.high))
+        }
+        /// A problem at the first training row whose value is `extreme` once cleaned.
+        func tooLarge(_ extreme: Double, design: Double) {
+            let r = rows.indices.lazy.map { straight ? first &+ $0 : rows[$0] }.first { !values[$0].isNaN && final(values[$0]) == extreme }
+            problem(r, r.map { CellParsing.label(values[$0]) }, FeatureMagnitude.message(value: extreme, design: design))
+        }
+        for x in [extremes.low, extremes.high] where FeatureMagnitude.tooLarge(x) {
+            tooLarge(x, design: x)
+            return nil
+        }
+
         let imputeValue: Double?
         switch impute {
         case .median:
@@ -271,6 +300,12 @@ public enum FeatureEncoder {
                                    transform: transform, lower: lower, upper: upper, impute: impute,
                                    imputeValue: imputeValue, missingIndicator: indicator, center: center, scale: scale)
         fitted.knots = knots
+        for x in [extremes.low, extremes.high] {
+            if let v = FeatureMagnitude.overflow(fitted, at: x) {
+                tooLarge(x, design: v)
+                return nil
+            }
+        }
         return fitted
     }
 

@@ -31,7 +31,7 @@ extension FittedEncoding {
     /// the per-class range of each column found while it was written, as the fit's checks
     /// need them with `y` the panel's outcomes of `rows` (nil where not found, see `EncodedDesign`).
     func designAndMeans(_ panel: Panel, rows: [Int], storage: DesignStorage? = nil) throws(DataValidationError) -> EncodedDesign {
-        try designAndMeans(panel.features, source: panel.source, lines: panel.lines, rows: rows,
+        try designAndMeans(panel.features, source: panel.source, places: panel.places, rows: rows,
                            workers: Self.workers(rows: rows.count, columns: names.count), release: false, storage: storage,
                            outcome: panel.outcome)
     }
@@ -42,7 +42,7 @@ extension FittedEncoding {
     func designAndMeans(releasing panel: inout Panel, rows: [Int]) throws(DataValidationError) -> EncodedDesign {
         let raw = panel.features
         panel.features = []
-        return try designAndMeans(consume raw, source: panel.source, lines: panel.lines, rows: rows,
+        return try designAndMeans(consume raw, source: panel.source, places: panel.places, rows: rows,
                                   workers: Self.workers(rows: rows.count, columns: names.count), release: true,
                                   outcome: panel.outcome)
     }
@@ -64,12 +64,12 @@ extension FittedEncoding {
     static func workers(rows: Int, columns: Int) -> Int { rows * columns >= 1 << 20 ? 2 : 1 }
 
     private func designAndMeans(_ panel: Panel, rows: [Int], workers requested: Int) throws(DataValidationError) -> EncodedDesign {
-        try designAndMeans(panel.features, source: panel.source, lines: panel.lines, rows: rows, workers: requested, release: false,
+        try designAndMeans(panel.features, source: panel.source, places: panel.places, rows: rows, workers: requested, release: false,
                            outcome: nil)
     }
 
     private func designAndMeans(
-        _ panelFeatures: consuming [PanelFeature], source: String, lines: RowLines, rows: [Int], workers requested: Int, release: Bool,
+        _ panelFeatures: consuming [PanelFeature], source: String, places: RowPlaces, rows: [Int], workers requested: Int, release: Bool,
         storage recycled: DesignStorage? = nil, outcome panelOutcome: [Double]?
     ) throws(DataValidationError) -> EncodedDesign {
         let n = rows.count, p = names.count
@@ -145,8 +145,7 @@ extension FittedEncoding {
                     func report(_ r: Int, _ p: EncodingProblem) {
                         // One more than the limit is enough for the merge to know there were more.
                         guard found.count <= DataValidationError.limit else { return }
-                        found.append(DataProblem(file: source, line: lines[r], column: raw.columnNumber,
-                                                 columnName: f.name, value: p.value, message: p.message))
+                        found.append(places.problem(row: r, column: raw.columnNumber, f.name, value: p.value, p.message))
                     }
                     var sums: FittedFeature.ColumnSums? = nil
                     switch raw.values {

@@ -38,6 +38,14 @@ public struct Panel: Sendable {
     public var features: [PanelFeature]
     /// Values of `bands.gate.column` (NaN when missing), when the spec has a gate.
     public var gate: [Double]?
+    /// Read from a database: a problem names a row by its id and period, not by the line of
+    /// the pulled text (set by `PanelLoading`).
+    public var rowsNamedByKey = false
+
+    /// Where each row is, for problems found after loading (encoding, the design).
+    public var places: RowPlaces {
+        RowPlaces(source: source, lines: lines, keys: rowsNamedByKey ? (customerCodes, customerIDs, periodOfRow, periods) : nil)
+    }
 
     public var isSnapshot: Bool { periods.isEmpty }
     public var periodLabels: [String] { periods.map(\.label) }
@@ -175,3 +183,27 @@ public struct RowLines: RandomAccessCollection, Sendable, Equatable {
     public static func == (a: RowLines, b: RowLines) -> Bool { a.elementsEqual(b) }
 }
 
+
+/// Where a panel's row is, for a problem about it: the file and line; or, for a panel read from
+/// a database, whose rows have no lines an analyst can use, the relation and the row's id and
+/// period (as `PanelLoading` names rows while reading one).
+public struct RowPlaces: Sendable {
+    let source: String
+    let lines: RowLines
+    let keys: (codes: [Int32], ids: [String], periodOfRow: [Int32], periods: [Period])?
+
+    /// The problem's file (with the row's id and period for a database) and line (nil for a database).
+    func place(ofRow r: Int) -> (file: String, line: Int?) {
+        guard let keys else { return (source, lines[r]) }
+        var file = source + ", row with id \"\(keys.ids[Int(keys.codes[r])].debugEscaped)\""
+        if !keys.periodOfRow.isEmpty { file += ", period \"\(keys.periods[Int(keys.periodOfRow[r])].label.debugEscaped)\"" }
+        return (file, nil)
+    }
+
+    /// A problem about row `r` (or the whole column when nil) of column `name` (`number`, 1-based, in the file).
+    func problem(row r: Int?, column number: Int?, _ name: String, value: String?, _ message: String) -> DataProblem {
+        guard let r else { return DataProblem(file: source, columnName: name, value: value, message: message) }
+        let (file, line) = place(ofRow: r)
+        return DataProblem(file: file, line: line, column: line == nil ? nil : number, columnName: name, value: value, message: message)
+    }
+}

@@ -104,6 +104,34 @@ enum InDatabaseEncoding {
         }
         try problems.throwIfAny()
 
+        // The smallest and largest present values with the final bounds, before any sum of
+        // them: past `FeatureMagnitude.limit` the sums would overflow (PostgreSQL raises).
+        let measured = numeric.filter { pending[$0.name].map { $0.feature.cuts == nil } ?? false }
+        var extremes: [String: [Double]] = [:]
+        if !measured.isEmpty {
+            let parts = measured.flatMap { fs -> [StatisticQueries.Aggregate] in
+                let v = pending[fs.name].map { SQLEncoding.presentValue($0.feature) } ?? "NULL"
+                let x = "CASE WHEN \(SQLEncoding.identifier(fs.name)) IS NULL THEN NULL ELSE \(v) END"
+                return [.min("min(\(x))"), .max("max(\(x))")]
+            }
+            let got = try stats.aggregates(rows, parts)
+            for (k, fs) in measured.enumerated() {
+                extremes[fs.name] = [got[2 * k], got[2 * k + 1]].compactMap { $0 }
+            }
+        }
+        /// A problem at the first row whose cleaned value of `fs` is `x`.
+        func tooLarge(_ fs: FeatureSpec, _ x: Double, design: Double) throws {
+            let v = pending[fs.name].map { SQLEncoding.presentValue($0.feature) } ?? "NULL"
+            let row = try rows.firstRow(where: "\(v) = \(SQLEncoding.number(x))", conn)
+            problems.add(DataProblem(file: row, columnName: fs.name, value: CellParsing.label(x),
+                                     message: FeatureMagnitude.message(value: x, design: design)))
+            pending[fs.name] = nil
+        }
+        for fs in measured {
+            if let x = extremes[fs.name]?.first(where: FeatureMagnitude.tooLarge) { try tooLarge(fs, x, design: x) }
+        }
+        try problems.throwIfAny()
+
         // Sums of the present values (final bounds) and, for booleans, the ones.
         let summed = numeric.filter { pending[$0.name] != nil }
         var sums: [Double] = []
@@ -170,6 +198,15 @@ enum InDatabaseEncoding {
                 pending[fs.name] = p
             }
         }
+
+        // Standardized and spline design values past the limit, at the same extremes.
+        for fs in measured {
+            guard let f = pending[fs.name]?.feature else { continue }
+            for x in extremes[fs.name] ?? [] {
+                if let v = FeatureMagnitude.overflow(f, at: x) { try tooLarge(fs, x, design: v); break }
+            }
+        }
+        try problems.throwIfAny()
 
         // Categorical features: level counts by GROUP BY, then the in-memory encoder's rules.
         var fitted: [FittedFeature] = []

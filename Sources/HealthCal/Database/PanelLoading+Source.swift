@@ -36,7 +36,9 @@ extension PanelLoading {
     static func load(_ source: PanelSource, spec: Spec, orderedByKeys: Bool) throws -> LoadedPanel {
         if case .csv(let path) = source { return LoadedPanel(panel: try load(path: path, spec: spec), inputSHA256: nil) }
         let read = try table(source, spec: spec, orderedByKeys: orderedByKeys)
-        return LoadedPanel(panel: try read.locating { try Panel.make(table: $0, spec: spec) }, inputSHA256: read.inputSHA256)
+        var panel = try read.locating { try Panel.make(table: $0, spec: spec) }
+        panel.rowsNamedByKey = true
+        return LoadedPanel(panel: panel, inputSHA256: read.inputSHA256)
     }
 
     /// Every column of a source as a `Table`, read with `options` (the delimiter is a comma for
