@@ -236,6 +236,19 @@ struct DatabaseCLITests {
             let r = try CLI.run(["fit", "--spec", TestDB.spec] + arguments)
             #expect(r.status == 2 && r.stderr.contains("\(place): \(tooLarge)") && r.stdout.isEmpty, "\(arguments.last ?? ""): \(r.stderr)")
         }
+        // NaN and ±Infinity stored in a double precision column: the pulled panel reads NaN as a
+        // missing cell (the CSV reader's token) and refuses Infinity; pushed down, both are
+        // refused by name (before: a malformed query, `column "nan" does not exist`).
+        try TestDB.psql(url, "UPDATE \(table) SET nps = 'NaN' WHERE customer_id = 'C000002' AND period = '2023Q1'")
+        let nanPulled = try CLI.run(["fit", "--spec", TestDB.spec, "--data", url, "--table", table])
+        let nanPushed = try CLI.run(["fit", "--spec", TestDB.spec, "--data", url, "--table", table, "--in-database"])
+        #expect(nanPulled.status == 0, "\(nanPulled.stderr)")
+        #expect(nanPushed.status == 2 && nanPushed.stderr.contains("\(row) (column \"nps\"): expected a finite number"), "\(nanPushed.stderr)")
+        try TestDB.psql(url, "UPDATE \(table) SET nps = '-Infinity' WHERE customer_id = 'C000002' AND period = '2023Q1'")
+        for arguments in [["--table", table], ["--table", table, "--in-database"]] {
+            let r = try CLI.run(["fit", "--spec", TestDB.spec, "--data", url] + arguments)
+            #expect(r.status == 2 && r.stderr.contains("\(row) (column \"nps\")") && r.stderr.contains("expected a finite number"), "\(r.stderr)")
+        }
         // Just inside the limit the fit runs (the column, not standardized in this spec, enters the design as is).
         try TestDB.psql(url, "UPDATE \(table) SET nps = 1e150 WHERE customer_id = 'C000002' AND period = '2023Q1'")
         let inside = try CLI.run(["fit", "--spec", TestDB.spec, "--data", url, "--table", table, "--in-database"])

@@ -31,6 +31,7 @@ enum InDatabaseEncoding {
             let c = SQLEncoding.identifier(fs.name)
             select.append("sum(CASE WHEN \(c) IS NULL THEN 1 ELSE 0 END)")
             select.append("sum(CASE WHEN \(c) IS NOT NULL AND \(SQLEncoding.presentValue(f)) IS NULL THEN 1 ELSE 0 END)")
+            select.append(fs.type == .numeric ? "sum(CASE WHEN \(Self.nonFinite(c)) THEN 1 ELSE 0 END)" : "0")
         }
         let counts = try stats.aggregates(rows, select.map(StatisticQueries.Aggregate.sum)).map { Int($0 ?? 0) }
         let n = counts.first ?? 0
@@ -45,8 +46,16 @@ enum InDatabaseEncoding {
         var pending: [String: Pending] = [:]
         for (k, fs) in numeric.enumerated() {
             guard var f = stage0[fs.name] else { continue }
-            let missing = counts[1 + 2 * k], bad = counts[2 + 2 * k]
+            let missing = counts[1 + 3 * k], bad = counts[2 + 3 * k], nonFinite = counts[3 + 3 * k]
             let c = SQLEncoding.identifier(fs.name)
+            if nonFinite > 0 {
+                // A table's NaN or ±Infinity is a value to PostgreSQL, but not to the fit (nor to
+                // the SQL export's encoder, which has no portable test for NaN): an input problem.
+                let row = try rows.firstRow(where: Self.nonFinite(c), conn)
+                problems.add(DataProblem(file: row, columnName: fs.name,
+                                         message: "expected a finite number (infinity and NaN are not values; store NULL if the cell is missing; \(nonFinite) training row\(nonFinite == 1 ? "" : "s"))"))
+                continue
+            }
             if missing > 0 && fs.effectiveImpute == .error {
                 let row = try rows.firstRow(where: "\(c) IS NULL", conn)
                 problems.add(DataProblem(file: row, columnName: fs.name, value: "", message: "the value is missing and the spec says impute: error"))
@@ -227,6 +236,11 @@ enum InDatabaseEncoding {
         }
         try problems.throwIfAny()
         return FittedEncoding(features: fitted, names: ["const"] + fitted.flatMap(\.columns), contributionMeans: [])
+    }
+
+    /// Whether numeric column `c` holds NaN or ±Infinity (PostgreSQL's NaN equals itself).
+    static func nonFinite(_ c: String) -> String {
+        "CAST(\(c) AS DOUBLE PRECISION) IN ('NaN'::double precision, 'Infinity'::double precision, '-Infinity'::double precision)"
     }
 
     /// A numeric or boolean feature's encoding so far: its transform and fixed clip bounds.
