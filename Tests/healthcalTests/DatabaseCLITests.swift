@@ -493,5 +493,25 @@ struct ShardedLoadCLITests {
         let left = try preparedLoads()
         #expect(inDoubt.allSatisfy { !left.contains($0) }, "still prepared: \(left)")
     }
+    /// A load stopped after the coordinator's COMMIT whose parts another load finishes meanwhile
+    /// (as `finishInDoubt` does for a load it cannot tell from a stopped one) still ends well:
+    /// its COMMIT PREPARED finds nothing left to commit, which is success, not an error.
+    @Test func aLoadWhosePartsAnotherLoadFinishedEndsWell() throws {
+        let table = TestDB.uniqueName(), other = TestDB.uniqueName()
+        defer { try? dropEverywhere(table); try? dropEverywhere(other) }
+        let args = ["load", "--spec", TestDB.spec, "--data", TestDB.panel, "--to", url, "--table", table, "--shard-by", "customer_id"]
+        let (process, stopped) = try OutputAtomicityTests.start(args, stop: 2)
+        #expect(stopped)
+        guard stopped else { process.waitUntilExit(); return }
+        let inDoubt = try preparedLoads()
+        let next = try CLI.run(["load", "--spec", TestDB.spec, "--data", TestDB.panel, "--to", url, "--table", other, "--shard-by", "customer_id"])
+        #expect(next.status == 0 && next.stderr.contains("committed shard_0's part"), "\(next.stderr)")
+        kill(process.processIdentifier, SIGCONT)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "exit \(process.terminationStatus)")
+        #expect(try TestDB.psql(url, "SELECT count(*) FROM \(table)") == "13996")
+        #expect(try preparedLoads().allSatisfy { !inDoubt.contains($0) })
+    }
 }
+
 
