@@ -24,9 +24,9 @@ struct InDatabaseBacktestTests {
         edit(&spec)
         let csv = InDatabaseFitTests.notebooksData.appendingPathComponent("panel.csv").path
         let url = try PostgresURL(text)
-        let table = "hc_fold_\(UUID().uuidString.prefix(8).lowercased())"
-        _ = try PostgresTableLoad.run(csv: csv, spec: spec, to: url, options: .init(table: table, shardBy: shardBy, force: true))
-        defer { if let conn = try? PostgresConnection(url) { try? conn.execute("DROP TABLE IF EXISTS \(PostgresConnection.identifier(table)) CASCADE") } }
+        let loaded = try LoadedTestTable(csv: csv, spec: spec, url: url, prefix: "hc_fold", shardBy: shardBy)
+        defer { loaded.drop() }
+        let table = loaded.name
         let panel = try PanelLoading.load(path: csv, spec: spec)
         let memory = try Backtest.run(panel: panel)
         let memoryFlags = FlagDetection.run(scored: try ScoredPanel.make(panel: panel, run: memory), panel: panel,

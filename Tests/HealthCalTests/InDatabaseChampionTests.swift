@@ -46,9 +46,9 @@ struct InDatabaseChampionTests {
         let spec = try Spec.load(path: data.appendingPathComponent("spec.yaml").path)
         let csv = data.appendingPathComponent("panel.csv").path
         let url = try PostgresURL(text)
-        let table = "hc_champ_\(UUID().uuidString.prefix(8).lowercased())"
-        _ = try PostgresTableLoad.run(csv: csv, spec: spec, to: url, options: .init(table: table, shardBy: shardBy, force: true))
-        defer { if let conn = try? PostgresConnection(url) { try? conn.execute("DROP TABLE IF EXISTS \(PostgresConnection.identifier(table)) CASCADE") } }
+        let loaded = try LoadedTestTable(csv: csv, spec: spec, url: url, prefix: "hc_champ", shardBy: shardBy)
+        defer { loaded.drop() }
+        let table = loaded.name
         let panel = try PanelLoading.load(path: csv, spec: spec)
         let memory = try Backtest.run(panel: panel)
         let pushed = try InDatabaseBacktest.run(url: url, relation: .table(table), spec: spec)

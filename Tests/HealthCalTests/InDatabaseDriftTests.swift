@@ -47,9 +47,9 @@ struct InDatabaseDriftTests {
     static func both(url text: String, csv: String, shardBy: String? = nil) throws -> (memory: Figures, pushed: Figures, panel: Panel) {
         let spec = try Spec.load(path: InDatabaseFitTests.notebooksData.appendingPathComponent("spec.yaml").path)
         let url = try PostgresURL(text)
-        let table = "hc_drift_\(UUID().uuidString.prefix(8).lowercased())"
-        _ = try PostgresTableLoad.run(csv: csv, spec: spec, to: url, options: .init(table: table, shardBy: shardBy, force: true))
-        defer { if let conn = try? PostgresConnection(url) { try? conn.execute("DROP TABLE IF EXISTS \(PostgresConnection.identifier(table)) CASCADE") } }
+        let loaded = try LoadedTestTable(csv: csv, spec: spec, url: url, prefix: "hc_drift", shardBy: shardBy)
+        defer { loaded.drop() }
+        let table = loaded.name
         let panel = try PanelLoading.load(path: csv, spec: spec)
         let run = try Backtest.run(panel: panel)
         let model = try SegmentedFit.run(panel: panel)
@@ -141,9 +141,9 @@ struct InDatabaseDriftTests {
         let spec = try Spec.load(path: InDatabaseFitTests.notebooksData.appendingPathComponent("spec.yaml").path)
         let csv = InDatabaseFitTests.notebooksData.appendingPathComponent("panel.csv").path
         let url = try PostgresURL(testPostgresURL ?? "")
-        let table = "hc_ostat_\(UUID().uuidString.prefix(8).lowercased())"
-        _ = try PostgresTableLoad.run(csv: csv, spec: spec, to: url, options: .init(table: table, force: true))
-        defer { if let conn = try? PostgresConnection(url) { try? conn.execute("DROP TABLE IF EXISTS \(PostgresConnection.identifier(table)) CASCADE") } }
+        let loaded = try LoadedTestTable(csv: csv, spec: spec, url: url, prefix: "hc_ostat")
+        defer { loaded.drop() }
+        let table = loaded.name
         let panel = try PanelLoading.load(path: csv, spec: spec)
         let conn = try PostgresConnection.aggregateSession(url)
         let drift = try InDatabaseDrift(conn, shards: nil, relation: .table(table), spec: spec)
@@ -172,9 +172,9 @@ struct InDatabaseDriftTests {
         var spec = try Spec.load(path: InDatabaseFitTests.notebooksData.appendingPathComponent("spec.yaml").path)
         spec.data.period = nil
         let url = try PostgresURL(testPostgresURL ?? "")
-        let table = "hc_snap_\(UUID().uuidString.prefix(8).lowercased())"
-        _ = try PostgresTableLoad.run(csv: csv.path, spec: spec, to: url, options: .init(table: table, force: true))
-        defer { if let conn = try? PostgresConnection(url) { try? conn.execute("DROP TABLE IF EXISTS \(PostgresConnection.identifier(table)) CASCADE") } }
+        let loaded = try LoadedTestTable(csv: csv.path, spec: spec, url: url, prefix: "hc_snap")
+        defer { loaded.drop() }
+        let table = loaded.name
         let panel = try PanelLoading.load(path: csv.path, spec: spec)
         #expect(panel.isSnapshot && panel.rowCount > 1000)
         let model = try SegmentedFit.run(panel: panel)

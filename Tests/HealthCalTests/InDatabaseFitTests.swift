@@ -22,9 +22,9 @@ struct InDatabaseFitTests {
         edit(&spec)
         let csv = notebooksData.appendingPathComponent("panel.csv").path
         let url = try PostgresURL(text)
-        let table = "hc_pushdown_\(UUID().uuidString.prefix(8).lowercased())"
-        _ = try PostgresTableLoad.run(csv: csv, spec: spec, to: url, options: .init(table: table, shardBy: shardBy, force: true))
-        defer { if let conn = try? PostgresConnection(url) { try? conn.execute("DROP TABLE IF EXISTS \(PostgresConnection.identifier(table)) CASCADE") } }
+        let loaded = try LoadedTestTable(csv: csv, spec: spec, url: url, prefix: "hc_pushdown", shardBy: shardBy)
+        defer { loaded.drop() }
+        let table = loaded.name
         let panel = try PanelLoading.load(path: csv, spec: spec)
         let memory = try SpecFit.run(panel: panel, ridge: ridge)
         let pushed = try InDatabaseFit.run(url: url, relation: .table(table), spec: spec, ridge: ridge)
@@ -116,10 +116,10 @@ struct InDatabaseFitTests {
         let spec = try Spec.load(path: Self.notebooksData.appendingPathComponent("spec.yaml").path)
         let csv = Self.notebooksData.appendingPathComponent("panel.csv").path
         let url = try PostgresURL(testPostgresURL ?? "")
-        let table = "hc_sample_\(UUID().uuidString.prefix(8).lowercased())"
-        _ = try PostgresTableLoad.run(csv: csv, spec: spec, to: url, options: .init(table: table, force: true))
+        let loaded = try LoadedTestTable(csv: csv, spec: spec, url: url, prefix: "hc_sample")
+        defer { loaded.drop() }
+        let table = loaded.name
         let conn = try PostgresConnection(url)
-        defer { try? conn.execute("DROP TABLE IF EXISTS \(PostgresConnection.identifier(table))") }
         let memory = try SpecFit.run(panel: try PanelLoading.load(path: csv, spec: spec))
         try conn.execute("SET extra_float_digits = 1")
         try conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -144,9 +144,9 @@ struct InDatabaseFitTests {
         let spec = try Spec.load(path: Self.notebooksData.appendingPathComponent("spec.yaml").path)
         let csv = Self.notebooksData.appendingPathComponent("panel.csv").path
         let url = try PostgresURL(testPostgresURL ?? "")
-        let table = "hc_fold_\(UUID().uuidString.prefix(8).lowercased())"
-        _ = try PostgresTableLoad.run(csv: csv, spec: spec, to: url, options: .init(table: table, force: true))
-        defer { if let conn = try? PostgresConnection(url) { try? conn.execute("DROP TABLE IF EXISTS \(PostgresConnection.identifier(table))") } }
+        let loaded = try LoadedTestTable(csv: csv, spec: spec, url: url, prefix: "hc_fold")
+        defer { loaded.drop() }
+        let table = loaded.name
         let panel = try PanelLoading.load(path: csv, spec: spec)
         let labels = panel.periodLabels
         let trainPeriods = Array(labels.prefix(6)), testPeriod = labels[7]

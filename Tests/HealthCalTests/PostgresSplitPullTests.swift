@@ -150,9 +150,9 @@ struct PostgresSplitPullTests {
         let cluster = InDatabaseFitTests.clusterURL ?? ""
         let spec = try Spec.load(path: InDatabaseFitTests.notebooksData.appendingPathComponent("spec.yaml").path)
         let csv = InDatabaseFitTests.notebooksData.appendingPathComponent("panel.csv").path
-        let table = uniqueName("split_sharded")
-        _ = try PostgresTableLoad.run(csv: csv, spec: spec, to: PostgresURL(cluster), options: .init(table: table, shardBy: "customer_id", force: true))
-        defer { try? PostgresConnection(PostgresURL(cluster)).execute("DROP TABLE IF EXISTS \(PostgresConnection.identifier(table)) CASCADE") }
+        let loaded = try LoadedTestTable(csv: csv, spec: spec, url: PostgresURL(cluster), prefix: "split_sharded", shardBy: "customer_id")
+        defer { loaded.drop() }
+        let table = loaded.name
         let relation = PostgresRelation.table(table)
         let sharded = try PostgresPanelReader.pullAll(url: PostgresURL(cluster), relation: relation, split: Self.split(2))
         let through = try PostgresPanelReader.pullAll(url: PostgresURL(cluster), relation: relation, split: .none)

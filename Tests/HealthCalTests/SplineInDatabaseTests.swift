@@ -18,9 +18,9 @@ import TestSupport
         spec.features[1].standardize = true
         spec.features[1].winsorize = [0.01, 0.99]
         let url = try PostgresURL(testPostgresURL ?? "")
-        let table = "hc_spline_\(UUID().uuidString.prefix(8).lowercased())"
-        _ = try PostgresTableLoad.run(csv: csv, spec: spec, to: url, options: .init(table: table, force: true))
-        defer { if let conn = try? PostgresConnection(url) { try? conn.execute("DROP TABLE IF EXISTS \(PostgresConnection.identifier(table)) CASCADE") } }
+        let loaded = try LoadedTestTable(csv: csv, spec: spec, url: url, prefix: "hc_spline")
+        defer { loaded.drop() }
+        let table = loaded.name
         let memory = try SpecFit.run(panel: PanelLoading.load(path: csv, spec: spec))
         let pushed = try InDatabaseFit.run(url: url, relation: .table(table), spec: spec, ridge: nil)
         for (a, b) in zip(pushed.fit.encoding.features, memory.encoding.features) {

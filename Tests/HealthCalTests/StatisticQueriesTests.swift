@@ -52,10 +52,11 @@ struct StatisticQueriesTests {
     static func check(url text: String, shardBy: String?) throws {
         let (csv, spec, columns, levels) = try fixture()
         let url = try PostgresURL(text)
-        let table = "hc_stats_\(UUID().uuidString.prefix(8).lowercased())"
-        _ = try PostgresTableLoad.run(csv: csv, spec: spec, to: url, options: .init(table: table, shardBy: shardBy, force: true))
+        let loaded = try LoadedTestTable(csv: csv, spec: spec, url: url, prefix: "hc_stats", shardBy: shardBy)
+        defer { loaded.drop() }
+        let table = loaded.name
         let conn = try PostgresConnection.aggregateSession(url)
-        defer { try? conn.execute("ROLLBACK"); try? PostgresConnection(url).execute("DROP TABLE IF EXISTS \(PostgresConnection.identifier(table)) CASCADE") }
+        defer { try? conn.execute("ROLLBACK") }
         let rows = DatabaseRows(relation: .table(table), spec: spec)
         let shards = try ShardedPasses.detect(conn, url: url, rows: rows)
         #expect((shards?.parts.count ?? 0) == (shardBy == nil ? 0 : 2))

@@ -423,7 +423,7 @@ struct ShardedLoadCLITests {
         let forced = try CLI.run(["load", "--spec", TestDB.spec, "--data", TestDB.panel, "--to", url, "--table", table, "--shard-by", "customer_id", "--force"])
         #expect(forced.status == 0, "\(forced.stderr)")
         #expect(try TestDB.psql(url, "SELECT count(*) FROM \(table)") == "13996")
-        try TestDB.psql(url, "DROP TABLE \(table); SELECT dblink_exec('shard_0', 'DROP TABLE \(table)'); SELECT dblink_exec('shard_1', 'DROP TABLE \(table)')")
+        TestDB.drop(url, table: table)
     }
     /// The prepared transactions of healthcal's loads on both shards (sorted).
     func preparedLoads() throws -> [String] {
@@ -431,10 +431,6 @@ struct ShardedLoadCLITests {
             try TestDB.psql(url, "SELECT gid FROM dblink('shard_\(i)', 'SELECT gid FROM pg_prepared_xacts WHERE gid LIKE ''healthcal_load_%''') AS t(gid text)")
                 .split(separator: "\n").map(String.init)
         }.sorted()
-    }
-
-    func dropEverywhere(_ table: String) throws {
-        try TestDB.psql(url, "DROP TABLE IF EXISTS \(table); SELECT dblink_exec('shard_0', 'DROP TABLE IF EXISTS \(table)'); SELECT dblink_exec('shard_1', 'DROP TABLE IF EXISTS \(table)')")
     }
 
     /// A sharded load killed (SIGKILL) in its two-phase window leaves each shard's part prepared;
@@ -446,7 +442,7 @@ struct ShardedLoadCLITests {
     @Test(arguments: [1, 2])
     func aLoadKilledInItsTwoPhaseWindowIsFinishedByTheNext(_ stop: Int) throws {
         let table = TestDB.uniqueName(), other = TestDB.uniqueName()
-        defer { try? dropEverywhere(table); try? dropEverywhere(other) }
+        defer { TestDB.drop(url, table: table); TestDB.drop(url, table: other) }
         let args = ["load", "--spec", TestDB.spec, "--data", TestDB.panel, "--to", url, "--table", table, "--shard-by", "customer_id"]
         let (process, stopped) = try OutputAtomicityTests.start(args, stop: stop)
         #expect(stopped, "the load never reached its two-phase window")
@@ -480,7 +476,7 @@ struct ShardedLoadCLITests {
     /// nothing left prepared, and exits 143.
     @Test func aSignalInTheTwoPhaseWindowWaitsForTheCommit() throws {
         let table = TestDB.uniqueName()
-        defer { try? dropEverywhere(table) }
+        defer { TestDB.drop(url, table: table) }
         let args = ["load", "--spec", TestDB.spec, "--data", TestDB.panel, "--to", url, "--table", table, "--shard-by", "customer_id"]
         let (process, stopped) = try OutputAtomicityTests.start(args, stop: 1)
         #expect(stopped)
@@ -498,7 +494,7 @@ struct ShardedLoadCLITests {
     /// its COMMIT PREPARED finds nothing left to commit, which is success, not an error.
     @Test func aLoadWhosePartsAnotherLoadFinishedEndsWell() throws {
         let table = TestDB.uniqueName(), other = TestDB.uniqueName()
-        defer { try? dropEverywhere(table); try? dropEverywhere(other) }
+        defer { TestDB.drop(url, table: table); TestDB.drop(url, table: other) }
         let args = ["load", "--spec", TestDB.spec, "--data", TestDB.panel, "--to", url, "--table", table, "--shard-by", "customer_id"]
         let (process, stopped) = try OutputAtomicityTests.start(args, stop: 2)
         #expect(stopped)

@@ -22,6 +22,18 @@ enum TestDB {
         return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Drops `table` (a `uniqueName`) on `url` and, on a scripts/pg-cluster coordinator, each
+    /// shard's own table of that name too, which dropping the partitioned parent leaves behind.
+    static func drop(_ url: String, table: String) {
+        _ = try? psql(url, """
+            DO $$ DECLARE s text; BEGIN
+              FOR s IN SELECT srvname FROM pg_foreign_server WHERE srvname ~ '^shard_[0-9]+$' LOOP
+                PERFORM dblink_exec(s, 'DROP TABLE IF EXISTS \(table)');
+              END LOOP;
+            END $$; DROP TABLE IF EXISTS \(table) CASCADE
+            """)
+    }
+
     struct PSQLFailure: Error, CustomStringConvertible { var message: String; var description: String { message } }
 
     /// `url` with its user and password replaced (nil: none), for tests of credentials.

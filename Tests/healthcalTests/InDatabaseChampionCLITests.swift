@@ -41,7 +41,7 @@ struct InDatabaseChampionCLITests {
     static func expectSameChampion(url: String, shardBy: [String] = [], champion: [String], dir: URL) throws {
         let table = TestDB.uniqueName("champ")
         try TestDB.loadSample(url, table: table, extra: shardBy)
-        defer { _ = try? TestDB.psql(url, "DROP TABLE IF EXISTS \(table) CASCADE") }
+        defer { TestDB.drop(url, table: table) }
         let a = dir.appendingPathComponent("csv-\(table)"), b = dir.appendingPathComponent("db-\(table)")
         let common = ["--bootstrap", "30", "--seed", "7"] + champion
         let r1 = try CLI.run(["recalibrate", "--spec", TestDB.spec, "--data", TestDB.panel, "--out", a.path, "--validate", "0"] + common)
@@ -82,7 +82,7 @@ struct InDatabaseChampionCLITests {
         let url = TestDB.url ?? ""
         let table = TestDB.uniqueName("champbt")
         try TestDB.loadSample(url, table: table)
-        defer { _ = try? TestDB.psql(url, "DROP TABLE IF EXISTS \(table) CASCADE") }
+        defer { TestDB.drop(url, table: table) }
         let card = ["--scorecard", "notebooks-data/cs-team-scorecard.yaml", "--format", "json"]
         let csv = try CLI.run(["backtest", "--spec", TestDB.spec, "--data", TestDB.panel] + card)
         let pushed = try CLI.run(["backtest", "--spec", TestDB.spec, "--data", url, "--table", table, "--in-database"] + card)
@@ -105,7 +105,7 @@ struct InDatabaseChampionCLITests {
         let url = TestDB.url ?? ""
         let table = TestDB.uniqueName("champerr")
         try TestDB.loadSample(url, table: table)
-        defer { _ = try? TestDB.psql(url, "DROP TABLE IF EXISTS \(table) CASCADE") }
+        defer { TestDB.drop(url, table: table) }
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let weights = try Self.earlyWeights(dir.appendingPathComponent("w"))
@@ -138,7 +138,7 @@ struct InDatabaseChampionCLITests {
         let url = TestDB.url ?? ""
         let table = TestDB.uniqueName("champlvl")
         try TestDB.loadSample(url, table: table)
-        defer { _ = try? TestDB.psql(url, "DROP TABLE IF EXISTS \(table) CASCADE") }
+        defer { TestDB.drop(url, table: table) }
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         // Last year's plan encoding refuses levels it has not seen; this year a customer is on "platinum".

@@ -12,7 +12,7 @@ struct InDatabaseCommandTests {
     static func expectBacktestAndFlagsMatch(url: String, shardBy: [String] = []) throws {
         let table = TestDB.uniqueName("fold")
         try TestDB.loadSample(url, table: table, extra: shardBy)
-        defer { _ = try? TestDB.psql(url, "DROP TABLE IF EXISTS \(table) CASCADE") }
+        defer { TestDB.drop(url, table: table) }
         let csv = try CLI.run(["backtest", "--spec", TestDB.spec, "--data", TestDB.panel, "--format", "json"])
         let pushed = try CLI.run(["backtest", "--spec", TestDB.spec, "--data", url, "--table", table, "--in-database", "--format", "json"])
         #expect(csv.status == 0 && pushed.status == 0, "\(pushed.stderr)")
@@ -82,7 +82,7 @@ struct InDatabaseCommandTests {
     static func expectRecalibrateMatches(url: String, shardBy: [String] = []) throws {
         let table = TestDB.uniqueName("recal")
         try TestDB.loadSample(url, table: table, extra: shardBy)
-        defer { _ = try? TestDB.psql(url, "DROP TABLE IF EXISTS \(table) CASCADE") }
+        defer { TestDB.drop(url, table: table) }
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let a = dir.appendingPathComponent("csv"), b = dir.appendingPathComponent("db")
@@ -131,7 +131,7 @@ struct InDatabaseCommandTests {
     static func expectInSampleWeightFileMatches(url: String, shardBy: [String] = []) throws {
         let table = TestDB.uniqueName("wfit")
         try TestDB.loadSample(url, table: table, extra: shardBy)
-        defer { _ = try? TestDB.psql(url, "DROP TABLE IF EXISTS \(table) CASCADE") }
+        defer { TestDB.drop(url, table: table) }
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let a = dir.appendingPathComponent("csv.json"), b = dir.appendingPathComponent("db.json")
@@ -154,7 +154,7 @@ struct InDatabaseCommandTests {
         let url = TestDB.url ?? ""
         let table = TestDB.uniqueName("seg")
         try TestDB.loadSample(url, table: table)
-        defer { _ = try? TestDB.psql(url, "DROP TABLE IF EXISTS \(table) CASCADE") }
+        defer { TestDB.drop(url, table: table) }
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let spec = dir.appendingPathComponent("spec.yaml")
