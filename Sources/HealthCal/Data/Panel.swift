@@ -192,12 +192,16 @@ public struct RowPlaces: Sendable {
     let lines: RowLines
     let keys: (codes: [Int32], ids: [String], periodOfRow: [Int32], periods: [Period])?
 
+    /// How every problem names a database row: `table "panel", row with id "c1", period "2024Q1"`.
+    public static func label(_ source: String, id: String, period: String?) -> String {
+        source + ", row with id \"\(id.debugEscaped)\"" + (period.map { ", period \"\($0.debugEscaped)\"" } ?? "")
+    }
+
     /// The problem's file (with the row's id and period for a database) and line (nil for a database).
     func place(ofRow r: Int) -> (file: String, line: Int?) {
         guard let keys else { return (source, lines[r]) }
-        var file = source + ", row with id \"\(keys.ids[Int(keys.codes[r])].debugEscaped)\""
-        if !keys.periodOfRow.isEmpty { file += ", period \"\(keys.periods[Int(keys.periodOfRow[r])].label.debugEscaped)\"" }
-        return (file, nil)
+        let period = keys.periodOfRow.isEmpty ? nil : keys.periods[Int(keys.periodOfRow[r])].label
+        return (Self.label(source, id: keys.ids[Int(keys.codes[r])], period: period), nil)
     }
 
     /// A problem about row `r` (or the whole column when nil) of column `name` (`number`, 1-based, in the file).

@@ -102,9 +102,7 @@ struct DatabaseRows {
 
     /// How problems name a row: `table "panel", row with id "c1", period "2024Q1"`.
     func rowLabel(id: String?, period: String?) -> String {
-        var s = "\(relation), row with id \"\((id ?? "").debugEscaped)\""
-        if let period { s += ", period \"\(period.debugEscaped)\"" }
-        return s
+        RowPlaces.label("\(relation)", id: id ?? "", period: period)
     }
 
     /// The id and period of the first row matching `condition`, for a problem's message.

@@ -115,8 +115,7 @@ struct RowLocator: Sendable {
                 q.column = nil
                 if line == 1 { q.file = label + ", header" }
                 else if let fields = leadingFields(ofLine: line, count: hasPeriod ? 2 : 1) {
-                    q.file = label + ", row with id \"\((fields.first ?? "").debugEscaped)\""
-                        + (hasPeriod && fields.count > 1 ? ", period \"\(fields[1].debugEscaped)\"" : "")
+                    q.file = RowPlaces.label(label, id: fields.first ?? "", period: hasPeriod && fields.count > 1 ? fields[1] : nil)
                 }
             }
             return q
